@@ -1,0 +1,73 @@
+//! Faults injected on demand (flags and `POST /_sandbox/faults`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Current fault settings. Every field is optional in the control API and merged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// Delay before answering each API call.
+    pub latency_ms: u64,
+    /// Share of API calls answered 500/503.
+    pub error_rate: f64,
+    /// The next n API calls get 429.
+    pub force_429: u64,
+    /// Verbatim `Retry-After` value for every 429 (may be garbage on purpose).
+    pub retry_after: Option<String>,
+    /// Successful API bodies are replaced by invalid JSON.
+    pub malformed_json: bool,
+    /// Successful API bodies are cut in half.
+    pub truncate_body: bool,
+    /// Successful API bodies are labelled `text/html`.
+    pub wrong_content_type: bool,
+    /// Overrides the access-token lifetime at the token endpoint.
+    pub token_lifetime_secs: Option<u64>,
+    /// Send RFC 9207 `iss` in authorize responses and advertise it in discovery.
+    pub iss_in_authorize_response: bool,
+    /// Value sent as `iss` in authorize responses (implies sending it).
+    pub authorize_response_iss: Option<String>,
+    /// Overrides the discovery `issuer`.
+    pub discovery_issuer: Option<String>,
+    /// Merged into ID-token claims; a null value removes the claim.
+    pub id_token_claims: Map<String, Value>,
+    /// Issue ID tokens with `alg: none` and no signature.
+    pub id_token_alg_none: bool,
+}
+
+impl Faults {
+    /// Merges a partial JSON object into the current faults, validating the result.
+    pub fn merge(&self, patch: &Value) -> Result<Faults, String> {
+        let Value::Object(patch) = patch else {
+            return Err("body must be a JSON object".into());
+        };
+        let mut current = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        if let Value::Object(cur) = &mut current {
+            for (k, v) in patch {
+                if k == "id_token_claims" {
+                    let Value::Object(extra) = v else {
+                        return Err("id_token_claims must be an object".into());
+                    };
+                    let claims = cur.entry(k.clone()).or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(c) = claims {
+                        for (ck, cv) in extra {
+                            c.insert(ck.clone(), cv.clone());
+                        }
+                    }
+                } else {
+                    cur.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let merged: Faults = serde_json::from_value(current).map_err(|e| e.to_string())?;
+        if !(0.0..=1.0).contains(&merged.error_rate) {
+            return Err("error_rate must be between 0.0 and 1.0".into());
+        }
+        Ok(merged)
+    }
+
+    /// Whether authorize responses carry `iss`.
+    pub fn sends_iss(&self) -> bool {
+        self.iss_in_authorize_response || self.authorize_response_iss.is_some()
+    }
+}

@@ -1,0 +1,191 @@
+//! Shared in-memory state of all four services.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use serde::Serialize;
+
+use crate::data::Incident;
+use crate::directory::{ScopeRequest, User};
+use crate::faults::Faults;
+use crate::jwt::KeyPair;
+use crate::options::Options;
+
+/// The origins the services are reachable at (`http://127.0.0.1:PORT`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Origins {
+    /// Static app.
+    pub app: String,
+    /// Identity provider and control API.
+    pub idp: String,
+    /// Defender API.
+    pub defender: String,
+    /// Graph API.
+    pub graph: String,
+}
+
+/// Parameters of an `/authorize` request that survive the sign-in and consent pages.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    /// Tenant path segment used.
+    pub tenant: String,
+    /// `client_id`.
+    pub client_id: String,
+    /// Registered `redirect_uri`.
+    pub redirect_uri: String,
+    /// `query` or `fragment`.
+    pub fragment: bool,
+    /// `state`, echoed verbatim.
+    pub state: Option<String>,
+    /// `nonce`, put in the ID token.
+    pub nonce: Option<String>,
+    /// S256 `code_challenge`.
+    pub code_challenge: String,
+    /// `prompt`.
+    pub prompt: Option<String>,
+    /// `login_hint`.
+    pub login_hint: Option<String>,
+    /// Parsed `scope`.
+    pub scopes: ScopeRequest,
+}
+
+/// An authorize request waiting on the sign-in or consent page.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The request.
+    pub req: AuthRequest,
+    /// Chosen user, once signed in.
+    pub user: Option<&'static User>,
+    /// Sign-in time of that user (epoch ms).
+    pub signed_in_ms: i64,
+    /// Created (epoch ms), for expiry.
+    pub created_ms: i64,
+}
+
+/// An issued authorization code.
+#[derive(Debug, Clone)]
+pub struct CodeGrant {
+    /// The request it answers.
+    pub req: AuthRequest,
+    /// Signed-in user.
+    pub user: &'static User,
+    /// Granted delegated permissions (short names).
+    pub granted: Vec<String>,
+    /// Issued (epoch ms).
+    pub issued_ms: i64,
+    /// Already redeemed.
+    pub used: bool,
+}
+
+/// A live refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    /// Client it was issued to.
+    pub client_id: String,
+    /// Its user.
+    pub user: &'static User,
+    /// Tenant segment of the original request.
+    pub tenant: String,
+    /// When the chain started (first redemption); SPA tokens die a fixed time after it.
+    pub chain_start_ms: i64,
+}
+
+/// One served request, for `GET /_sandbox/requests`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    /// `idp`, `defender`, `graph` or `app`.
+    pub service: &'static str,
+    /// HTTP method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Raw query string (or null).
+    pub query: Option<String>,
+    /// Response status.
+    pub status: u16,
+    /// `Origin` request header (or null).
+    pub origin: Option<String>,
+}
+
+/// Log entries kept; older ones are dropped so a long session cannot grow without bound.
+pub const LOG_CAPACITY: usize = 10_000;
+
+/// Everything the handlers share.
+pub struct Shared {
+    /// Options the sandbox was started with.
+    pub opts: Options,
+    /// Service origins.
+    pub origins: Origins,
+    /// Registered redirect (and post-logout) URIs.
+    pub redirect_uris: Vec<String>,
+    /// Name of the IdP session cookie (per IdP port, since cookies ignore ports).
+    pub cookie_name: String,
+    /// Current signing key.
+    pub key: RwLock<Arc<KeyPair>>,
+    /// Current faults.
+    pub faults: Mutex<Faults>,
+    /// Sign-in sessions: session id → (user, sign-in time ms).
+    pub sessions: Mutex<HashMap<String, (&'static User, i64)>>,
+    /// Consent decisions per (user id, client id): full scope → granted.
+    pub consents: Mutex<HashMap<(String, String), HashMap<String, bool>>>,
+    /// Authorize requests in progress.
+    pub pending: Mutex<HashMap<String, Pending>>,
+    /// Authorization codes.
+    pub codes: Mutex<HashMap<String, CodeGrant>>,
+    /// Refresh tokens.
+    pub refresh: Mutex<HashMap<String, RefreshGrant>>,
+    /// API call timestamps (ms) per (service, oid), for the rate limit.
+    pub rate: Mutex<HashMap<(&'static str, String), VecDeque<i64>>>,
+    /// Request log.
+    pub log: Mutex<VecDeque<LogEntry>>,
+    /// Incidents, newest first.
+    pub incidents: RwLock<Vec<Incident>>,
+}
+
+/// Handle shared by all routers.
+pub type AppState = Arc<Shared>;
+
+/// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the sandbox).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// The current signing key.
+    pub fn key(&self) -> Arc<KeyPair> {
+        self.key.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A snapshot of the current faults.
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// Issuer of tokens for the sandbox tenant (`{idp}/{tid}/v2.0`).
+    pub fn issuer(&self) -> String {
+        format!("{}/{}/v2.0", self.origins.idp, crate::directory::TENANT_ID)
+    }
+
+    /// Whether `uri` is exactly a registered redirect URI.
+    pub fn is_registered(&self, uri: &str) -> bool {
+        self.redirect_uris.iter().any(|u| u == uri)
+    }
+}
+
+/// A random URL-safe token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// A random GUID-shaped id (trace ids, error targets).
+pub fn random_guid() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}

@@ -1,0 +1,331 @@
+//! API failures by cause (401 → renew, 403 → name the permission, 429 → wait, 5xx → retry) and bounded backoff.
+
+use super::query::required_scope;
+use crate::config::Source;
+use crate::http::HttpResponse;
+use serde_json::Value;
+
+/// Default wait when a 429 says nothing usable.
+pub const DEFAULT_RETRY_AFTER_SECS: u64 = 30;
+
+/// Why an incidents API call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 401: token invalid or expired. Renew once, then ask to sign in.
+    #[error("the API did not accept the sign-in token: {message}")]
+    Unauthorized {
+        /// Server message.
+        message: String,
+    },
+    /// 403: valid token, insufficient permission.
+    #[error("the API refused access ({needed_scope} needed): {message}")]
+    Forbidden {
+        /// Server message.
+        message: String,
+        /// The delegated permission the list needs.
+        needed_scope: &'static str,
+    },
+    /// 429: quota reached.
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds to wait (1..=3600).
+        retry_after_secs: u64,
+    },
+    /// 5xx.
+    #[error("the API had a problem (HTTP {status}): {message}")]
+    Server {
+        /// Status.
+        status: u16,
+        /// Server message.
+        message: String,
+    },
+    /// Request did not complete (offline, DNS, CORS refusal, abort).
+    #[error("could not reach the API: {0}")]
+    Network(String),
+    /// Unusable response body.
+    #[error("the API's answer could not be read: {0}")]
+    BadBody(String),
+    /// 400 and other 4xx.
+    #[error("the API rejected the request ({code}): {message}")]
+    BadRequest {
+        /// Error code (e.g. `ODataError`) or `HTTP nnn`.
+        code: String,
+        /// Server message.
+        message: String,
+    },
+    /// 404.
+    #[error("not found")]
+    NotFound,
+}
+
+impl ApiError {
+    /// Worth retrying after a wait (429, 5xx except 501, network).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::RateLimited { .. } | ApiError::Network(_) => true,
+            ApiError::Server { status, .. } => *status != 501 && *status != 505,
+            _ => false,
+        }
+    }
+
+    /// A plain sentence for the user (render as text).
+    pub fn user_message(&self) -> String {
+        match self {
+            ApiError::Unauthorized { .. } => "Your sign-in is no longer accepted by the API. Please sign in again.".into(),
+            ApiError::Forbidden { message, needed_scope } => format!(
+                "You are signed in, but the API refused access. The app needs the delegated permission {needed_scope} (granted with consent), and your account needs a role that can view incidents (for example Security Reader).{}",
+                if message.is_empty() { String::new() } else { format!(" The API said: {message}") }
+            ),
+            ApiError::RateLimited { retry_after_secs } => {
+                format!("The API's rate limit was reached. The app will try again in {retry_after_secs} seconds.")
+            }
+            ApiError::Server { status, .. } => format!("The API had a temporary problem (HTTP {status}). Try again shortly."),
+            ApiError::Network(m) => format!(
+                "Could not reach the API ({m}). Check your connection; if it persists, the API may not allow calls from this page (CORS)."
+            ),
+            ApiError::BadBody(m) => format!("The API's answer could not be read: {m}."),
+            ApiError::BadRequest { code, message } => format!("The API rejected the request ({code}): {message}"),
+            ApiError::NotFound => "The requested item was not found.".into(),
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    super::model::cap(s.trim(), max)
+}
+
+/// (code, message) from `{"error":{"code","message"}}`, `{"error":"x","error_description":"y"}`, or the raw text.
+fn error_parts(body: &str) -> (Option<String>, String) {
+    let v: Option<Value> = if body.len() <= 1_000_000 { serde_json::from_str(body).ok() } else { None };
+    if let Some(v) = v {
+        match v.get("error") {
+            Some(Value::Object(e)) => {
+                let code = e.get("code").and_then(Value::as_str).map(|s| truncate(s, 100));
+                let msg = e.get("message").and_then(Value::as_str).map(|s| truncate(s, 1000)).unwrap_or_default();
+                return (code, msg);
+            }
+            Some(Value::String(code)) => {
+                let msg = v.get("error_description").and_then(Value::as_str).map(|s| truncate(s, 1000)).unwrap_or_default();
+                return (Some(truncate(code, 100)), msg);
+            }
+            _ => {}
+        }
+        if let Some(m) = v.get("message").and_then(Value::as_str) {
+            return (None, truncate(m, 1000));
+        }
+    }
+    // Not JSON (gateway HTML, plain text): show a short, plain excerpt.
+    (None, truncate(body, 300))
+}
+
+/// Seconds from a `Retry-After` header; only integer seconds (an HTTP-date needs a clock we do not pass here).
+fn header_seconds(v: &str) -> Option<u64> {
+    v.trim().parse::<u64>().ok()
+}
+
+/// A wait named in the body: "Try again in 33 seconds", "reset in 12", "retry after 2 minutes", "00:00:33".
+pub fn body_retry_seconds(body: &str) -> Option<u64> {
+    let lower: String = body.chars().take(10_000).collect::<String>().to_lowercase();
+    for key in ["try again in", "reset in", "retry after", "retry-after", "retry in", "retryafter"] {
+        let Some(i) = lower.find(key) else { continue };
+        let rest = lower.get(i + key.len()..).unwrap_or("");
+        let rest = rest.trim_start_matches([' ', ':', '"', '=']);
+        let num: String = rest.chars().take_while(char::is_ascii_digit).take(9).collect();
+        let Ok(n) = num.parse::<u64>() else { continue };
+        let after = rest.get(num.len()..).unwrap_or("");
+        // hh:mm:ss form
+        if let Some(tail) = after.strip_prefix(':') {
+            let parts: Vec<u64> = std::iter::once(n)
+                .chain(tail.split(':').take(2).map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)))
+                .collect();
+            let secs = match parts.as_slice() {
+                [h, m, s] => h.saturating_mul(3600).saturating_add(m.saturating_mul(60)).saturating_add(*s),
+                [m, s] => m.saturating_mul(60).saturating_add(*s),
+                _ => n,
+            };
+            return Some(secs);
+        }
+        let unit = after.trim_start();
+        let secs = if unit.starts_with("ms") || unit.starts_with("millisecond") {
+            n.div_ceil(1000)
+        } else if unit.starts_with("min") {
+            n.saturating_mul(60)
+        } else if unit.starts_with("hour") {
+            n.saturating_mul(3600)
+        } else {
+            n
+        };
+        return Some(secs);
+    }
+    None
+}
+
+/// Seconds to wait after a 429: header, else body, else 30; clamped to 1..=3600.
+pub fn retry_after(resp: &HttpResponse) -> u64 {
+    resp.header("retry-after")
+        .and_then(header_seconds)
+        .or_else(|| body_retry_seconds(&resp.body))
+        .unwrap_or(DEFAULT_RETRY_AFTER_SECS)
+        .clamp(1, 3600)
+}
+
+/// 2xx with a JSON (or absent) content type passes; everything else becomes an [`ApiError`] by cause.
+pub fn map_response(resp: &HttpResponse, source: Source) -> Result<&HttpResponse, ApiError> {
+    if resp.is_success() {
+        if let Some(ct) = resp.header("content-type") {
+            if !ct.to_ascii_lowercase().contains("json") {
+                return Err(ApiError::BadBody(format!("expected JSON but got \"{}\"", truncate(ct, 100))));
+            }
+        }
+        return Ok(resp);
+    }
+    let (code, message) = error_parts(&resp.body);
+    Err(match resp.status {
+        0 => ApiError::Network("no response".into()),
+        401 => ApiError::Unauthorized { message },
+        403 => ApiError::Forbidden { message, needed_scope: required_scope(source) },
+        404 => ApiError::NotFound,
+        429 => ApiError::RateLimited { retry_after_secs: retry_after(resp) },
+        s if s >= 500 => ApiError::Server { status: s, message },
+        s => ApiError::BadRequest { code: code.unwrap_or_else(|| format!("HTTP {s}")), message },
+    })
+}
+
+/// Bounded exponential backoff for 5xx and network failures: 1, 2, 4 s, then give up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backoff {
+    attempt: u32,
+    max_attempts: u32,
+    base_secs: u64,
+    max_secs: u64,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { attempt: 0, max_attempts: 3, base_secs: 1, max_secs: 8 }
+    }
+}
+
+impl Backoff {
+    /// 3 retries: 1, 2, 4 s.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Custom limits.
+    pub fn with_limits(max_attempts: u32, base_secs: u64, max_secs: u64) -> Self {
+        Backoff { attempt: 0, max_attempts, base_secs: base_secs.max(1), max_secs: max_secs.max(1) }
+    }
+
+    /// The next delay, or None when retries are used up.
+    pub fn next_delay_secs(&mut self) -> Option<u64> {
+        if self.attempt >= self.max_attempts {
+            return None;
+        }
+        let d = self.base_secs.saturating_mul(1u64 << self.attempt.min(30)).min(self.max_secs);
+        self.attempt += 1;
+        Some(d)
+    }
+
+    /// Delay for an error: the server's wait for 429, else the next exponential step; None if not retryable or exhausted.
+    pub fn delay_for(&mut self, err: &ApiError) -> Option<u64> {
+        if !err.is_retryable() {
+            return None;
+        }
+        let step = self.next_delay_secs()?;
+        Some(match err {
+            ApiError::RateLimited { retry_after_secs } => *retry_after_secs,
+            _ => step,
+        })
+    }
+
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempt
+    }
+
+    /// Start over after a success.
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse { status, headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(), body: body.into() }
+    }
+
+    #[test]
+    fn ok_passes_and_non_json_is_bad_body() {
+        assert!(map_response(&r(200, &[("Content-Type", "application/json; odata.metadata=minimal")], "{}"), Source::Defender).is_ok());
+        assert!(map_response(&r(200, &[], "{}"), Source::Graph).is_ok());
+        assert!(matches!(map_response(&r(200, &[("content-type", "text/html")], "<html>"), Source::Graph), Err(ApiError::BadBody(_))));
+    }
+
+    #[test]
+    fn unauthorized() {
+        let e = map_response(&r(401, &[], r#"{"error":{"code":"Unauthorized","message":"Unauthorized","target":"t-1"}}"#), Source::Defender).unwrap_err();
+        assert_eq!(e, ApiError::Unauthorized { message: "Unauthorized".into() });
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn forbidden_names_scope() {
+        let e = map_response(&r(403, &[], r#"{"error":{"code":"Forbidden","message":"The application does not have any of the required application permissions"}}"#), Source::Graph).unwrap_err();
+        assert!(matches!(&e, ApiError::Forbidden { needed_scope: "SecurityIncident.Read.All", .. }));
+        assert!(e.user_message().contains("SecurityIncident.Read.All"));
+        let e = map_response(&r(403, &[], ""), Source::Defender).unwrap_err();
+        assert!(e.user_message().contains("Incident.Read"));
+    }
+
+    #[test]
+    fn rate_limited_variants() {
+        let f = |h: &[(&str, &str)], b: &str| match map_response(&r(429, h, b), Source::Defender).unwrap_err() {
+            ApiError::RateLimited { retry_after_secs } => retry_after_secs,
+            e => panic!("{e:?}"),
+        };
+        assert_eq!(f(&[("Retry-After", "12")], ""), 12);
+        assert_eq!(f(&[("retry-after", "garbage")], r#"{"error":{"code":"TooManyRequests","message":"Rate limit is exceeded. Try again in 33 seconds."}}"#), 33);
+        assert_eq!(f(&[], "Quota will reset in 2 minutes"), 120);
+        assert_eq!(f(&[], "Try again in 00:01:05"), 65);
+        assert_eq!(f(&[], ""), 30);
+        assert_eq!(f(&[("Retry-After", "0")], ""), 1);
+        assert_eq!(f(&[("Retry-After", "999999")], ""), 3600);
+        assert_eq!(f(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "nothing"), 30);
+        assert!(ApiError::RateLimited { retry_after_secs: 1 }.is_retryable());
+    }
+
+    #[test]
+    fn server_and_bad_request_and_not_found() {
+        let e = map_response(&r(500, &[], r#"{"error":{"code":"InternalServerError","message":"oops"}}"#), Source::Defender).unwrap_err();
+        assert_eq!(e, ApiError::Server { status: 500, message: "oops".into() });
+        assert!(e.is_retryable());
+        let e = map_response(&r(502, &[], "<html><body>Bad Gateway</body></html>"), Source::Defender).unwrap_err();
+        assert!(matches!(e, ApiError::Server { status: 502, .. }));
+        let e = map_response(&r(400, &[], r#"{"error":{"code":"ODataError","message":"Invalid OData URI query"}}"#), Source::Defender).unwrap_err();
+        assert_eq!(e, ApiError::BadRequest { code: "ODataError".into(), message: "Invalid OData URI query".into() });
+        let e = map_response(&r(400, &[], "not json {"), Source::Graph).unwrap_err();
+        assert!(matches!(e, ApiError::BadRequest { ref code, .. } if code == "HTTP 400"));
+        assert_eq!(map_response(&r(404, &[], ""), Source::Graph).unwrap_err(), ApiError::NotFound);
+        let e = map_response(&r(400, &[], r#"{"error":{"code":5,"message":null}}"#), Source::Graph).unwrap_err();
+        assert!(matches!(e, ApiError::BadRequest { .. }));
+    }
+
+    #[test]
+    fn backoff_bounded() {
+        let mut b = Backoff::new();
+        assert_eq!(b.next_delay_secs(), Some(1));
+        assert_eq!(b.next_delay_secs(), Some(2));
+        assert_eq!(b.next_delay_secs(), Some(4));
+        assert_eq!(b.next_delay_secs(), None);
+        b.reset();
+        assert_eq!(b.delay_for(&ApiError::NotFound), None);
+        assert_eq!(b.delay_for(&ApiError::RateLimited { retry_after_secs: 9 }), Some(9));
+        let mut b = Backoff::with_limits(100, 1, 8);
+        let v: Vec<u64> = std::iter::from_fn(|| b.next_delay_secs()).take(6).collect();
+        assert_eq!(v, vec![1, 2, 4, 8, 8, 8]);
+    }
+}

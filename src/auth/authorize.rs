@@ -1,0 +1,224 @@
+//! The pending sign-in transaction (kept in sessionStorage by `state`) and the authorize URL.
+
+use super::discovery::ProviderMetadata;
+use super::pkce::challenge_s256;
+use super::secret::{Nonce, PkceVerifier, State};
+use crate::config::Config;
+use crate::http::form_urlencode;
+
+/// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
+pub const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
+
+/// A sign-in started in this tab, waiting for its redirect back.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct PendingAuth {
+    /// One-time `state` sent with the request.
+    pub state: State,
+    /// `nonce` the ID token must echo.
+    pub nonce: Nonce,
+    /// PKCE verifier for the code exchange.
+    pub verifier: PkceVerifier,
+    /// Issuer the request was sent to (RFC 9207 / RFC 9700 §4.4 mix-up defence).
+    pub issuer: String,
+    /// Redirect URI used (the exchange must repeat it exactly).
+    pub redirect_uri: String,
+    /// App-internal view to return to: a relative `#/…` or `/…`, never an absolute URL.
+    pub return_to: String,
+    /// Unix seconds when the request was created.
+    pub created_at: u64,
+}
+
+impl PendingAuth {
+    /// True when older than 15 minutes, or created in the future (clock turned back).
+    pub fn is_stale(&self, now: u64) -> bool {
+        now.saturating_sub(self.created_at) > PENDING_MAX_AGE_SECS || self.created_at > now.saturating_add(300)
+    }
+}
+
+/// sessionStorage key for a pending request.
+pub fn pending_key(state: &str) -> String {
+    format!("{}pending.{}", super::session::KEY_PREFIX, state)
+}
+
+/// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
+/// This is the open-redirect guard (RFC 9700 §4.11.1).
+pub fn sanitize_return_to(s: &str) -> String {
+    const DEFAULT: &str = "#/incidents";
+    let s = s.trim();
+    if s.len() > 2048 || s.chars().any(|c| c.is_control() || c == '\\') {
+        return DEFAULT.to_string();
+    }
+    let ok = if let Some(rest) = s.strip_prefix("#/") {
+        !rest.starts_with('/')
+    } else if let Some(rest) = s.strip_prefix('/') {
+        !rest.starts_with('/') && !rest.starts_with('\\')
+    } else {
+        false
+    };
+    if ok {
+        s.to_string()
+    } else {
+        DEFAULT.to_string()
+    }
+}
+
+/// The authorization request URL (code flow, PKCE S256, `response_mode=query`).
+pub fn authorize_url(
+    meta: &ProviderMetadata,
+    cfg: &Config,
+    pending: &PendingAuth,
+    prompt: Option<&str>,
+    login_hint: Option<&str>,
+) -> String {
+    let challenge = challenge_s256(&pending.verifier);
+    let scope = cfg.request_scopes();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("client_id", &cfg.client_id),
+        ("response_type", "code"),
+        ("redirect_uri", &pending.redirect_uri),
+        ("response_mode", "query"),
+        ("scope", &scope),
+        ("state", pending.state.secret()),
+        ("nonce", pending.nonce.secret()),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(p) = prompt.filter(|p| !p.is_empty()) {
+        pairs.push(("prompt", p));
+    }
+    // Entra refuses login_hint together with prompt=select_account.
+    if let Some(h) = login_hint.filter(|h| !h.is_empty()) {
+        if prompt != Some("select_account") {
+            pairs.push(("login_hint", h));
+        }
+    }
+    let base = meta.authorization_endpoint.split('#').next().unwrap_or(&meta.authorization_endpoint);
+    let sep = if base.contains('?') {
+        if base.ends_with('?') || base.ends_with('&') { "" } else { "&" }
+    } else {
+        "?"
+    };
+    format!("{base}{sep}{}", form_urlencode(&pairs))
+}
+
+/// The RP-initiated logout URL (`end_session_endpoint`), or None when the provider has none
+/// (then sign-out is local only). Clear local state before navigating here.
+/// `client_id` is sent because OpenID RP-Initiated Logout requires it (or an `id_token_hint`, which the app
+/// does not keep) before a provider honours `post_logout_redirect_uri`.
+pub fn logout_url(
+    meta: &ProviderMetadata,
+    client_id: &str,
+    post_logout_redirect_uri: &str,
+    logout_hint: Option<&str>,
+) -> Option<String> {
+    let end = meta.end_session_endpoint.as_deref()?;
+    let base = end.split('#').next().unwrap_or(end);
+    let mut pairs: Vec<(&str, &str)> =
+        vec![("post_logout_redirect_uri", post_logout_redirect_uri), ("client_id", client_id)];
+    if let Some(h) = logout_hint.filter(|h| !h.is_empty()) {
+        pairs.push(("logout_hint", h));
+    }
+    let sep = if base.contains('?') { "&" } else { "?" };
+    Some(format!("{base}{sep}{}", form_urlencode(&pairs)))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::parse_config;
+    use crate::http::{parse_query, query_get};
+
+    pub fn meta() -> ProviderMetadata {
+        ProviderMetadata {
+            issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0".into(),
+            authorization_endpoint: "https://login.microsoftonline.com/t/oauth2/v2.0/authorize".into(),
+            token_endpoint: "https://login.microsoftonline.com/t/oauth2/v2.0/token".into(),
+            end_session_endpoint: None,
+            jwks_uri: None,
+            code_challenge_methods: vec![],
+            iss_parameter_supported: false,
+        }
+    }
+
+    pub fn config() -> Config {
+        parse_config(r#"{"authority":"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}"#).unwrap()
+    }
+
+    pub fn pending(state: &str, created_at: u64) -> PendingAuth {
+        PendingAuth {
+            state: State::new(state.into()),
+            nonce: Nonce::new("n0nce+/=".into()),
+            verifier: PkceVerifier::from_random(&[7u8; 32]),
+            issuer: meta().issuer,
+            redirect_uri: "https://app.example/spa/?x=1&y".into(),
+            return_to: "#/incidents?status=active".into(),
+            created_at,
+        }
+    }
+
+    #[test]
+    fn url_has_every_param_encoded() {
+        let p = pending("st&ate", 100);
+        let u = authorize_url(&meta(), &config(), &p, Some("select_account"), Some("a@b.c"));
+        let (base, q) = u.split_once('?').unwrap();
+        assert_eq!(base, "https://login.microsoftonline.com/t/oauth2/v2.0/authorize");
+        let q = parse_query(q);
+        assert_eq!(query_get(&q, "response_type"), Some("code"));
+        assert_eq!(query_get(&q, "client_id"), Some("11111111-2222-3333-4444-555555555555"));
+        assert_eq!(query_get(&q, "redirect_uri"), Some("https://app.example/spa/?x=1&y"));
+        assert_eq!(query_get(&q, "scope"), Some("openid profile offline_access https://api.security.microsoft.com/Incident.Read"));
+        assert_eq!(query_get(&q, "state"), Some("st&ate"));
+        assert_eq!(query_get(&q, "nonce"), Some("n0nce+/="));
+        assert_eq!(query_get(&q, "code_challenge"), Some(challenge_s256(&p.verifier).as_str()));
+        assert_eq!(query_get(&q, "code_challenge_method"), Some("S256"));
+        assert_eq!(query_get(&q, "response_mode"), Some("query"));
+        assert_eq!(query_get(&q, "prompt"), Some("select_account"));
+        assert_eq!(query_get(&q, "login_hint"), None);
+        assert!(u.contains("redirect_uri=https%3A%2F%2Fapp.example%2Fspa%2F%3Fx%3D1%26y"));
+        assert!(!u.contains(p.verifier.secret()));
+    }
+
+    #[test]
+    fn url_appends_to_existing_query() {
+        let mut m = meta();
+        m.authorization_endpoint = "https://login.example/authorize?p=B2C_1".into();
+        let u = authorize_url(&m, &config(), &pending("s", 1), None, Some("x@y"));
+        assert!(u.starts_with("https://login.example/authorize?p=B2C_1&client_id="));
+        assert!(u.contains("login_hint=x%40y"));
+        assert!(!u.contains("prompt="));
+    }
+
+    #[test]
+    fn logout() {
+        let mut m = meta();
+        assert_eq!(logout_url(&m, "cid", "https://app/", None), None);
+        m.end_session_endpoint = Some("https://login.microsoftonline.com/t/oauth2/v2.0/logout".into());
+        assert_eq!(
+            logout_url(&m, "cid", "https://app.example/spa/", Some("ada@contoso.com")).unwrap(),
+            "https://login.microsoftonline.com/t/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fspa%2F&client_id=cid&logout_hint=ada%40contoso.com"
+        );
+    }
+
+    #[test]
+    fn return_to_sanitized() {
+        assert_eq!(sanitize_return_to("#/incidents?status=active"), "#/incidents?status=active");
+        assert_eq!(sanitize_return_to("/spa/#/x"), "/spa/#/x");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil", "#//evil", "javascript:alert(1)", "", "incidents", "/x\ny"] {
+            assert_eq!(sanitize_return_to(bad), "#/incidents", "{bad}");
+        }
+    }
+
+    #[test]
+    fn pending_key_and_staleness_and_serde() {
+        assert_eq!(pending_key("abc"), "onbehalf.pending.abc");
+        let p = pending("s", 1000);
+        assert!(!p.is_stale(1000 + 900));
+        assert!(p.is_stale(1000 + 901));
+        assert!(p.is_stale(0));
+        let json = serde_json::to_string(&p).unwrap();
+        let back: PendingAuth = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.verifier.secret(), p.verifier.secret());
+        assert_eq!(back.state, p.state);
+        assert!(!format!("{p:?}").contains(p.verifier.secret()));
+    }
+}

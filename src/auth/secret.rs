@@ -1,0 +1,108 @@
+//! Secret newtypes: they print `[redacted]` and are read only through `.secret()`.
+
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident $(, $derive:ident)*) => {
+        $(#[$doc])*
+        #[derive($($derive),*)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a raw value.
+            pub fn new(value: String) -> Self {
+                Self(value)
+            }
+            /// The raw value: call only where it is sent or compared.
+            pub fn secret(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "([redacted])"))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+    };
+}
+
+macro_rules! persist {
+    ($name:ident) => {
+        // Serialised raw: the only destination is this tab's own sessionStorage.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map(Self)
+            }
+        }
+    };
+}
+
+secret_type!(
+    /// OAuth access token for the incidents API.
+    AccessToken, Clone, PartialEq, Eq
+);
+secret_type!(
+    /// Refresh token (24 h fixed lifetime for SPA registrations).
+    RefreshToken, Clone, PartialEq, Eq
+);
+secret_type!(
+    /// Raw ID token (a JWT).
+    IdToken, Clone, PartialEq, Eq
+);
+secret_type!(
+    /// Authorization code from the redirect; single use, never stored.
+    AuthCode, PartialEq, Eq
+);
+secret_type!(
+    /// PKCE code verifier; deliberately not `Clone` so it cannot be copied around by accident.
+    PkceVerifier
+);
+secret_type!(
+    /// OAuth `state` (CSRF binding of the redirect to this tab).
+    State, Clone, PartialEq, Eq
+);
+secret_type!(
+    /// OIDC `nonce` (binds the ID token to this request).
+    Nonce, Clone, PartialEq, Eq
+);
+
+persist!(AccessToken);
+persist!(RefreshToken);
+persist!(IdToken);
+persist!(PkceVerifier);
+persist!(State);
+persist!(Nonce);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_everywhere() {
+        let t = AccessToken::new("eyJ.secret.value".into());
+        assert_eq!(format!("{t}"), "[redacted]");
+        assert_eq!(format!("{t:?}"), "AccessToken([redacted])");
+        assert_eq!(t.secret(), "eyJ.secret.value");
+        let v = PkceVerifier::new("v".into());
+        assert!(!format!("{v:?}").contains('v') || format!("{v:?}") == "PkceVerifier([redacted])");
+        assert_eq!(format!("{:?}", AuthCode::new("c".into())), "AuthCode([redacted])");
+    }
+
+    #[test]
+    fn serde_raw_value() {
+        let s = State::new("abc".into());
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"abc\"");
+        let back: State = serde_json::from_str("\"abc\"").unwrap();
+        assert_eq!(back, s);
+    }
+}

@@ -1,0 +1,47 @@
+//! The page's address: reading it, cleaning it, leaving it.
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+/// The query string including its leading `?`, or empty.
+pub fn search() -> String {
+    location().and_then(|l| l.search().ok()).unwrap_or_default()
+}
+
+/// The fragment including its leading `#`, or empty.
+pub fn hash() -> String {
+    location().and_then(|l| l.hash().ok()).unwrap_or_default()
+}
+
+/// Origin + path, without query or fragment: the default redirect URI.
+pub fn page_url() -> String {
+    let Some(l) = location() else { return String::new() };
+    format!(
+        "{}{}",
+        l.origin().unwrap_or_default(),
+        l.pathname().unwrap_or_default()
+    )
+}
+
+/// Replaces the current history entry (so the code and state never stay in the address bar or history).
+pub fn replace(url: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Full-page navigation to `url`.
+pub fn assign(url: &str) -> Result<(), String> {
+    location()
+        .ok_or_else(|| "No window.location.".to_string())?
+        .assign(url)
+        .map_err(|_| "The browser refused to navigate.".to_string())
+}
+
+/// Sets the fragment, adding a history entry (so back/forward work between views).
+pub fn set_hash(h: &str) {
+    if let Some(l) = location() {
+        let _ = l.set_hash(h);
+    }
+}

@@ -1,0 +1,8 @@
+//! The browser edge: thin wrappers over sessionStorage, location/history, fetch, crypto and the clock.
+//! Nothing here decides anything; the pure core in `config`, `auth` and `api` does.
+
+pub mod clock;
+pub mod crypto;
+pub mod fetch;
+pub mod location;
+pub mod storage;

@@ -1,0 +1,410 @@
+//! `config.json` → a validated [`Config`]: which tenant, which app registration, which incidents API.
+
+use crate::http::{is_secure_url, percent_encode, split_url};
+use serde_json::Value;
+
+/// Which incidents API the app reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Source {
+    /// Microsoft Defender XDR `api.security.microsoft.com/api/incidents` (`Incident.Read`).
+    Defender,
+    /// Microsoft Graph `/v1.0/security/incidents` (`SecurityIncident.Read.All`).
+    Graph,
+}
+
+impl Source {
+    /// Default API base URL for this source.
+    pub fn default_api_base(&self) -> &'static str {
+        match self {
+            Source::Defender => "https://api.security.microsoft.com",
+            Source::Graph => "https://graph.microsoft.com",
+        }
+    }
+
+    /// Default (least-privilege) API scope for this source.
+    pub fn default_scope(&self) -> &'static str {
+        match self {
+            Source::Defender => "https://api.security.microsoft.com/Incident.Read",
+            Source::Graph => "https://graph.microsoft.com/SecurityIncident.Read.All",
+        }
+    }
+
+    /// Human name of the API.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Source::Defender => "Microsoft Defender XDR API",
+            Source::Graph => "Microsoft Graph security API",
+        }
+    }
+}
+
+/// Validated application configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Entra authority, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`; no trailing slash.
+    pub authority: String,
+    /// Application (client) ID of the SPA registration.
+    pub client_id: String,
+    /// Which incidents API to call.
+    pub source: Source,
+    /// API base URL; no trailing slash.
+    pub api_base: String,
+    /// API scopes (all for one resource).
+    pub scopes: Vec<String>,
+    /// Fixed redirect URI; None means "this page's own URL".
+    pub redirect_uri: Option<String>,
+    /// Fixed post-logout redirect URI; None means "this page's own URL".
+    pub post_logout_redirect_uri: Option<String>,
+}
+
+/// What is wrong with `config.json`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// Not JSON at all.
+    #[error("config.json is not valid JSON: {0}")]
+    NotJson(String),
+    /// JSON but not an object.
+    #[error("config.json must be a JSON object like {{\"authority\": …, \"client_id\": …}}")]
+    NotObject,
+    /// Required field absent or empty.
+    #[error("config.json: field \"{0}\" is missing or empty")]
+    Missing(&'static str),
+    /// Field has the wrong JSON type.
+    #[error("config.json: field \"{field}\" must be {expected}")]
+    WrongType {
+        /// Field name.
+        field: &'static str,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// The example placeholder was left in.
+    #[error("config.json: field \"{field}\" still holds the placeholder \"{value}\"; replace it with your {what}")]
+    Placeholder {
+        /// Field name.
+        field: &'static str,
+        /// The placeholder found.
+        value: String,
+        /// What to put instead.
+        what: &'static str,
+    },
+    /// URL not https (or http on loopback), or malformed.
+    #[error("config.json: field \"{field}\" must be an https:// URL (http:// only for localhost), got \"{value}\"")]
+    InsecureUrl {
+        /// Field name.
+        field: &'static str,
+        /// Value given.
+        value: String,
+    },
+    /// URL with `?` or `#`.
+    #[error("config.json: field \"{field}\" must not contain a query (?) or fragment (#)")]
+    QueryOrFragment {
+        /// Field name.
+        field: &'static str,
+    },
+    /// Unknown source.
+    #[error("config.json: field \"source\" must be \"defender\" or \"graph\", got \"{0}\"")]
+    UnknownSource(String),
+    /// Scopes for several resources (Entra answers AADSTS700022).
+    #[error("config.json: field \"scopes\" names more than one resource ({0}); a token covers one resource only (Entra would answer AADSTS700022)")]
+    MultipleResources(String),
+    /// client_id not a GUID-looking value.
+    #[error("config.json: field \"client_id\" must be the Application (client) ID GUID from the app registration, got \"{0}\"")]
+    BadClientId(String),
+}
+
+/// A valid example `config.json`; the `<…>` placeholders must be replaced (parse_config rejects them).
+pub const EXAMPLE_CONFIG: &str = r#"{
+  "_comment": "authority: https://login.microsoftonline.com/<tenant-id>/v2.0 (your Directory (tenant) ID; use 'organizations' for a multi-tenant app). client_id: the Application (client) ID of an app registration with a Single-page application redirect URI equal to this page's URL. source: 'defender' (api.security.microsoft.com, delegated Incident.Read) or 'graph' (graph.microsoft.com, delegated SecurityIncident.Read.All, admin consent).",
+  "authority": "https://login.microsoftonline.com/<tenant-id>/v2.0",
+  "client_id": "<application-id>",
+  "source": "graph",
+  "scopes": ["https://graph.microsoft.com/SecurityIncident.Read.All"]
+}"#;
+
+fn get_str(obj: &serde_json::Map<String, Value>, field: &'static str) -> Result<Option<String>, ConfigError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            let t = s.trim();
+            Ok(if t.is_empty() { None } else { Some(t.to_string()) })
+        }
+        Some(_) => Err(ConfigError::WrongType { field, expected: "a string" }),
+    }
+}
+
+fn check_placeholder(field: &'static str, value: &str, what: &'static str) -> Result<(), ConfigError> {
+    if value.contains('<') || value.contains('>') || value.contains("{tenant") || value.eq_ignore_ascii_case("your-client-id") {
+        return Err(ConfigError::Placeholder { field, value: value.to_string(), what });
+    }
+    Ok(())
+}
+
+fn check_url(field: &'static str, value: &str) -> Result<String, ConfigError> {
+    if !is_secure_url(value) {
+        return Err(ConfigError::InsecureUrl { field, value: value.to_string() });
+    }
+    if value.contains('?') || value.contains('#') {
+        return Err(ConfigError::QueryOrFragment { field });
+    }
+    Ok(value.trim_end_matches('/').to_string())
+}
+
+fn looks_like_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts.iter().zip([8usize, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
+/// scopes (`User.Read`) belong to Graph, as Entra reads them.
+pub fn scope_resource(scope: &str) -> String {
+    if let Some((scheme, host, _)) = split_url(scope) {
+        return format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
+    }
+    if let Some(rest) = scope.strip_prefix("api://") {
+        // api://{guid}/scope
+        return format!("api://{}", rest.split('/').next().unwrap_or(rest).to_ascii_lowercase());
+    }
+    "https://graph.microsoft.com".to_string()
+}
+
+/// Parses and validates `config.json`. Unknown fields are ignored.
+pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
+    let v: Value = serde_json::from_str(json).map_err(|e| ConfigError::NotJson(e.to_string()))?;
+    let obj = v.as_object().ok_or(ConfigError::NotObject)?;
+
+    let authority = get_str(obj, "authority")?.ok_or(ConfigError::Missing("authority"))?;
+    check_placeholder("authority", &authority, "Directory (tenant) ID")?;
+    let authority = check_url("authority", &authority)?;
+
+    let client_id = get_str(obj, "client_id")?.ok_or(ConfigError::Missing("client_id"))?;
+    check_placeholder("client_id", &client_id, "Application (client) ID")?;
+    if !looks_like_guid(&client_id) {
+        return Err(ConfigError::BadClientId(client_id));
+    }
+
+    let source = match get_str(obj, "source")? {
+        None => Source::Defender,
+        Some(s) => match s.to_ascii_lowercase().as_str() {
+            "defender" => Source::Defender,
+            "graph" => Source::Graph,
+            _ => return Err(ConfigError::UnknownSource(s)),
+        },
+    };
+
+    let api_base = match get_str(obj, "api_base")? {
+        None => source.default_api_base().to_string(),
+        Some(s) => {
+            check_placeholder("api_base", &s, "API base URL")?;
+            check_url("api_base", &s)?
+        }
+    };
+
+    let scopes = match obj.get("scopes") {
+        None | Some(Value::Null) => vec![source.default_scope().to_string()],
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for it in items {
+                match it {
+                    Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+                    _ => return Err(ConfigError::WrongType { field: "scopes", expected: "an array of non-empty strings" }),
+                }
+            }
+            if out.is_empty() {
+                return Err(ConfigError::Missing("scopes"));
+            }
+            out
+        }
+        Some(Value::String(s)) => {
+            let out: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+            if out.is_empty() {
+                return Err(ConfigError::Missing("scopes"));
+            }
+            out
+        }
+        Some(_) => return Err(ConfigError::WrongType { field: "scopes", expected: "an array of strings" }),
+    };
+    for s in &scopes {
+        check_placeholder("scopes", s, "API scope")?;
+    }
+    // OIDC scopes are added by request_scopes(); only API scopes decide the resource.
+    let api_only: Vec<&String> = scopes.iter().filter(|s| !is_oidc_scope(s)).collect();
+    let mut resources: Vec<String> = api_only.iter().map(|s| scope_resource(s)).collect();
+    resources.sort();
+    resources.dedup();
+    if resources.len() > 1 {
+        return Err(ConfigError::MultipleResources(resources.join(", ")));
+    }
+
+    let redirect_uri = match get_str(obj, "redirect_uri")? {
+        None => None,
+        Some(s) => {
+            check_placeholder("redirect_uri", &s, "redirect URI")?;
+            if !is_secure_url(&s) {
+                return Err(ConfigError::InsecureUrl { field: "redirect_uri", value: s });
+            }
+            if s.contains('?') || s.contains('#') {
+                return Err(ConfigError::QueryOrFragment { field: "redirect_uri" });
+            }
+            Some(s)
+        }
+    };
+    let post_logout_redirect_uri = match get_str(obj, "post_logout_redirect_uri")? {
+        None => None,
+        Some(s) => {
+            check_placeholder("post_logout_redirect_uri", &s, "post-logout redirect URI")?;
+            if !is_secure_url(&s) {
+                return Err(ConfigError::InsecureUrl { field: "post_logout_redirect_uri", value: s });
+            }
+            Some(s)
+        }
+    };
+
+    Ok(Config { authority, client_id, source, api_base, scopes, redirect_uri, post_logout_redirect_uri })
+}
+
+fn is_oidc_scope(s: &str) -> bool {
+    matches!(s, "openid" | "profile" | "offline_access" | "email")
+}
+
+/// Strips query and fragment from a page URL.
+fn page_base(page: &str) -> String {
+    let end = page.find(['?', '#']).unwrap_or(page.len());
+    page.get(..end).unwrap_or(page).to_string()
+}
+
+impl Config {
+    /// The API scopes (one resource) as configured.
+    pub fn api_scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The `scope` parameter: `openid profile offline_access` plus the API scopes.
+    pub fn request_scopes(&self) -> String {
+        let mut out: Vec<&str> = vec!["openid", "profile", "offline_access"];
+        for s in &self.scopes {
+            if !out.contains(&s.as_str()) {
+                out.push(s);
+            }
+        }
+        out.join(" ")
+    }
+
+    /// The redirect URI: configured, or the page's own URL without query/fragment.
+    pub fn redirect_uri_for(&self, page_url_without_query: &str) -> String {
+        self.redirect_uri.clone().unwrap_or_else(|| page_base(page_url_without_query))
+    }
+
+    /// The post-logout redirect URI: configured, or the page's own URL without query/fragment.
+    pub fn post_logout_uri_for(&self, page: &str) -> String {
+        self.post_logout_redirect_uri.clone().unwrap_or_else(|| page_base(page))
+    }
+
+    /// OpenID discovery document URL.
+    pub fn discovery_url(&self) -> String {
+        format!("{}/.well-known/openid-configuration", self.authority)
+    }
+
+    /// Link to the incident in the Defender portal (same pattern as Graph's `incidentWebUrl`).
+    pub fn portal_incident_url(&self, id: &str, tenant: Option<&str>) -> String {
+        portal_incident_url(id, tenant)
+    }
+}
+
+/// `https://security.microsoft.com/incidents/{id}?tid={tenant}` with both parts percent-encoded.
+pub fn portal_incident_url(id: &str, tenant: Option<&str>) -> String {
+    let mut u = format!("https://security.microsoft.com/incidents/{}", percent_encode(id));
+    if let Some(t) = tenant.filter(|t| !t.is_empty()) {
+        u.push_str("?tid=");
+        u.push_str(&percent_encode(t));
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CID: &str = "11111111-2222-3333-4444-555555555555";
+
+    fn cfg(extra: &str) -> Result<Config, ConfigError> {
+        parse_config(&format!(
+            r#"{{"authority":"https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/","client_id":"{CID}"{extra}}}"#
+        ))
+    }
+
+    #[test]
+    fn defaults_defender() {
+        let c = cfg("").unwrap();
+        assert_eq!(c.authority, "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0");
+        assert_eq!(c.source, Source::Defender);
+        assert_eq!(c.api_base, "https://api.security.microsoft.com");
+        assert_eq!(c.scopes, vec!["https://api.security.microsoft.com/Incident.Read"]);
+        assert_eq!(c.request_scopes(), "openid profile offline_access https://api.security.microsoft.com/Incident.Read");
+        assert_eq!(c.discovery_url(), "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration");
+    }
+
+    #[test]
+    fn defaults_graph_and_unknown_fields_ignored() {
+        let c = cfg(r#","source":"Graph","whatever":{"x":1}"#).unwrap();
+        assert_eq!(c.api_base, "https://graph.microsoft.com");
+        assert_eq!(c.scopes, vec!["https://graph.microsoft.com/SecurityIncident.Read.All"]);
+    }
+
+    #[test]
+    fn example_is_rejected_for_placeholders() {
+        let e = parse_config(EXAMPLE_CONFIG).unwrap_err();
+        assert!(e.to_string().contains("authority"), "{e}");
+        let fixed = EXAMPLE_CONFIG.replace("<tenant-id>", "organizations").replace("<application-id>", CID);
+        assert!(parse_config(&fixed).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(parse_config("[]").unwrap_err(), ConfigError::NotObject);
+        assert!(matches!(parse_config("nope").unwrap_err(), ConfigError::NotJson(_)));
+        let e = parse_config(&format!(r#"{{"client_id":"{CID}"}}"#)).unwrap_err();
+        assert!(e.to_string().contains("\"authority\""));
+        let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":""}"#).unwrap_err();
+        assert!(e.to_string().contains("\"client_id\""));
+        let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"<application-id>"}"#).unwrap_err();
+        assert!(e.to_string().contains("client_id") && e.to_string().contains("placeholder"));
+        let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"abc"}"#).unwrap_err();
+        assert!(e.to_string().contains("client_id"));
+        let e = parse_config(&format!(r#"{{"authority":"http://login.microsoftonline.com/x/v2.0","client_id":"{CID}"}}"#)).unwrap_err();
+        assert!(e.to_string().contains("\"authority\"") && e.to_string().contains("https"));
+        let e = parse_config(&format!(r#"{{"authority":"https://login.microsoftonline.com/x/v2.0?x=1","client_id":"{CID}"}}"#)).unwrap_err();
+        assert!(e.to_string().contains("\"authority\""));
+        let e = cfg(r#","api_base":"ftp://x""#).unwrap_err();
+        assert!(e.to_string().contains("\"api_base\""));
+        let e = cfg(r#","source":"sentinel""#).unwrap_err();
+        assert!(e.to_string().contains("\"source\""));
+        let e = cfg(r#","scopes":["https://graph.microsoft.com/SecurityIncident.Read.All","https://api.security.microsoft.com/Incident.Read"]"#).unwrap_err();
+        assert!(e.to_string().contains("\"scopes\"") && e.to_string().contains("AADSTS700022"));
+        let e = cfg(r#","scopes":7"#).unwrap_err();
+        assert!(e.to_string().contains("\"scopes\""));
+        let e = cfg(r#","scopes":[]"#).unwrap_err();
+        assert!(e.to_string().contains("\"scopes\""));
+        let e = cfg(r#","authority":5"#);
+        assert!(e.is_ok() || e.unwrap_err().to_string().contains("authority"));
+        let e = cfg(r#","redirect_uri":"https://app.example/#x""#).unwrap_err();
+        assert!(e.to_string().contains("\"redirect_uri\""));
+    }
+
+    #[test]
+    fn loopback_http_allowed() {
+        let c = parse_config(&format!(r#"{{"authority":"http://127.0.0.1:9000/tenant/v2.0","client_id":"{CID}","api_base":"http://localhost:9000/"}}"#)).unwrap();
+        assert_eq!(c.api_base, "http://localhost:9000");
+    }
+
+    #[test]
+    fn uris_and_portal() {
+        let c = cfg("").unwrap();
+        assert_eq!(c.redirect_uri_for("https://app.example/spa/?code=1#x"), "https://app.example/spa/");
+        assert_eq!(c.post_logout_uri_for("https://app.example/spa/#/incidents"), "https://app.example/spa/");
+        let c = cfg(r#","redirect_uri":"https://app.example/cb""#).unwrap();
+        assert_eq!(c.redirect_uri_for("https://other/"), "https://app.example/cb");
+        assert_eq!(c.portal_incident_url("42/x", Some("t-1")), "https://security.microsoft.com/incidents/42%2Fx?tid=t-1");
+        assert_eq!(c.portal_incident_url("42", None), "https://security.microsoft.com/incidents/42");
+    }
+}

@@ -1,0 +1,85 @@
+//! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
+
+use super::state::{Ctx, Problem};
+use super::{discover, queue};
+use crate::auth::authorize::{pending_key, PendingAuth};
+use crate::auth::callback::{check_callback, Callback};
+use crate::auth::error::AuthError;
+use crate::auth::jwt::validate_id_token;
+use crate::auth::session::{session_from_token_response, AuthState, SESSION_KEY};
+use crate::auth::token::{code_exchange_request, parse_token_response};
+use crate::browser::{clock, fetch, location, storage};
+use crate::config::Config;
+use leptos::prelude::*;
+
+/// Handles a sign-in response found in the address bar.
+pub async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
+    // Code and state must not linger in the address bar, history or a bookmark.
+    location::replace(&location::page_url());
+    ctx.auth.set(AuthState::ExchangingCode);
+    match redeem(ctx, &cfg, cb).await {
+        Ok(return_to) => {
+            location::replace(&format!("{}{}", location::page_url(), return_to));
+            queue::load_first(ctx).await;
+        }
+        Err(err) => {
+            ctx.auth.set(AuthState::SignedOut);
+            ctx.auth_error.set(Some(auth_problem(&err)));
+        }
+    }
+}
+
+/// Takes the pending request out of storage: a state value works once.
+fn take_pending(cb: &Callback) -> Option<PendingAuth> {
+    let state = match cb {
+        Callback::Code { state, .. } => Some(state.as_str()),
+        Callback::Error { state, .. } => state.as_deref(),
+        Callback::None => None,
+    }
+    .filter(|s| !s.is_empty())?;
+    let key = pending_key(state);
+    let raw = storage::get(&key)?;
+    storage::remove(&key);
+    serde_json::from_str(&raw).ok()
+}
+
+async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthError> {
+    let now = clock::now();
+    let pending = take_pending(&cb);
+    if pending.is_none() {
+        // Reject before any network call: an unknown state must never reach the token endpoint.
+        check_callback(cb, None, false, now)?;
+        return Err(AuthError::UnknownState);
+    }
+    let meta = discover(cfg).await.map_err(AuthError::Discovery)?;
+    ctx.meta.set(Some(meta.clone()));
+    let (code, pending) = check_callback(cb, pending, meta.iss_parameter_supported, now)?;
+    if pending.issuer != meta.issuer {
+        return Err(AuthError::IssuerMismatch { expected: pending.issuer.clone(), got: meta.issuer.clone() });
+    }
+    let req = code_exchange_request(&meta, cfg, &code, &pending);
+    let resp = fetch::send(&req).await.map_err(AuthError::Network)?;
+    let tokens = parse_token_response(&resp)?;
+    let id_token = tokens
+        .id_token
+        .as_ref()
+        .ok_or_else(|| AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into()))?;
+    let claims = validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now())
+        .map_err(AuthError::IdToken)?;
+    let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
+    let session = session_from_token_response(tokens, claims, issuer, clock::now());
+    let json = serde_json::to_string(&session).map_err(|e| AuthError::Storage(e.to_string()))?;
+    storage::set(SESSION_KEY, &json).map_err(AuthError::Storage)?;
+    ctx.auth_error.set(None);
+    ctx.auth.set(AuthState::SignedIn(session));
+    Ok(pending.return_to.clone())
+}
+
+/// Turns a sign-in failure into what the page shows.
+pub fn auth_problem(err: &AuthError) -> Problem {
+    let mut p = Problem::new(err.to_string());
+    if let AuthError::Provider { explanation: Some(e), .. } = err {
+        p.hint = Some((*e).to_string());
+    }
+    p
+}

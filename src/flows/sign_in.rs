@@ -1,0 +1,88 @@
+//! Starting a sign-in (full-page redirect to the provider) and signing out.
+
+use super::discover;
+use super::state::{Ctx, Problem};
+use crate::auth::authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth};
+use crate::auth::pkce::random_token;
+use crate::auth::secret::{Nonce, PkceVerifier, State};
+use crate::auth::session::{AuthState, KEY_PREFIX};
+use crate::browser::{clock, crypto, location, storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Options a demoer may add to a sign-in.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Prompt {
+    /// Let the provider decide.
+    #[default]
+    Default,
+    /// Show the consent page again (to grant or withhold permissions).
+    Consent,
+    /// Let the user choose another account.
+    SelectAccount,
+}
+
+/// Starts the authorization-code + PKCE flow with a full-page redirect.
+pub fn sign_in(ctx: Ctx, prompt: Prompt) {
+    spawn_local(async move {
+        if let Err(msg) = try_sign_in(ctx, prompt).await {
+            ctx.auth.set(AuthState::SignedOut);
+            ctx.auth_error.set(Some(Problem::new(msg)));
+        }
+    });
+}
+
+async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), String> {
+    let cfg = ctx.cfg().ok_or("The configuration is not loaded.")?;
+    let meta = match ctx.meta.get_untracked() {
+        Some(m) => m,
+        None => {
+            let m = discover(&cfg).await?;
+            ctx.meta.set(Some(m.clone()));
+            m
+        }
+    };
+    let state = State::new(random_token(&crypto::random_bytes::<32>()?));
+    let nonce = Nonce::new(random_token(&crypto::random_bytes::<32>()?));
+    let verifier = PkceVerifier::from_random(&crypto::random_bytes::<32>()?);
+    let pending = PendingAuth {
+        state,
+        nonce,
+        verifier,
+        issuer: meta.issuer.clone(),
+        redirect_uri: cfg.redirect_uri_for(&location::page_url()),
+        return_to: sanitize_return_to(&location::hash()),
+        created_at: clock::now(),
+    };
+    let prompt = match prompt {
+        Prompt::Default => None,
+        Prompt::Consent => Some("consent"),
+        Prompt::SelectAccount => Some("select_account"),
+    };
+    let login_hint = match (prompt, ctx.session()) {
+        (Some("consent"), Some(s)) => s.id_claims.preferred_username.clone(),
+        _ => None,
+    };
+    let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    let json = serde_json::to_string(&pending).map_err(|e| e.to_string())?;
+    storage::set(&pending_key(pending.state.secret()), &json)?;
+    ctx.auth.set(AuthState::Redirecting);
+    location::assign(&url)
+}
+
+/// Forgets everything this app stored, then ends the provider's session if it offers an end-session endpoint.
+pub fn sign_out(ctx: Ctx) {
+    let hint = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
+    storage::remove_prefixed(KEY_PREFIX);
+    let meta = ctx.meta.get_untracked();
+    ctx.auth.set(AuthState::SignedOut);
+    ctx.queue.set(Default::default());
+    ctx.api_error.set(None);
+    ctx.reauth.set(None);
+    let Some(cfg) = ctx.cfg() else { return };
+    let back = cfg.post_logout_uri_for(&location::page_url());
+    let Some(url) = meta.and_then(|m| logout_url(&m, &cfg.client_id, &back, hint.as_deref())) else { return };
+    if let Err(msg) = location::assign(&url) {
+        ctx.auth_error.set(Some(Problem::new(msg)));
+    }
+}

@@ -1,0 +1,118 @@
+//! The page's state, as a small `Copy` bundle of signals handed to components through context.
+
+use crate::api::model::Incident;
+use crate::auth::discovery::ProviderMetadata;
+use crate::auth::session::{AuthState, Session};
+use crate::config::Config;
+use leptos::prelude::*;
+
+/// Where the configuration stands.
+#[derive(Clone, Debug)]
+pub enum ConfigState {
+    /// `config.json` is being fetched.
+    Loading,
+    /// `config.json` is missing or wrong; the text says exactly what.
+    Invalid(String),
+    /// A validated configuration.
+    Ready(Config),
+}
+
+/// A problem to show as a sentence, with an optional hint and link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// What went wrong, in one sentence.
+    pub message: String,
+    /// What to do about it, when we know.
+    pub hint: Option<String>,
+    /// A helpful link (e.g. the admin-consent URL).
+    pub link: Option<(String, String)>,
+    /// A retry can be offered.
+    pub retry: bool,
+    /// Unix time at which an automatic retry happens (rate limit countdown).
+    pub retry_at: Option<u64>,
+}
+
+impl Problem {
+    /// A bare message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem { message: message.into(), hint: None, link: None, retry: false, retry_at: None }
+    }
+}
+
+/// Where the next page of incidents comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NextPage {
+    /// Defender: `$skip` offset.
+    Skip(u32),
+    /// Graph: the server's `@odata.nextLink`.
+    Link(String),
+}
+
+/// The incident queue as loaded so far.
+#[derive(Clone, Debug, Default)]
+pub struct Queue {
+    /// Incidents, newest first.
+    pub items: Vec<Incident>,
+    /// A request is in flight.
+    pub loading: bool,
+    /// At least one page arrived (distinguishes "empty" from "not yet").
+    pub loaded: bool,
+    /// More pages exist.
+    pub next: Option<NextPage>,
+}
+
+/// Signals shared by the whole page. `Copy`, so closures take it freely.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The configuration.
+    pub config: RwSignal<ConfigState>,
+    /// The provider's metadata, once discovered.
+    pub meta: RwSignal<Option<ProviderMetadata>>,
+    /// Sign-in state; the session lives inside `SignedIn`.
+    pub auth: RwSignal<AuthState>,
+    /// A sign-in problem to show (`data-testid="auth-error"`).
+    pub auth_error: RwSignal<Option<Problem>>,
+    /// The session can no longer be renewed: ask the user to sign in again, keeping the view.
+    pub reauth: RwSignal<Option<String>>,
+    /// The incident queue.
+    pub queue: RwSignal<Queue>,
+    /// An API problem to show (`data-testid="api-error"`).
+    pub api_error: RwSignal<Option<Problem>>,
+    /// The clock, ticking once a second, for countdowns.
+    pub now: RwSignal<u64>,
+    /// One renewal in flight at most.
+    pub renewing: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// Fresh state at page start.
+    pub fn new(now: u64) -> Self {
+        Ctx {
+            config: RwSignal::new(ConfigState::Loading),
+            meta: RwSignal::new(None),
+            auth: RwSignal::new(AuthState::Loading),
+            auth_error: RwSignal::new(None),
+            reauth: RwSignal::new(None),
+            queue: RwSignal::new(Queue::default()),
+            api_error: RwSignal::new(None),
+            now: RwSignal::new(now),
+            renewing: RwSignal::new(false),
+        }
+    }
+
+    /// The validated configuration, if any (untracked: flows read it, they don't react to it).
+    pub fn cfg(&self) -> Option<Config> {
+        match self.config.get_untracked() {
+            ConfigState::Ready(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The current session, if signed in (untracked).
+    pub fn session(&self) -> Option<Session> {
+        match self.auth.get_untracked() {
+            AuthState::SignedIn(s) => Some(s),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! HTTP as values: the core describes requests and parses responses; the browser edge moves the bytes.
+
+/// HTTP method of a described request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// The method name as sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request the browser layer should send. Headers may carry a bearer token, so `Debug` hides them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Header name/value pairs.
+    pub headers: Vec<(String, String)>,
+    /// Body (form-encoded for the token endpoint).
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// Value of the first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+// Requests carry authorization headers and token-endpoint bodies (codes, verifiers, refresh tokens):
+// never print them.
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("header_names", &names)
+            .field("body", &self.body.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// A response handed back by the browser layer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpResponse {
+    /// Status code (0 is never valid; the edge reports network failures separately).
+    pub status: u16,
+    /// Headers as readable by the page (CORS may hide some, e.g. `Retry-After`).
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// Value of the first header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Percent-encodes everything except RFC 3986 unreserved characters (`A-Za-z0-9-._~`).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 0x0f));
+        }
+    }
+    out
+}
+
+fn hex_digit(n: u8) -> char {
+    match n {
+        0..=9 => (b'0' + n) as char,
+        _ => (b'A' + (n - 10)) as char,
+    }
+}
+
+/// `application/x-www-form-urlencoded` body (or query) from pairs. Spaces become `%20`, which every
+/// server accepts and which avoids the `+` ambiguity.
+pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `+` as space and `%XX` escapes; a bad escape is kept literally; invalid UTF-8 is replaced.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'+' {
+            out.push(b' ');
+            i += 1;
+        } else if b == b'%' {
+            let hi = bytes.get(i + 1).copied().and_then(hex_val);
+            let lo = bytes.get(i + 2).copied().and_then(hex_val);
+            match (hi, lo) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a query string or fragment (leading `?` or `#` optional) into decoded pairs, in order.
+/// Empty segments are skipped; a key without `=` gets an empty value.
+pub fn parse_query(s: &str) -> Vec<(String, String)> {
+    let s = s.strip_prefix('?').or_else(|| s.strip_prefix('#')).unwrap_or(s);
+    s.split('&')
+        .filter(|seg| !seg.is_empty())
+        .map(|seg| match seg.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(seg), String::new()),
+        })
+        .collect()
+}
+
+/// First value for `key` in parsed pairs.
+pub fn query_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Splits an absolute URL into (scheme, host-with-port, rest). Returns None when it is not `scheme://host...`.
+pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(end);
+    if host.is_empty() || host.contains('@') || host.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((scheme, host, tail))
+}
+
+/// Host without the port (`[::1]` keeps its brackets), lowercased.
+pub fn host_name(host_port: &str) -> String {
+    let h = if host_port.starts_with('[') {
+        match host_port.find(']') {
+            Some(i) => host_port.get(..=i).unwrap_or(host_port),
+            None => host_port,
+        }
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    h.to_ascii_lowercase()
+}
+
+/// True for 127.0.0.1, localhost and [::1]: the only hosts allowed over plain http.
+pub fn is_loopback_host(host_port: &str) -> bool {
+    matches!(host_name(host_port).as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// `https://` anywhere, or `http://` to a loopback host (local sandbox). Fails on anything else.
+pub fn is_secure_url(url: &str) -> bool {
+    match split_url(url) {
+        Some((scheme, host, _)) => {
+            scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && is_loopback_host(host))
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_unreserved_only() {
+        assert_eq!(percent_encode("a b&c=d/é~"), "a%20b%26c%3Dd%2F%C3%A9~");
+    }
+
+    #[test]
+    fn form_pairs() {
+        assert_eq!(form_urlencode(&[("a", "1 2"), ("b", "x+y")]), "a=1%202&b=x%2By");
+    }
+
+    #[test]
+    fn parse_query_variants() {
+        let q = parse_query("?code=a%2Bb&state=x+y&bad=%zz%4&flag");
+        assert_eq!(query_get(&q, "code"), Some("a+b"));
+        assert_eq!(query_get(&q, "state"), Some("x y"));
+        assert_eq!(query_get(&q, "bad"), Some("%zz%4"));
+        assert_eq!(query_get(&q, "flag"), Some(""));
+        assert_eq!(parse_query("#a=1").len(), 1);
+        assert!(parse_query("").is_empty());
+        assert_eq!(query_get(&parse_query("%FF=%FE"), "\u{FFFD}"), Some("\u{FFFD}"));
+    }
+
+    #[test]
+    fn header_case_insensitive() {
+        let r = HttpResponse { status: 200, headers: vec![("Retry-After".into(), "5".into())], body: String::new() };
+        assert_eq!(r.header("retry-after"), Some("5"));
+        assert_eq!(r.header("x"), None);
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_secure_url("https://login.microsoftonline.com/x"));
+        assert!(is_secure_url("http://127.0.0.1:8080/x"));
+        assert!(is_secure_url("http://[::1]:80"));
+        assert!(is_secure_url("http://localhost"));
+        assert!(!is_secure_url("http://example.com"));
+        assert!(!is_secure_url("http://localhost.evil.com"));
+        assert!(!is_secure_url("https://user@host"));
+        assert!(!is_secure_url("javascript:alert(1)"));
+        assert!(!is_secure_url("https://"));
+    }
+
+    #[test]
+    fn debug_hides_body() {
+        let r = HttpRequest { method: Method::Post, url: "u".into(), headers: vec![("Authorization".into(), "Bearer abc".into())], body: Some("code=secret".into()) };
+        let d = format!("{r:?}");
+        assert!(!d.contains("abc") && !d.contains("secret"));
+    }
+}

@@ -1,0 +1,25 @@
+//! Onbehalf: a static page that signs an analyst in with Microsoft Entra ID (authorization code + PKCE,
+//! public client) and lists their organisation's Microsoft Defender incidents with their own delegated token.
+//!
+//! The pure core (`config`, `http`, `auth`, `api`, `format`) has no browser dependency and is tested natively;
+//! `browser` is the thin edge, `flows` joins the two, `ui` renders.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod format;
+pub mod http;
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod flows;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// Mounts the app into `<body>`.
+#[cfg(target_arch = "wasm32")]
+pub fn mount() {
+    leptos::mount::mount_to_body(ui::App);
+}

@@ -1,0 +1,50 @@
+//! Pages and components. They render [`crate::flows::state::Ctx`] and call flows; they decide nothing.
+
+mod banners;
+mod config_error;
+mod header;
+mod queue;
+mod sign_in;
+mod token_panel;
+
+use crate::auth::session::AuthState;
+use crate::browser::clock;
+use crate::flows::state::{ConfigState, Ctx};
+use crate::flows::boot;
+use leptos::prelude::*;
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx::new(clock::now());
+    provide_context(ctx);
+    boot::start(ctx);
+
+    let body = move || match ctx.config.get() {
+        ConfigState::Loading => view! { <p class="muted center" role="status">"Loading configuration…"</p> }.into_any(),
+        ConfigState::Invalid(msg) => view! { <config_error::ConfigError message=msg/> }.into_any(),
+        ConfigState::Ready(_) => match ctx.auth.get() {
+            AuthState::SignedIn(_) => view! {
+                <banners::Reauth/>
+                <div class="layout">
+                    <queue::QueuePage/>
+                    <token_panel::TokenPanel/>
+                </div>
+            }
+            .into_any(),
+            AuthState::Loading => view! { <p class="muted center" role="status">"Starting…"</p> }.into_any(),
+            AuthState::Redirecting => view! { <p class="muted center" role="status">"Taking you to sign in…"</p> }.into_any(),
+            AuthState::ExchangingCode => view! { <p class="muted center" role="status" data-testid="signing-in">"Signing you in…"</p> }.into_any(),
+            AuthState::SignedOut | AuthState::Failed(_) => view! { <sign_in::SignInPage/> }.into_any(),
+        },
+    };
+    view! {
+        <header::Header/>
+        <main id="main">{body}</main>
+    }
+}
+
+/// The shared state, for components.
+pub(crate) fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}

@@ -1,0 +1,38 @@
+//! The signed-out page: what the app does, and the sign-in button.
+
+use super::banners::AuthErrorBanner;
+use super::ctx;
+use crate::config::Source;
+use crate::flows::sign_in::{sign_in, Prompt};
+use leptos::prelude::*;
+
+/// The sign-in screen.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let ctx = ctx();
+    let what = move || {
+        ctx.cfg().map(|c| {
+            let api = match c.source {
+                Source::Defender => "the Microsoft 365 Defender incidents API",
+                Source::Graph => "Microsoft Graph security incidents",
+            };
+            format!("Signs you in at {} and reads {api} with your own delegated permission ({}).", host_of(&c.authority), c.api_scopes().join(", "))
+        })
+    };
+    view! {
+        <section class="card narrow signin">
+            <h1>"Your incident queue, on behalf of you"</h1>
+            <p>{what}</p>
+            <p class="muted">"Nothing is installed and no server of ours sees your token: it stays in this tab's session storage and is gone when you close the tab."</p>
+            <AuthErrorBanner/>
+            <div class="actions">
+                <button class="primary" data-testid="sign-in" on:click=move |_| sign_in(ctx, Prompt::Default)>"Sign in"</button>
+                <button class="ghost" data-testid="sign-in-other" on:click=move |_| sign_in(ctx, Prompt::SelectAccount)>"Use another account"</button>
+            </div>
+        </section>
+    }
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or(url).to_string()
+}

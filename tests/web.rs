@@ -1,0 +1,38 @@
+//! In-browser unit tests of the browser edge (run with `cargo test --target wasm32-unknown-unknown --test web`).
+#![cfg(target_arch = "wasm32")]
+
+use onbehalf::browser::{crypto, storage};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn session_storage_round_trips_and_sign_out_clears_only_our_keys() {
+    storage::set("onbehalf.test.a", "1").unwrap();
+    storage::set("onbehalf.test.b", "2").unwrap();
+    storage::set("someone-else", "keep").unwrap();
+    assert_eq!(storage::get("onbehalf.test.a").as_deref(), Some("1"));
+    storage::remove_prefixed("onbehalf.");
+    assert_eq!(storage::get("onbehalf.test.a"), None);
+    assert_eq!(storage::get("onbehalf.test.b"), None);
+    assert_eq!(storage::get("someone-else").as_deref(), Some("keep"));
+    storage::remove("someone-else");
+}
+
+#[wasm_bindgen_test]
+fn random_bytes_come_from_the_browser_csprng() {
+    let a = crypto::random_bytes::<32>().unwrap();
+    let b = crypto::random_bytes::<32>().unwrap();
+    assert_ne!(a, b, "two draws of 256 bits must differ");
+    assert_ne!(a, [0u8; 32]);
+}
+
+#[wasm_bindgen_test]
+fn pkce_verifier_from_browser_randomness_is_rfc7636_shaped() {
+    use onbehalf::auth::pkce::challenge_s256;
+    use onbehalf::auth::secret::PkceVerifier;
+    let v = PkceVerifier::from_random(&crypto::random_bytes::<32>().unwrap());
+    assert_eq!(v.secret().len(), 43);
+    assert!(v.secret().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    assert_eq!(challenge_s256(&v).len(), 43);
+}
