@@ -168,10 +168,8 @@ fn problem_for(ctx: Ctx, cfg: &Config, err: &ApiError) -> Option<Problem> {
             }
             return None;
         }
-        ApiError::Forbidden { needed_scope, .. } => {
-            p.hint = Some(format!(
-                "Your token lacks the delegated permission {needed_scope}. Either consent to it when signing in (Change permissions), or ask an administrator to grant admin consent for this app. Your own role in Defender must also allow viewing incidents."
-            ));
+        ApiError::Forbidden { .. } => {
+            p.hint = Some("Consent again with Change permissions in the token panel, or ask an administrator to grant consent for the organisation:".into());
             p.link = Some((admin_consent_url(cfg), "Admin consent for this app".into()));
         }
         ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Network(_) => p.retry = true,

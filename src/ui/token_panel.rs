@@ -16,9 +16,10 @@ pub fn TokenPanel() -> impl IntoView {
         let AuthState::SignedIn(s) = ctx.auth.get() else { return None };
         let cfg = ctx.cfg()?;
         let claims = access_claims(&s.access_token);
+        // The token's own `scp` is the truth; the token response's `scope` only when the token is opaque.
         let granted: Vec<String> = match &claims {
-            Some(c) if !c.scp.is_empty() => c.scp.clone(),
-            _ => s.granted_scopes.clone(),
+            Some(c) => c.scp.clone(),
+            None => s.granted_scopes.clone(),
         };
         let has_any = |accepted: &[&str]| accepted.iter().any(|a| s.has_scope(a));
         let needed = required_scope(cfg.source);

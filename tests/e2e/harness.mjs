@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
+// Screenshots land in docs/screenshots so the README always shows the latest run.
+export const ARTIFACTS = join(ROOT, 'docs', 'screenshots');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 /** Starts `onbehalf-sandbox` with `args`; resolves with its origins once it prints its ready line. */
@@ -72,4 +73,4 @@ export async function newPage(browser, opts = {}) {
   return page;
 }
 
-export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
