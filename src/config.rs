@@ -55,6 +55,10 @@ pub struct Config {
     pub redirect_uri: Option<String>,
     /// Fixed post-logout redirect URI; None means "this page's own URL".
     pub post_logout_redirect_uri: Option<String>,
+    /// The API's per-user limit of calls a minute (Defender documents 50); the page stays under it.
+    pub rate_limit_per_minute: u32,
+    /// The API's per-user limit of calls an hour (Defender documents 1,500).
+    pub rate_limit_per_hour: u32,
 }
 
 /// What is wrong with `config.json`.
@@ -260,7 +264,22 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         }
     };
 
-    Ok(Config { authority, client_id, source, api_base, scopes, redirect_uri, post_logout_redirect_uri })
+    let limit = |field: &str, default: u32| -> u32 {
+        obj.get(field).and_then(Value::as_u64).map(|n| n.clamp(1, 1_000_000) as u32).unwrap_or(default)
+    };
+    let rate_limit_per_minute = limit("rate_limit_per_minute", 50);
+    let rate_limit_per_hour = limit("rate_limit_per_hour", 1500);
+    Ok(Config {
+        authority,
+        client_id,
+        source,
+        api_base,
+        scopes,
+        redirect_uri,
+        post_logout_redirect_uri,
+        rate_limit_per_minute,
+        rate_limit_per_hour,
+    })
 }
 
 fn is_oidc_scope(s: &str) -> bool {

@@ -21,6 +21,8 @@ pub struct Faults {
     pub truncate_body: bool,
     /// Successful API bodies are labelled `text/html`.
     pub wrong_content_type: bool,
+    /// Successful API bodies are padded to this many megabytes (valid JSON, a `Content-Length` is sent).
+    pub huge_body_mb: Option<u64>,
     /// Overrides the access-token lifetime at the token endpoint.
     pub token_lifetime_secs: Option<u64>,
     /// Send RFC 9207 `iss` in authorize responses and advertise it in discovery.

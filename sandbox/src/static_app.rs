@@ -75,6 +75,9 @@ async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
             "client_id": CLIENT_ID,
             "source": match st.opts.source { Source::Defender => "defender", Source::Graph => "graph" },
             "api_base": api_origin(&st),
+            // A deployer states the API's limits the same way; the page keeps under them.
+            "rate_limit_per_minute": st.opts.rate_per_minute,
+            "rate_limit_per_hour": st.opts.rate_per_hour,
         }))
         .into_response()
     } else if let Some(dist) = &st.opts.dist {

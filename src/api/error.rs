@@ -81,7 +81,7 @@ impl ApiError {
             }
             ApiError::Server { status, .. } => format!("The API had a temporary problem (HTTP {status}). Try again shortly."),
             ApiError::Network(m) => format!(
-                "Could not reach the API ({m}). Check your connection; if it persists, the API may not allow calls from this page (CORS)."
+                "Could not reach the API ({m}). Check your connection. If it persists, the API may not allow calls from this page's origin (CORS): switch config.json to the Graph source (\"source\": \"graph\"), or serve the page with the /defender-api/ proxy rule and point api_base at it (see README, \"Deploy\")."
             ),
             ApiError::BadBody(m) => format!("The API's answer could not be read: {m}."),
             ApiError::BadRequest { code, message } => format!("The API rejected the request ({code}): {message}"),
@@ -253,6 +253,13 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_error_says_how_to_deploy_around_cors() {
+        let m = ApiError::Network("TypeError: Failed to fetch".into()).user_message();
+        assert!(m.contains("this page's origin") && m.contains("Graph source") && m.contains("/defender-api/"), "{m}");
+        assert!(m.contains("README, \"Deploy\""), "{m}");
+    }
 
     fn r(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         HttpResponse { status, headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(), body: body.into() }

@@ -1,8 +1,10 @@
 //! Pure incidents API logic: one incident model for both sources, OData query building, error mapping and backoff.
 
+pub mod budget;
 pub mod error;
 pub mod model;
 pub mod query;
+pub mod view;
 
 pub use error::{map_response, ApiError, Backoff};
 pub use model::{

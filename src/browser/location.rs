@@ -45,3 +45,19 @@ pub fn set_hash(h: &str) {
         let _ = l.set_hash(h);
     }
 }
+
+/// The page's origin, e.g. `https://tools.example.com`.
+pub fn origin() -> String {
+    location().and_then(|l| l.origin().ok()).unwrap_or_default()
+}
+
+/// Calls `f` with the new fragment whenever it changes (links, back/forward, typed URLs).
+pub fn on_hash_change(f: impl Fn(String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let cb = Closure::<dyn Fn()>::new(move || f(hash()));
+    let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    cb.forget();
+}

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod download;
 pub mod fetch;
 pub mod location;
 pub mod storage;

@@ -2,6 +2,8 @@
 
 use super::state::{ConfigState, Ctx, Problem};
 use super::{callback, discover, queue, renew};
+use crate::api::budget::Budget;
+use crate::api::view::View;
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
@@ -20,8 +22,11 @@ pub fn start(ctx: Ctx) {
                 return;
             }
         };
+        ctx.budget.set_value(Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour));
         ctx.config.set(ConfigState::Ready(cfg.clone()));
         renew::start_clock(ctx);
+        follow_the_url(ctx);
+        queue::start_auto_refresh(ctx);
 
         let cb = parse_callback(&location::search());
         if !matches!(cb, Callback::None) {
@@ -43,7 +48,7 @@ pub fn start(ctx: Ctx) {
                 ctx.auth.set(AuthState::SignedIn(session));
                 // The incidents request and discovery don't depend on each other: start both.
                 discover_in_background(ctx, cfg);
-                queue::load_first(ctx).await;
+                queue::load_view(ctx).await;
             }
             None => {
                 ctx.auth.set(AuthState::SignedOut);
@@ -51,6 +56,40 @@ pub fn start(ctx: Ctx) {
             }
         }
     });
+}
+
+/// The view lives in the URL fragment: read it now, and again whenever it changes. Only a change to what
+/// the server is asked for reloads; sorting, paging and in-page filters just re-render.
+fn follow_the_url(ctx: Ctx) {
+    ctx.view.set(View::from_hash(&location::hash()));
+    location::on_hash_change(move |hash| adopt_view(ctx, View::from_hash(&hash)));
+}
+
+/// Shows `new`, reloading from the server only when what the server is asked for changed.
+pub fn adopt_view(ctx: Ctx, new: View) {
+    let old = ctx.view.get_untracked();
+    if new == old {
+        return;
+    }
+    let reload = new.server_part() != old.server_part();
+    ctx.view.set(new);
+    if reload && ctx.session().is_some() {
+        queue::reload(ctx);
+    }
+}
+
+/// Changes the view from the page's controls. `remember` adds a history entry (back/forward return to it);
+/// typing in the search box replaces the entry instead of adding one per keystroke.
+pub fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
+    let mut v = ctx.view.get_untracked();
+    f(&mut v);
+    let hash = v.to_hash();
+    if remember {
+        location::set_hash(&hash);
+    } else {
+        location::replace(&format!("{}{hash}", location::page_url()));
+        adopt_view(ctx, v);
+    }
 }
 
 fn discover_in_background(ctx: Ctx, cfg: Config) {

@@ -2,6 +2,7 @@
 
 use super::state::{Ctx, Problem};
 use super::{discover, queue};
+use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
 use crate::auth::error::AuthError;
@@ -20,7 +21,9 @@ pub async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
     match redeem(ctx, &cfg, cb).await {
         Ok(return_to) => {
             location::replace(&format!("{}{}", location::page_url(), return_to));
-            queue::load_first(ctx).await;
+            // replaceState fires no hashchange: adopt the returned-to view here.
+            ctx.view.set(View::from_hash(&return_to));
+            queue::load_view(ctx).await;
         }
         Err(err) => {
             ctx.auth.set(AuthState::SignedOut);

@@ -1,81 +1,157 @@
-//! Loading the incident queue: one page at a time, renewing once on 401, waiting out 429s, backing off on 5xx.
+//! Loading the incident queue for the current view: every page in the background (through one rate
+//! budget, cancelled when the view changes), renewing once on 401, waiting out 429s, backing off on
+//! 5xx, and auto-refresh that asks only for what changed.
 
 use super::renew;
 use super::state::{Ctx, NextPage, Problem};
 use crate::api::error::{ApiError, Backoff};
 use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
-use crate::api::query::{api_request_for, defender_url, graph_url, next_link_for, IncidentQuery};
-use crate::browser::{clock, fetch};
+use crate::api::query::{api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery};
+use crate::browser::{clock, fetch, location};
 use crate::config::{Config, Source};
 use crate::http::HttpResponse;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// Defender's documented maximum page size.
 const DEFENDER_PAGE: u32 = 100;
 /// Graph's page size (it refuses larger `$top` values).
 const GRAPH_PAGE: u32 = 50;
+/// A view loads at most this many pages (10,000 Defender incidents); narrower views are the way past it.
+const MAX_PAGES: usize = 100;
 /// How many 429s in a row are waited out before asking the user.
 const MAX_RATE_LIMIT_WAITS: u32 = 5;
 
-/// Loads the first page, replacing the queue when it arrives (what was shown stays until then).
-pub async fn load_first(ctx: Ctx) {
-    load(ctx, None).await;
-}
-
-/// Loads the next page and appends it.
-pub async fn load_more(ctx: Ctx) {
-    let next = ctx.queue.get_untracked().next;
-    if next.is_some() {
-        load(ctx, next).await;
-    }
-}
-
-async fn load(ctx: Ctx, next: Option<NextPage>) {
+/// (Re)loads the current view from its first page; an earlier load still running stops at its next page.
+pub async fn load_view(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
-    if ctx.queue.get_untracked().loading {
-        return;
+    let mut generation = 0;
+    ctx.queue.update(|q| {
+        q.generation += 1;
+        generation = q.generation;
+        q.loading = true;
+        q.complete = false;
+    });
+    let me = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
+    let filter = ctx.view.get_untracked().server_filter(cfg.source, me.as_deref(), clock::now() as i64);
+    let current = move || ctx.queue.with_untracked(|q| q.generation) == generation;
+    let mut next: Option<NextPage> = None;
+    for page in 0..MAX_PAGES {
+        let result = fetch_page_patiently(ctx, &cfg, filter.as_deref(), next.clone()).await;
+        if !current() {
+            return;
+        }
+        match result {
+            Ok((items, more, total)) => {
+                ctx.queue.update(|q| {
+                    if page == 0 {
+                        q.items = items;
+                        q.changed.clear();
+                    } else {
+                        q.items.extend(items);
+                    }
+                    q.total = total.or(q.total);
+                    q.next = more.clone();
+                    q.loaded = true;
+                    q.refreshed_at = clock::now();
+                });
+                ctx.api_error.set(None);
+                match more {
+                    Some(m) => next = Some(m),
+                    None => break,
+                }
+            }
+            Err(err) => {
+                ctx.api_error.set(problem_for(ctx, &cfg, &err));
+                ctx.queue.update(|q| q.loading = false);
+                return;
+            }
+        }
     }
-    ctx.queue.update(|q| q.loading = true);
-    let appending = next.is_some();
-    let result = fetch_page_patiently(ctx, &cfg, next).await;
     ctx.queue.update(|q| {
         q.loading = false;
-        if let Ok((items, next)) = &result {
-            if appending {
-                q.items.extend(items.iter().cloned());
-            } else {
-                q.items = items.clone();
+        q.complete = true;
+    });
+}
+
+/// Starts `load_view` without waiting for it.
+pub fn reload(ctx: Ctx) {
+    spawn_local(load_view(ctx));
+}
+
+/// Auto-refresh: while the view asks for it, one request per period for what changed since the last
+/// load, merged in place and highlighted. Runs for the life of the page.
+pub fn start_auto_refresh(ctx: Ctx) {
+    spawn_local(async move {
+        loop {
+            clock::sleep_ms(1000).await;
+            let Some(period) = ctx.view.with_untracked(|v| v.refresh) else { continue };
+            let (ready, last) = ctx.queue.with_untracked(|q| (q.loaded && !q.loading, q.refreshed_at));
+            if ready && ctx.session().is_some() && clock::now() >= last + period as u64 {
+                refresh_changes(ctx).await;
             }
-            q.next = next.clone();
-            q.loaded = true;
         }
     });
+}
+
+/// One request: incidents updated since the newest one we have (or since the last load).
+pub async fn refresh_changes(ctx: Ctx) {
+    let Some(cfg) = ctx.cfg() else { return };
+    let generation = ctx.queue.with_untracked(|q| q.generation);
+    let since = ctx
+        .queue
+        .with_untracked(|q| q.items.iter().filter_map(|i| i.last_update_ts).max())
+        .unwrap_or_else(|| clock::now() as i64 - 60);
+    let filter = filter_updated_since(updated_field(cfg.source), since);
+    ctx.queue.update(|q| q.refreshed_at = clock::now());
+    let result = fetch_page(ctx, &cfg, Some(&filter), None).await;
+    if ctx.queue.with_untracked(|q| q.generation) != generation {
+        return;
+    }
     match result {
-        Ok(_) => ctx.api_error.set(None),
+        Ok((items, _, _)) => {
+            ctx.queue.update(|q| merge(q, items));
+            ctx.api_error.set(None);
+        }
         Err(err) => ctx.api_error.set(problem_for(ctx, &cfg, &err)),
     }
 }
 
+/// Replaces known incidents whose update time moved, adds new ones, and remembers both for highlighting.
+fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
+    for inc in fresh {
+        match q.items.iter_mut().find(|i| i.id == inc.id) {
+            Some(old) if old.last_update_ts == inc.last_update_ts && *old == inc => {}
+            Some(old) => {
+                *old = inc.clone();
+                q.changed.push(inc.id);
+            }
+            None => {
+                q.changed.push(inc.id.clone());
+                q.items.push(inc);
+            }
+        }
+    }
+}
+
+type Page = (Vec<Incident>, Option<NextPage>, Option<u64>);
+
 /// Retries what is worth retrying, within bounds, telling the user while it waits.
-async fn fetch_page_patiently(
-    ctx: Ctx,
-    cfg: &Config,
-    next: Option<NextPage>,
-) -> Result<(Vec<Incident>, Option<NextPage>), ApiError> {
+async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>) -> Result<Page, ApiError> {
     let mut backoff = Backoff::default();
     let mut waits = 0;
     loop {
-        match fetch_page(ctx, cfg, next.clone()).await {
+        match fetch_page(ctx, cfg, filter, next.clone()).await {
             Err(ApiError::RateLimited { retry_after_secs }) if waits < MAX_RATE_LIMIT_WAITS => {
                 waits += 1;
-                let until = clock::now() + retry_after_secs;
                 let mut p = Problem::new(format!(
-                    "The incidents API's rate limit was reached ({} allows about 50 requests a minute). Retrying automatically.",
-                    source_name(cfg.source)
+                    "The incidents API's rate limit was reached ({} allows about {} requests a minute). Waiting as the server asked, then retrying automatically.",
+                    cfg.source.label(),
+                    cfg.rate_limit_per_minute
                 ));
-                p.retry_at = Some(until);
+                p.retry_at = Some(clock::now() + retry_after_secs);
                 ctx.api_error.set(Some(p));
-                clock::sleep_ms((retry_after_secs.saturating_mul(1000)).min(3_600_000) as u32).await;
+                // The budget now holds every request until the server's wait has passed.
             }
             Err(e) if e.is_retryable() => match backoff.next_delay_secs() {
                 Some(secs) => {
@@ -91,18 +167,13 @@ async fn fetch_page_patiently(
     }
 }
 
-async fn fetch_page(
-    ctx: Ctx,
-    cfg: &Config,
-    next: Option<NextPage>,
-) -> Result<(Vec<Incident>, Option<NextPage>), ApiError> {
+async fn fetch_page(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>) -> Result<Page, ApiError> {
+    let filter = filter.map(str::to_string);
     let url = match (&next, cfg.source) {
         (Some(NextPage::Link(link)), _) => link.clone(),
-        (Some(NextPage::Skip(skip)), Source::Defender) => {
-            defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: *skip, filter: None })
-        }
-        (None, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: 0, filter: None }),
-        (_, Source::Graph) => graph_url(&cfg.api_base, &IncidentQuery { top: GRAPH_PAGE, skip: 0, filter: None }),
+        (Some(NextPage::Skip(skip)), _) => defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: *skip, filter }),
+        (None, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: 0, filter }),
+        (None, Source::Graph) => graph_url(&cfg.api_base, &IncidentQuery { top: GRAPH_PAGE, skip: 0, filter }),
     };
     let resp = send_authorized(ctx, cfg, &url).await?;
     match cfg.source {
@@ -113,18 +184,21 @@ async fn fetch_page(
                 _ => 0,
             };
             let more = (items.len() as u32 >= DEFENDER_PAGE).then(|| NextPage::Skip(skip + items.len() as u32));
-            Ok((items, more))
+            Ok((items, more, None))
         }
         Source::Graph => {
+            let total = serde_json::from_str::<serde_json::Value>(&resp.body)
+                .ok()
+                .and_then(|v| v.get("@odata.count").and_then(|c| c.as_u64()));
             let (items, link) = parse_graph_page(&resp.body)?;
             // Only follow a next link on the API's own origin: the token must never go elsewhere.
             let more = link.and_then(|l| next_link_for(&cfg.api_base, &l)).map(NextPage::Link);
-            Ok((items, more))
+            Ok((items, more, total))
         }
     }
 }
 
-/// Sends with the session's token; on 401 renews once and tries again.
+/// Waits for the request budget, sends with the session's token, and on 401 renews once and tries again.
 async fn send_authorized(ctx: Ctx, cfg: &Config, url: &str) -> Result<HttpResponse, ApiError> {
     let mut renewed = false;
     loop {
@@ -135,9 +209,10 @@ async fn send_authorized(ctx: Ctx, cfg: &Config, url: &str) -> Result<HttpRespon
                 continue;
             }
         }
+        wait_for_budget(ctx).await;
         let resp = fetch::send(&api_request_for(cfg.source, url.to_string(), &session.access_token))
             .await
-            .map_err(ApiError::Network)?;
+            .map_err(|e| ApiError::Network(cross_origin_hint(cfg, e)))?;
         match crate::api::error::map_response(&resp, cfg.source) {
             Ok(_) => return Ok(resp),
             Err(ApiError::Unauthorized { message }) => {
@@ -146,15 +221,33 @@ async fn send_authorized(ctx: Ctx, cfg: &Config, url: &str) -> Result<HttpRespon
                 }
                 renewed = true;
             }
+            Err(ApiError::RateLimited { retry_after_secs }) => {
+                ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
+                return Err(ApiError::RateLimited { retry_after_secs });
+            }
             Err(e) => return Err(e),
         }
     }
 }
 
-fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "Microsoft 365 Defender",
-        Source::Graph => "Microsoft Graph",
+async fn wait_for_budget(ctx: Ctx) {
+    loop {
+        let wait = ctx.budget.with_value(|b| b.wait_ms(clock::perf_now_ms()));
+        if wait <= 0.0 {
+            break;
+        }
+        clock::sleep_ms(wait.min(60_000.0) as u32 + 1).await;
+    }
+    ctx.budget.update_value(|b| b.record(clock::perf_now_ms()));
+}
+
+/// A network-level failure on the Defender API from a browser is most often CORS: say what to do.
+fn cross_origin_hint(cfg: &Config, e: String) -> String {
+    match cfg.source {
+        Source::Defender if !cfg.api_base.starts_with(&location::origin()) => format!(
+            "{e} If the Defender API does not accept calls from this page's origin, use the Graph source (\"source\": \"graph\") or the same-origin /defender-api/ proxy rule (README, Deploy)."
+        ),
+        _ => e,
     }
 }
 
@@ -172,7 +265,6 @@ fn problem_for(ctx: Ctx, cfg: &Config, err: &ApiError) -> Option<Problem> {
             p.hint = Some("Consent again with Change permissions in the token panel, or ask an administrator to grant consent for the organisation:".into());
             p.link = Some((admin_consent_url(cfg), "Admin consent for this app".into()));
         }
-        ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Network(_) => p.retry = true,
         _ => p.retry = true,
     }
     Some(p)
@@ -186,6 +278,6 @@ pub fn admin_consent_url(cfg: &Config) -> String {
         cfg.authority,
         percent_encode(&cfg.client_id),
         percent_encode(&cfg.api_scopes().join(" ")),
-        percent_encode(&cfg.redirect_uri_for(&crate::browser::location::page_url())),
+        percent_encode(&cfg.redirect_uri_for(&location::page_url())),
     )
 }

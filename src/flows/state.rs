@@ -1,6 +1,8 @@
 //! The page's state, as a small `Copy` bundle of signals handed to components through context.
 
+use crate::api::budget::Budget;
 use crate::api::model::Incident;
+use crate::api::view::View;
 use crate::auth::discovery::ProviderMetadata;
 use crate::auth::session::{AuthState, Session};
 use crate::config::Config;
@@ -48,17 +50,27 @@ pub enum NextPage {
     Link(String),
 }
 
-/// The incident queue as loaded so far.
+/// The incident queue as loaded so far for the current server-side view.
 #[derive(Clone, Debug, Default)]
 pub struct Queue {
-    /// Incidents, newest first.
+    /// Incidents as the server returned them (the page filters and sorts a copy of their indices).
     pub items: Vec<Incident>,
-    /// A request is in flight.
+    /// Pages are being fetched.
     pub loading: bool,
     /// At least one page arrived (distinguishes "empty" from "not yet").
     pub loaded: bool,
+    /// Every page of the view has arrived (or the cap was reached).
+    pub complete: bool,
     /// More pages exist.
     pub next: Option<NextPage>,
+    /// The server reports this many in all (Graph `@odata.count`), when known.
+    pub total: Option<u64>,
+    /// Bumped for each new load; a load that finds it changed stops (the view changed under it).
+    pub generation: u64,
+    /// Ids that auto-refresh found new or changed, to highlight.
+    pub changed: Vec<String>,
+    /// Unix time of the last successful load or refresh.
+    pub refreshed_at: u64,
 }
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
@@ -82,6 +94,10 @@ pub struct Ctx {
     pub now: RwSignal<u64>,
     /// One renewal in flight at most.
     pub renewing: RwSignal<bool>,
+    /// What the analyst is looking at; mirrors the URL fragment.
+    pub view: RwSignal<View>,
+    /// The one request budget every API call goes through.
+    pub budget: StoredValue<Budget>,
 }
 
 impl Ctx {
@@ -97,6 +113,8 @@ impl Ctx {
             api_error: RwSignal::new(None),
             now: RwSignal::new(now),
             renewing: RwSignal::new(false),
+            view: RwSignal::new(View::default()),
+            budget: StoredValue::new(Budget::new(50, 1500)),
         }
     }
 

@@ -1,12 +1,11 @@
 //! Messages about sign-in and API problems. Every provider or API text is rendered as text, never as HTML.
 
 use super::ctx;
-use crate::flows::queue::load_first;
+use crate::flows::queue::reload;
 use crate::flows::sign_in::{sign_in, Prompt};
 use crate::flows::state::Problem;
 use crate::format::countdown;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// A sign-in failure (`data-testid="auth-error"`).
 #[component]
@@ -54,7 +53,7 @@ pub fn ApiErrorBanner() -> impl IntoView {
                     <ProblemText problem=p/>
                     {move || left().map(|l| view! { <span class="countdown" data-testid="retry-countdown">" Retrying in " {l}</span> })}
                     {retry.then(|| view! {
-                        <button class="ghost" data-testid="retry" on:click=move |_| spawn_local(load_first(ctx))>"Retry"</button>
+                        <button class="ghost" data-testid="retry" on:click=move |_| reload(ctx)>"Retry"</button>
                     })}
                 </div>
             }

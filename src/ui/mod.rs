@@ -1,8 +1,11 @@
 //! Pages and components. They render [`crate::flows::state::Ctx`] and call flows; they decide nothing.
 
 mod banners;
+mod charts;
 mod config_error;
+mod filters;
 mod header;
+mod incident;
 mod queue;
 mod sign_in;
 mod token_panel;
@@ -27,7 +30,10 @@ pub fn App() -> impl IntoView {
             AuthState::SignedIn(_) => view! {
                 <banners::Reauth/>
                 <div class="layout">
-                    <queue::QueuePage/>
+                    {move || match ctx.view.get().incident {
+                        Some(id) => view! { <incident::IncidentPage id=id/> }.into_any(),
+                        None => view! { <queue::QueuePage/> }.into_any(),
+                    }}
                     <token_panel::TokenPanel/>
                 </div>
             }
@@ -47,4 +53,20 @@ pub fn App() -> impl IntoView {
 /// The shared state, for components.
 pub(crate) fn ctx() -> Ctx {
     expect_context::<Ctx>()
+}
+
+/// Only links to the Defender portal's own https host are shown: an API or a hostile payload can't plant another.
+pub(crate) fn portal_link(inc: &crate::api::model::Incident, tenant: Option<&str>) -> Option<String> {
+    const PORTAL: &str = "https://security.microsoft.com/";
+    let url = match &inc.web_url {
+        Some(u) => u.clone(),
+        None => {
+            let id = crate::http::percent_encode(&inc.id);
+            match tenant {
+                Some(t) => format!("{PORTAL}incidents/{id}?tid={}", crate::http::percent_encode(t)),
+                None => format!("{PORTAL}incidents/{id}"),
+            }
+        }
+    };
+    url.starts_with(PORTAL).then_some(url)
 }

@@ -182,6 +182,14 @@ pub fn finish(st: &AppState, body: &Value) -> Response {
     if f.malformed_json {
         text = "{\"@odata.context\": \"$metadata#Incidents\", \"value\": [ {incidentId: 1, 'status': undefined,} ".into();
     }
+    if let Some(mb) = f.huge_body_mb.filter(|mb| *mb > 0) {
+        // Valid JSON with the real page in it, padded with one huge unknown field: only a size limit stops it.
+        let target = (mb.min(1024) as usize) * 1024 * 1024;
+        let pad = target.saturating_sub(text.len() + 16);
+        if let Some(stripped) = text.strip_suffix('}') {
+            text = format!("{stripped},\"_pad\":\"{}\"}}", "x".repeat(pad));
+        }
+    }
     if f.truncate_body {
         let mut cut = text.len() / 2;
         while !text.is_char_boundary(cut) {

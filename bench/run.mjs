@@ -1,0 +1,394 @@
+// Onbehalf benchmark: download size, time to the sign-in screen, time to incidents, scale, API cost.
+// Prints one table and writes bench/results.json. It is a measurement, not a test: nothing here fails on a
+// slow figure. Every time comes from the page's Performance API (navigation/resource timing, performance.now()
+// marks taken inside the page), never from wall-clock around Playwright calls.
+//
+//   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--only size,signin,callback,...]
+//
+// Scenarios are plain async functions in SCENARIOS below; to add one (e.g. a filter keystroke once the queue
+// UI lands) write `async function myScenario(ctx) { ... return rows }` and add it to the list.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { startBrowser } from '../tests/e2e/harness.mjs';
+import { gz, br, report as wasmReport } from './wasm-size.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const DIST = arg('dist', join(ROOT, 'dist'));
+const RUNS = Number(arg('runs', 20));
+const SCALE = arg('scale', '1000,10000,100000').split(',').map(Number);
+const ONLY = arg('only', '');
+const FAST_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'];
+
+// ---------------------------------------------------------------- sandbox
+
+async function startSandbox(args = []) {
+  const bin = join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
+  const child = spawn(bin, ['--dist', DIST, '--app-port', '0', '--idp-port', '0', '--defender-port', '0',
+    '--graph-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 30 s:\n${stderr}`)), 30_000);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`sandbox exited (${code}):\n${stderr}`)); });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try { const m = JSON.parse(line); if (m.ready) { clearTimeout(timer); resolve(m); } } catch { /* banner */ }
+    });
+  });
+  const control = async (method, path) => {
+    const res = await fetch(`${ready.idp}/_sandbox/${path}`, { method });
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    ...ready, args,
+    requests: () => control('GET', 'requests'),
+    clearRequests: () => control('DELETE', 'requests'),
+    stop: () => { child.removeAllListeners('exit'); child.kill('SIGTERM'); },
+  };
+}
+
+// ---------------------------------------------------------------- in-page instrumentation
+
+// Runs before any page script. Records: wasm instantiate start/end (wrapping WebAssembly.instantiate*),
+// TrunkApplicationStarted (and keeps its wasm exports for memory), the first incident row in the DOM and the
+// frame after it (painted), the first sign-in button likewise. All as performance.now() values.
+const INIT = () => {
+  const b = (window.__bench = { marks: {} });
+  const mark = (k) => { if (!(k in b.marks)) b.marks[k] = performance.now(); };
+  for (const fn of ['instantiateStreaming', 'instantiate']) {
+    const orig = WebAssembly[fn];
+    WebAssembly[fn] = function (...a) {
+      mark('wasmInstantiateStart');
+      return orig.apply(this, a).then((r) => { mark('wasmInstantiateEnd'); return r; });
+    };
+  }
+  addEventListener('TrunkApplicationStarted', (e) => { mark('appStarted'); b.wasm = e.detail && e.detail.wasm; });
+  const afterPaint = (k) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => mark(k); c.port2.postMessage(0); });
+  const watch = (sel, k) => {
+    const check = () => { if (!(k + 'InDom' in b.marks) && document.querySelector(sel)) { mark(k + 'InDom'); afterPaint(k + 'Painted'); } };
+    new MutationObserver(check).observe(document, { childList: true, subtree: true });
+    check();
+  };
+  document.addEventListener('DOMContentLoaded', () => {}, { once: true });
+  watch('[data-testid="incident-row"]', 'row');
+  watch('[data-testid="sign-in"]', 'signIn');
+};
+
+/** Navigation + resource timing + marks, as plain numbers (ms since the navigation started). */
+async function collectTimings(page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource').map((r) => ({
+      name: r.name, start: r.startTime, end: r.responseEnd, transfer: r.transferSize, body: r.encodedBodySize,
+      initiator: r.initiatorType,
+    }));
+    return {
+      nav: { responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, transfer: nav.transferSize },
+      res, marks: window.__bench.marks,
+    };
+  });
+}
+
+/** JS heap (CDP Performance.getMetrics) and wasm linear memory (exports from TrunkApplicationStarted). */
+async function memory(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+  const wasmBytes = await page.evaluate(() => window.__bench.wasm?.memory?.buffer?.byteLength ?? null);
+  const domNodes = m.Nodes;
+  await cdp.detach();
+  return { jsHeapUsed: m.JSHeapUsedSize, jsHeapTotal: m.JSHeapTotalSize, wasmMemory: wasmBytes, domNodes };
+}
+
+const find = (res, re) => res.find((r) => re.test(r.name));
+const span = (r) => (r ? r.end - r.start : null);
+
+/** Turns one page load's timings into the breakdown the README shows. */
+function breakdown(t, target) {
+  const js = find(t.res, /\.js$/); const wasm = find(t.res, /\.wasm$/);
+  const config = find(t.res, /\/config\.json/); const disco = find(t.res, /openid-configuration/);
+  const token = find(t.res, /oauth2\/v2\.0\/token/); const api = find(t.res, /\/api\/incidents/);
+  const m = t.marks;
+  return {
+    html: t.nav.responseEnd,
+    jsDownload: span(js), wasmDownload: span(wasm), wasmDownloaded: wasm?.end ?? null,
+    // instantiateStreaming compiles while downloading; this is what is left after the last byte arrives.
+    wasmCompileAfterDownload: m.wasmInstantiateEnd != null && wasm ? m.wasmInstantiateEnd - wasm.end : null,
+    wasmInstantiated: m.wasmInstantiateEnd ?? null,
+    mainAndMount: m.appStarted != null && m.wasmInstantiateEnd != null ? m.appStarted - m.wasmInstantiateEnd : null,
+    appStarted: m.appStarted ?? null,
+    config: span(config), discovery: span(disco), token: span(token), incidentsApi: span(api),
+    apiEnd: api?.end ?? null,
+    render: m.rowPainted != null && api ? m.rowPainted - api.end : null,
+    [target]: m[`${target}Painted`] ?? null,
+    [`${target}InDom`]: m[`${target}InDom`] ?? null,
+    bytesTransferred: t.nav.transfer + t.res.reduce((s, r) => s + r.transfer, 0),
+  };
+}
+
+async function waitForMark(page, name, timeout = 20_000) {
+  await page.waitForFunction((n) => window.__bench && n in window.__bench.marks, name, { timeout, polling: 50 });
+}
+
+async function newContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(INIT);
+  return context;
+}
+
+/** Signs in up to the redirect back, holds the redirect (code unused), then loads it as a fresh navigation. */
+async function toCallback(browser, sb, user = 'analyst') {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${sb.app}/`);
+  await page.getByTestId('sign-in').click();
+  // Playwright does not route redirected requests, so hold the IdP's redirect instead: the response that
+  // sends the browser back with ?code= is answered with a blank page and its Location kept for later.
+  await page.getByTestId(`user-${user}`).waitFor();
+  let callbackUrl = null;
+  await page.route((u) => u.origin === sb.idp, async (route) => {
+    const res = await route.fetch({ maxRedirects: 0 });
+    const loc = res.headers().location;
+    if (res.status() >= 300 && res.status() < 400 && loc && loc.startsWith(sb.app) && new URL(loc).searchParams.has('code')) {
+      callbackUrl = loc;
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>held</title>' });
+    }
+    return route.fulfill({ response: res });
+  });
+  await page.getByTestId(`user-${user}`).click();
+  const consent = page.getByTestId('consent-accept');
+  const held = () => page.waitForFunction(() => document.title === 'held', null, { timeout: 15_000 });
+  const first = await Promise.race([consent.waitFor({ timeout: 15_000 }).then(() => 'consent'), held().then(() => 'held')]);
+  if (first === 'consent') { await consent.click(); await held(); }
+  await page.unrouteAll({ behavior: 'wait' });
+  if (!callbackUrl) throw new Error('no redirect with ?code= seen');
+  await sb.clearRequests();
+  await page.goto(callbackUrl);
+  await waitForMark(page, 'rowPainted');
+  return { context, page, callbackUrl };
+}
+
+function apiCost(log) {
+  const incidents = log.filter((r) => r.service === 'defender' && r.method === 'GET' && /\/api\/incidents/.test(r.path));
+  return { incidentsRequests: incidents.length, status429: log.filter((r) => r.status === 429).length, total: log.length };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+/** First-visit download, compressed as a server would (gzip -9, brotli 11), and what the wasm is made of. */
+async function size() {
+  const files = readdirSync(DIST).filter((f) => /\.(html|js|wasm|css)$/.test(f));
+  const rows = files.map((f) => { const b = readFileSync(join(DIST, f)); return { file: f, raw: b.length, gzip: gz(b), brotli: br(b) }; });
+  const total = rows.reduce((s, r) => ({ raw: s.raw + r.raw, gzip: s.gzip + r.gzip, brotli: s.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const named = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'bench', 'onbehalf_bg.named.wasm');
+  const composition = existsSync(named) ? wasmReport(readFileSync(named), 15) : null;
+  return { files: rows, total, composition };
+}
+
+/** Cold first visit (new context, empty cache) to the sign-in screen. */
+async function signinScreen({ browser, sb, runs }) {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${sb.app}/`);
+    await waitForMark(page, 'signInPainted');
+    out.push(breakdown(await collectTimings(page), 'signIn'));
+    if (i === 0) out.memory = await memory(page);
+    await context.close();
+  }
+  return out;
+}
+
+/** Redirect URI with a fresh code → first incident row painted. */
+async function callback({ browser, sb, runs }) {
+  const out = []; const costs = [];
+  for (let i = 0; i < runs; i++) {
+    const { context, page } = await toCallback(browser, sb);
+    out.push(breakdown(await collectTimings(page), 'row'));
+    costs.push(apiCost(await sb.requests()));
+    if (i === 0) out.memory = await memory(page);
+    await context.close();
+  }
+  out.costs = costs;
+  return out;
+}
+
+/** With N incidents: first row, then each Load more until all are loaded or the budget runs out. */
+async function scale({ browser, n, maxPages, budgetMs, runs = 5 }) {
+  const sb = await startSandbox(['--incidents', String(n), ...FAST_LIMITS]);
+  try {
+    const first = [];
+    for (let i = 0; i < runs; i++) {
+      const { context, page } = await toCallback(browser, sb);
+      first.push(breakdown(await collectTimings(page), 'row'));
+      if (i < runs - 1) await context.close(); else first.keep = { context, page };
+    }
+    const { context, page } = first.keep;
+    const memFirst = await memory(page);
+    const pages = await page.evaluate(async ({ maxPages, budgetMs }) => {
+      const rows = () => document.querySelectorAll('[data-testid="incident-row"]').length;
+      const frame = () => new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); }));
+      const times = []; const t0 = performance.now();
+      while (times.length < maxPages && performance.now() - t0 < budgetMs) {
+        const btn = document.querySelector('[data-testid="load-more"]');
+        if (!btn) break;
+        const before = rows(); const s = performance.now();
+        btn.click();
+        // Done when rows were added, or the button went away, or it was disabled (loading) and is enabled again.
+        let sawDisabled = false;
+        for (;;) {
+          const b = document.querySelector('[data-testid="load-more"]');
+          if (b?.disabled) sawDisabled = true;
+          if (rows() !== before || !b || (sawDisabled && !b.disabled) || performance.now() - s > 30_000) break;
+          await frame();
+        }
+        await frame();
+        times.push({ ms: performance.now() - s, rows: rows() });
+      }
+      return { times, rows: rows(), more: !!document.querySelector('[data-testid="load-more"]'), totalMs: performance.now() - t0 };
+    }, { maxPages, budgetMs });
+    const memAfter = await memory(page);
+    const cost = apiCost(await sb.requests());
+    await context.close();
+    return { n, first, pages, memFirst, memAfter, cost };
+  } finally { sb.stop(); }
+}
+
+/** The sandbox's own time and size for the first screen's request, fetched from Node (no browser). */
+async function apiServer({ sb, runs }) {
+  const tok = await (await fetch(`${sb.idp}/_sandbox/tokens/analyst`)).json();
+  const token = tok.access_token ?? tok.token;
+  const times = []; let body = null; let encoding = null;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const res = await fetch(`${sb.defender}/api/incidents?$top=100&$skip=0`, { headers: { authorization: `Bearer ${token}`, origin: sb.app } });
+    body = Buffer.from(await res.arrayBuffer());
+    times.push(performance.now() - t);
+    encoding = res.headers.get('content-encoding');
+  }
+  return { times, bytes: body.length, gzip: gz(body), contentEncoding: encoding };
+}
+
+/** One session with the sandbox's default limits (50/min): must see rows and no 429. */
+async function normalLimits({ browser }) {
+  const sb = await startSandbox([]);
+  try {
+    const { context, page } = await toCallback(browser, sb);
+    const count = await page.getByTestId('incident-row').count();
+    const cost = apiCost(await sb.requests());
+    await context.close();
+    return { rows: count, ...cost };
+  } finally { sb.stop(); }
+}
+
+// ---------------------------------------------------------------- stats and output
+
+const q = (xs, p) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); if (!s.length) return null; const i = Math.min(s.length - 1, Math.ceil(p * s.length) - 1); return s[Math.max(0, i)]; };
+const stat = (xs) => ({ median: q(xs, 0.5), p95: q(xs, 0.95), runs: xs.filter((x) => x != null).length });
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => (n == null ? '–' : `${n.toFixed(0)} ms`);
+const mb = (n) => (n == null ? '–' : `${(n / 1048576).toFixed(1)} MB`);
+
+function machine() {
+  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1];
+  let chromium = '';
+  try { chromium = execFileSync(process.env.CHROMIUM || '/usr/bin/chromium', ['--version'], { stderr: 'ignore' }).toString().trim(); } catch { /* */ }
+  return { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu, chromium, node: process.version,
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '), date: new Date().toISOString() };
+}
+
+async function main() {
+  const want = (s) => !ONLY || ONLY.split(',').includes(s);
+  const results = { machine: machine(), dist: DIST, limits: 'timing runs: --rate-per-minute 100000 --rate-per-hour 1000000' };
+  const table = [];
+  const row = (figure, xs, unit = ms) => { const s = stat(xs); table.push([figure, unit(s.median), unit(s.p95), String(s.runs)]); return s; };
+
+  if (want('size')) {
+    results.size = await size();
+    const t = results.size.total;
+    table.push(['First-visit download, gzip (HTML+JS+wasm+CSS)', kb(t.gzip), '', '1']);
+    table.push(['First-visit download, brotli', kb(t.brotli), '', '1']);
+    table.push(['  raw', kb(t.raw), '', '1']);
+    for (const f of results.size.files) table.push([`  ${f.file.replace(/-[0-9a-f]{16}/, '')} gzip / raw`, kb(f.gzip), kb(f.raw), '1']);
+  }
+  const browser = await startBrowser();
+  try {
+    if (want('signin') || want('callback')) {
+      const sb = await startSandbox(FAST_LIMITS);
+      try {
+        if (want('signin')) {
+          const r = await signinScreen({ browser, sb, runs: RUNS });
+          results.signin = { runs: r, memory: r.memory };
+          row('Cold visit → sign-in button painted', r.map((x) => x.signIn));
+          row('  wasm downloaded', r.map((x) => x.wasmDownloaded));
+          row('  wasm instantiated', r.map((x) => x.wasmInstantiated));
+          row('  app started (main + mount)', r.map((x) => x.appStarted));
+        }
+        if (want('callback')) {
+          const r = await callback({ browser, sb, runs: RUNS });
+          results.callback = { runs: r, memory: r.memory, costs: r.costs };
+          row('Redirect URI ?code= → first incident row painted', r.map((x) => x.row));
+          row('  HTML', r.map((x) => x.html));
+          row('  wasm download', r.map((x) => x.wasmDownload));
+          row('  wasm compile after last byte', r.map((x) => x.wasmCompileAfterDownload));
+          row('  wasm instantiated (since nav start)', r.map((x) => x.wasmInstantiated));
+          row('  main + mount', r.map((x) => x.mainAndMount));
+          row('  config.json', r.map((x) => x.config));
+          row('  discovery (openid-configuration)', r.map((x) => x.discovery));
+          row('  token exchange', r.map((x) => x.token));
+          row('  GET /api/incidents (incl. preflight)', r.map((x) => x.incidentsApi));
+          row('  render (API end → row painted)', r.map((x) => x.render));
+          const c = r.costs;
+          table.push(['API: incidents requests for first screen', String(Math.max(...c.map((x) => x.incidentsRequests))), 'max', String(c.length)]);
+          table.push(['API: 429 responses in timing runs', String(c.reduce((s, x) => s + x.status429, 0)), 'total', String(c.length)]);
+          const a = await apiServer({ sb, runs: RUNS });
+          results.apiServer = a;
+          row('  of which sandbox server time (Node fetch, same query)', a.times);
+          table.push(['  first page body (100 incidents): raw / gzip', kb(a.bytes), kb(a.gzip), `enc: ${a.contentEncoding ?? 'none'}`]);
+          table.push(['Memory after first screen: JS heap / wasm', mb(r.memory.jsHeapUsed), mb(r.memory.wasmMemory), '1']);
+        }
+      } finally { sb.stop(); }
+    }
+    if (want('normal')) {
+      const r = await normalLimits({ browser });
+      results.normalLimits = r;
+      table.push(['Default limits (50/min): rows / incidents reqs / 429s', `${r.rows} / ${r.incidentsRequests}`, String(r.status429), '1']);
+    }
+    if (want('scale')) {
+      results.scale = [];
+      for (const n of SCALE) {
+        const r = await scale({ browser, n, maxPages: n <= 10_000 ? n / 100 : 20, budgetMs: 120_000 });
+        results.scale.push(r);
+        row(`${n.toLocaleString('en')} incidents: first row painted`, r.first.map((x) => x.row));
+        const adding = r.pages.times.filter((x, i, a) => x.rows > (i ? a[i - 1].rows : 100));
+        const p = adding.map((x) => x.ms);
+        row(`  Load more (+100 rows), per click, up to ${r.pages.rows} rows`, p);
+        table.push([`  ${r.pages.times.length} clicks → ${r.pages.rows} rows${r.pages.more ? ' (more left)' : ' (all)'}`, ms(r.pages.totalMs), `first ${ms(p[0])}, last ${ms(p[p.length - 1])}`, '1']);
+        table.push([`  JS heap / wasm: first screen → ${r.pages.rows} rows`, `${mb(r.memFirst.jsHeapUsed)} / ${mb(r.memFirst.wasmMemory)}`, `${mb(r.memAfter.jsHeapUsed)} / ${mb(r.memAfter.wasmMemory)}`, '1']);
+        table.push([`  incidents requests / 429s`, String(r.cost.incidentsRequests), String(r.cost.status429), '1']);
+      }
+    }
+  } finally { await browser.close(); }
+
+  results.table = table;
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2));
+  const w = [0, 0, 0, 0];
+  for (const r of [['Figure', 'Median', 'p95', 'Runs'], ...table]) r.forEach((c, i) => { w[i] = Math.max(w[i], c.length); });
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  console.log(line(['Figure', 'Median', 'p95', 'Runs']));
+  console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+  for (const r of table) console.log(line(r));
+  const m = results.machine;
+  console.log(`\nMachine: ${m.nproc} cores, ${m.cpu}, load average ${m.loadavg}; ${m.chromium}; Node ${m.node}; dist ${DIST}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

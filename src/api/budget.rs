@@ -1,0 +1,89 @@
+//! One client-side request budget for the incidents API, so paging and auto-refresh together never break
+//! the documented limits (Defender: 50 calls a minute, 1,500 an hour) and a 429 pauses everything.
+
+/// Sliding-window limits and the times of recent requests (milliseconds on any monotonic clock).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    per_minute: usize,
+    per_hour: usize,
+    sent: Vec<f64>,
+    paused_until: f64,
+}
+
+const MINUTE: f64 = 60_000.0;
+const HOUR: f64 = 3_600_000.0;
+
+impl Budget {
+    /// A budget a little under the given limits, leaving room for another tab or a retry.
+    pub fn new(per_minute: u32, per_hour: u32) -> Self {
+        let margin = |n: u32| ((n as f64 * 0.9).floor() as usize).max(1);
+        Budget { per_minute: margin(per_minute), per_hour: margin(per_hour), sent: vec![], paused_until: 0.0 }
+    }
+
+    /// How long to wait before the next request may go, at `now` (0 = go now).
+    pub fn wait_ms(&self, now: f64) -> f64 {
+        let mut wait = (self.paused_until - now).max(0.0);
+        let in_window = |w: f64| self.sent.iter().filter(|t| now - **t < w).count();
+        if in_window(MINUTE) >= self.per_minute {
+            let oldest = self.sent.iter().rev().take(self.per_minute).fold(f64::MAX, |a, b| a.min(*b));
+            wait = wait.max(oldest + MINUTE - now);
+        }
+        if in_window(HOUR) >= self.per_hour {
+            let oldest = self.sent.iter().rev().take(self.per_hour).fold(f64::MAX, |a, b| a.min(*b));
+            wait = wait.max(oldest + HOUR - now);
+        }
+        wait.max(0.0)
+    }
+
+    /// Records a request sent at `now`.
+    pub fn record(&mut self, now: f64) {
+        self.sent.retain(|t| now - *t < HOUR);
+        self.sent.push(now);
+    }
+
+    /// After a 429: nothing goes until the server's wait has passed.
+    pub fn pause(&mut self, now: f64, secs: u64) {
+        self.paused_until = self.paused_until.max(now + secs as f64 * 1000.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_under_the_per_minute_limit() {
+        let mut b = Budget::new(50, 1500);
+        let mut now = 0.0;
+        let mut sent = 0;
+        while now < MINUTE {
+            if b.wait_ms(now) == 0.0 {
+                b.record(now);
+                sent += 1;
+            }
+            now += 10.0;
+        }
+        assert_eq!(sent, 45, "90% of 50 in any minute");
+        assert!(b.wait_ms(MINUTE - 10.0) > 0.0);
+        assert_eq!(b.wait_ms(MINUTE + 10.0), 0.0, "the window slides");
+    }
+
+    #[test]
+    fn stays_under_the_per_hour_limit() {
+        let mut b = Budget::new(10_000, 100);
+        for i in 0..90 {
+            assert_eq!(b.wait_ms(i as f64), 0.0);
+            b.record(i as f64);
+        }
+        let w = b.wait_ms(100.0);
+        assert!(w > HOUR - 200.0 && w <= HOUR, "{w}");
+    }
+
+    #[test]
+    fn a_429_pauses_everything() {
+        let mut b = Budget::new(50, 1500);
+        b.pause(1000.0, 30);
+        assert_eq!(b.wait_ms(1000.0), 30_000.0);
+        assert_eq!(b.wait_ms(31_000.0), 0.0);
+    }
+}

@@ -1,0 +1,89 @@
+//! Two small pictures of the current view, drawn as plain SVG: a severity × status grid and incidents over time.
+
+use super::ctx;
+use crate::api::model::Incident;
+use crate::api::view::{histogram, key, summary, Range, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use crate::flows::boot::change_view;
+use leptos::prelude::*;
+
+fn shown(visible: Memo<Vec<usize>>) -> Vec<Incident> {
+    let ctx = ctx();
+    visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()))
+}
+
+/// Counts per severity and status; a click narrows the view to that cell.
+#[component]
+pub fn Summary(visible: Memo<Vec<usize>>) -> impl IntoView {
+    let ctx = ctx();
+    let (cw, ch, lw, th) = (86.0, 26.0, 104.0, 22.0);
+    let grid = move || summary(&shown(visible));
+    view! {
+        <figure class="card picture" data-testid="summary">
+            <figcaption>"Severity × status"</figcaption>
+            <svg viewBox=format!("0 0 {} {}", lw + cw * SUMMARY_STATUSES.len() as f64, th + ch * SUMMARY_SEVERITIES.len() as f64)
+                role="img" aria-label="Incidents by severity and status">
+                {SUMMARY_STATUSES.iter().enumerate().map(|(c, s)| view! {
+                    <text x=lw + cw * c as f64 + cw / 2.0 y=15 class="axis" text-anchor="middle">{*s}</text>
+                }).collect_view()}
+                {SUMMARY_SEVERITIES.iter().enumerate().map(|(r, s)| view! {
+                    <text x=0 y=th + ch * r as f64 + 17.0 class="axis">{*s}</text>
+                }).collect_view()}
+                {move || {
+                    let g = grid();
+                    let max = g.iter().flatten().copied().max().unwrap_or(0).max(1);
+                    g.into_iter().enumerate().flat_map(|(r, row)| row.into_iter().enumerate().map(move |(c, n)| (r, c, n))).map(|(r, c, n)| {
+                        let level = if n == 0 { 0 } else { 1 + (n * 4 - 1) / max };
+                        let (sev, st) = (key(SUMMARY_SEVERITIES[r]), key(SUMMARY_STATUSES[c]));
+                        view! {
+                            <g class="cell" data-testid=format!("summary-{sev}-{st}") data-count=n.to_string()
+                                on:click=move |_| { let (sev, st) = (sev.clone(), st.clone()); change_view(ctx, true, |v| { v.severity = vec![sev]; v.status = vec![st]; v.page = 0; }) }>
+                                <rect x=lw + cw * c as f64 + 2.0 y=th + ch * r as f64 + 2.0 width=cw - 4.0 height=ch - 4.0 rx=4 class=format!("heat heat-{level}")/>
+                                <text x=lw + cw * c as f64 + cw / 2.0 y=th + ch * r as f64 + 17.0 text-anchor="middle" class="count">{n}</text>
+                            </g>
+                        }
+                    }).collect_view()
+                }}
+            </svg>
+        </figure>
+    }
+}
+
+/// Incidents created per day (or per bucket) across the view's time range.
+#[component]
+pub fn Histogram(visible: Memo<Vec<usize>>) -> impl IntoView {
+    let ctx = ctx();
+    const BUCKETS: usize = 30;
+    let (w, h) = (360.0, 110.0);
+    let bars = move || {
+        let items = shown(visible);
+        let now = ctx.now.get_untracked() as i64;
+        let from = match ctx.view.get().range {
+            Range::Last(s) => now - s,
+            Range::Custom(Some(f), _) => f,
+            _ => items.iter().filter_map(|i| i.created_ts).min().unwrap_or(now - 30 * 86_400),
+        };
+        (histogram(&items, from, now, BUCKETS), from, now)
+    };
+    view! {
+        <figure class="card picture" data-testid="chart">
+            <figcaption>"Created over time"</figcaption>
+            {move || {
+                let (counts, from, now) = bars();
+                let max = counts.iter().copied().max().unwrap_or(0).max(1);
+                let bw = w / BUCKETS as f64;
+                let total: usize = counts.iter().sum();
+                view! {
+                    <svg viewBox=format!("0 0 {w} {}", h + 16.0) role="img" aria-label=format!("{total} incidents created over the view's time range")>
+                        {counts.into_iter().enumerate().map(|(i, n)| {
+                            let bh = (n as f64 / max as f64) * (h - 4.0);
+                            view! { <rect class="bar" x=i as f64 * bw + 1.0 y=h - bh width=bw - 2.0 height=bh data-count=n.to_string()><title>{n}</title></rect> }
+                        }).collect_view()}
+                        <line x1=0 y1=h x2=w y2=h class="baseline"/>
+                        <text x=0 y=h + 14.0 class="axis">{crate::api::query::rfc3339(from).chars().take(10).collect::<String>()}</text>
+                        <text x=w y=h + 14.0 class="axis" text-anchor="end">{crate::api::query::rfc3339(now).chars().take(10).collect::<String>()}</text>
+                    </svg>
+                }
+            }}
+        </figure>
+    }
+}

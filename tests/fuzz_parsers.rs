@@ -1,0 +1,317 @@
+//! Property tests ("fuzzing" with a fixed budget) of every parser that reads input from outside:
+//! the redirect back from the provider, JWTs and ID-token claims, discovery, token responses,
+//! config.json, and incident pages of both sources. Each property says "never panics" and,
+//! where the parser guards something, that nothing unsafe ever comes out of it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use onbehalf::api::error::{map_response, retry_after};
+use onbehalf::api::{parse_defender_page, parse_graph_page};
+use onbehalf::auth::authorize::PendingAuth;
+use onbehalf::auth::callback::{check_callback, parse_callback, Callback};
+use onbehalf::auth::discovery::{issuer_matches_authority, parse_discovery, ProviderMetadata};
+use onbehalf::auth::jwt::{access_claims, decode_unverified, validate_id_token};
+use onbehalf::auth::secret::{AccessToken, IdToken, Nonce, PkceVerifier, State};
+use onbehalf::auth::token::parse_token_response;
+use onbehalf::config::{parse_config, Source};
+use onbehalf::http::{is_secure_url, HttpResponse};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+const CASES: u32 = 384;
+const NOW: u64 = 1_700_000_000;
+const ISS: &str = "https://login.example.test/5a4db0c0-0b1e-4e5a-9c7d-5a0db0c0ffee/v2.0";
+const CLIENT: &str = "c1e7d0b0-4a1f-4b0e-8a11-0b0e4a1f0001";
+const STATE: &str = "the-one-state-value";
+const NONCE: &str = "the-one-nonce-value";
+
+fn cfg() -> ProptestConfig {
+    // No regression files in the tree: failures print the minimal case instead.
+    ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+/// Strings that look like what attackers and broken servers send: markup, URLs, escapes, unicode, numbers.
+fn nasty_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z0-9%&=+._~:/?#\\[\\]@!$'()*,;<>\"{} -]{0,60}",
+        Just("<script>window.__pwned=1</script>".to_string()),
+        Just("javascript:alert(1)".to_string()),
+        Just("https://security.microsoft.com/incidents/1".to_string()),
+        Just("https://security.microsoft.com.evil.example/".to_string()),
+        Just("HTTPS://SECURITY.MICROSOFT.COM/x\"onmouseover=alert(1)".to_string()),
+        Just("%F0%9F%92%A9%ZZ%".to_string()),
+        Just("\u{202e}\u{200b}\u{0000}".to_string()),
+        Just(ISS.to_string()),
+        Just(CLIENT.to_string()),
+        Just(STATE.to_string()),
+        Just(NONCE.to_string()),
+        Just("none".to_string()),
+        Just("-1".to_string()),
+        Just("1e309".to_string()),
+    ]
+}
+
+/// Any JSON value, up to a few levels deep, with nasty strings and edge numbers.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        nasty_string().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((field_name(), inner), 0..8)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<String, Value>>())),
+        ]
+    })
+}
+
+/// Field names the parsers look at, plus garbage.
+fn field_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "value", "@odata.nextLink", "incidentId", "id", "incidentName", "displayName", "severity", "status",
+            "assignedTo", "classification", "determination", "createdTime", "createdDateTime", "lastUpdateTime",
+            "lastUpdateDateTime", "tags", "customTags", "systemTags", "comments", "alerts", "incidentWebUrl",
+            "redirectIncidentId", "devices", "entities", "title", "description", "comment", "createdBy",
+            "iss", "sub", "aud", "exp", "iat", "nonce", "tid", "oid", "name", "preferred_username", "scp", "alg",
+            "error", "error_description", "access_token", "token_type", "expires_in", "id_token", "refresh_token",
+            "issuer", "authorization_endpoint", "token_endpoint", "end_session_endpoint", "jwks_uri",
+            "code_challenge_methods_supported", "authorization_response_iss_parameter_supported",
+            "authority", "client_id", "source", "api_base", "scopes", "redirect_uri", "post_logout_redirect_uri",
+        ]).prop_map(str::to_string),
+        1 => any::<String>(),
+    ]
+}
+
+fn json_object() -> impl Strategy<Value = Value> {
+    prop::collection::vec((field_name(), json_value()), 0..14)
+        .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<String, Value>>()))
+}
+
+fn meta() -> ProviderMetadata {
+    ProviderMetadata {
+        issuer: ISS.into(),
+        authorization_endpoint: "https://login.example.test/t/oauth2/v2.0/authorize".into(),
+        token_endpoint: "https://login.example.test/t/oauth2/v2.0/token".into(),
+        end_session_endpoint: None,
+        jwks_uri: None,
+        code_challenge_methods: vec!["S256".into()],
+        iss_parameter_supported: true,
+    }
+}
+
+fn pending() -> PendingAuth {
+    PendingAuth {
+        state: State::new(STATE.into()),
+        nonce: Nonce::new(NONCE.into()),
+        verifier: PkceVerifier::new("v".repeat(43)),
+        issuer: ISS.into(),
+        redirect_uri: "http://127.0.0.1:8400/".into(),
+        return_to: String::new(),
+        created_at: NOW - 10,
+    }
+}
+
+fn b64(v: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+}
+
+/// Callback query strings: mostly well-formed key=value pairs (so the checks after parsing get exercised).
+fn callback_query() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec!["code", "state", "iss", "error", "error_description", "session_state", "x"]);
+    prop_oneof![
+        any::<String>(),
+        prop::collection::vec((key, nasty_string()), 0..6).prop_map(|kv| {
+            kv.into_iter()
+                .map(|(k, v)| format!("{k}={}", onbehalf::http::percent_encode(&v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        }),
+    ]
+}
+
+fn resp(status: u16, body: String, headers: Vec<(String, String)>) -> HttpResponse {
+    HttpResponse { status, headers, body }
+}
+
+proptest! {
+    #![proptest_config(cfg())]
+
+    /// The redirect back: never panics; a code is accepted only with exactly our state and a matching iss.
+    #[test]
+    fn callback_parser(q in callback_query(), with_pending in any::<bool>(), iss_supported in any::<bool>()) {
+        let cb = parse_callback(&q);
+        let _ = cb.state();
+        let parsed = onbehalf::http::parse_query(&q);
+        let get = |k: &str| onbehalf::http::query_get(&parsed, k).map(str::to_string);
+        let had_error = matches!(cb, Callback::Error { .. });
+        let result = check_callback(cb, with_pending.then(pending), iss_supported, NOW);
+        if let Ok((code, p)) = result {
+            prop_assert!(with_pending, "accepted without a pending request");
+            prop_assert!(!had_error, "an error response became a code");
+            let got_state = get("state");
+            prop_assert_eq!(got_state.as_deref(), Some(STATE));
+            prop_assert_eq!(p.state.secret(), STATE);
+            prop_assert!(!code.secret().is_empty());
+            match get("iss").filter(|s| !s.is_empty()) {
+                Some(iss) => prop_assert_eq!(iss, ISS),
+                None => prop_assert!(!iss_supported, "iss missing although the provider advertises it"),
+            }
+        }
+    }
+
+    /// JWT decoding of arbitrary text never panics.
+    #[test]
+    fn jwt_decode_arbitrary(s in any::<String>(), dots in "[A-Za-z0-9_=.-]{0,200}") {
+        let _ = decode_unverified(&s);
+        let _ = decode_unverified(&dots);
+        let _ = access_claims(&AccessToken::new(s));
+        let _ = access_claims(&AccessToken::new(dots));
+    }
+
+    /// ID tokens with arbitrary headers and claims: never panics; accepted only when every OIDC Core check holds.
+    #[test]
+    fn id_token_claims(header in json_object(), alg in prop::option::of(nasty_string()), claims in json_object(),
+                       good_base in any::<bool>()) {
+        let mut header = header;
+        if let (Some(a), Some(h)) = (alg, header.as_object_mut()) { h.insert("alg".into(), Value::String(a)); }
+        // Half the cases start from a valid claim set and get fuzzed fields merged over it.
+        let mut c = if good_base {
+            json!({"iss": ISS, "sub": "s", "aud": CLIENT, "exp": NOW + 600, "iat": NOW, "nonce": NONCE})
+        } else { json!({}) };
+        if let (Some(base), Some(extra)) = (c.as_object_mut(), claims.as_object()) {
+            for (k, v) in extra { base.insert(k.clone(), v.clone()); }
+        }
+        let token = format!("{}.{}.sig", b64(&header), b64(&c));
+        let _ = access_claims(&AccessToken::new(token.clone()));
+        if let Ok(ok) = validate_id_token(&IdToken::new(token), &meta(), CLIENT, &Nonce::new(NONCE.into()), NOW) {
+            let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+            prop_assert!(!alg.is_empty() && !alg.eq_ignore_ascii_case("none"), "accepted alg {alg:?}");
+            prop_assert_eq!(ok.iss.as_str(), ISS);
+            prop_assert_eq!(ok.aud, vec![CLIENT.to_string()]);
+            prop_assert!(!ok.sub.is_empty());
+            prop_assert!(ok.exp + 300 > NOW);
+            prop_assert!(ok.iat <= NOW + 300);
+            prop_assert_eq!(ok.nonce.as_deref(), Some(NONCE));
+            prop_assert_eq!(c.get("nonce").and_then(Value::as_str), Some(NONCE));
+        }
+    }
+
+    /// Discovery documents: never panics; accepted only when the issuer belongs to the authority
+    /// and the endpoints are secure.
+    #[test]
+    fn discovery(doc in json_object(), raw in any::<String>()) {
+        let authority = ISS;
+        let _ = parse_discovery(&raw, authority);
+        let mut d = json!({
+            "issuer": ISS,
+            "authorization_endpoint": "https://login.example.test/t/authorize",
+            "token_endpoint": "https://login.example.test/t/token",
+        });
+        if let (Some(base), Some(extra)) = (d.as_object_mut(), doc.as_object()) {
+            for (k, v) in extra { base.insert(k.clone(), v.clone()); }
+        }
+        if let Ok(m) = parse_discovery(&d.to_string(), authority) {
+            prop_assert!(issuer_matches_authority(&m.issuer, authority));
+            prop_assert!(is_secure_url(&m.authorization_endpoint) && is_secure_url(&m.token_endpoint));
+            if let Some(e) = &m.end_session_endpoint { prop_assert!(is_secure_url(e)); }
+            if d.get("code_challenge_methods_supported").is_some() {
+                prop_assert!(m.code_challenge_methods.iter().any(|x| x == "S256"));
+            }
+        }
+    }
+
+    /// Token endpoint answers: never panics; success only for a Bearer answer with an access token.
+    #[test]
+    fn token_response(status in prop::sample::select(vec![200u16, 201, 400, 401, 429, 500, 502]),
+                      body in prop_oneof![json_object().prop_map(|v| v.to_string()), any::<String>()]) {
+        if let Ok(t) = parse_token_response(&resp(status, body, vec![])) {
+            prop_assert!((200..300).contains(&status));
+            prop_assert!(t.token_type.eq_ignore_ascii_case("bearer"));
+            prop_assert!(!t.access_token.secret().is_empty());
+        }
+    }
+
+    /// config.json: never panics; an accepted config has a secure authority and API base and a GUID client id.
+    #[test]
+    fn config(obj in json_object(), raw in any::<String>(), good_base in any::<bool>()) {
+        let _ = parse_config(&raw);
+        let mut c = if good_base {
+            json!({"authority": ISS, "client_id": CLIENT})
+        } else { json!({}) };
+        if let (Some(base), Some(extra)) = (c.as_object_mut(), obj.as_object()) {
+            for (k, v) in extra { base.insert(k.clone(), v.clone()); }
+        }
+        if let Ok(cfg) = parse_config(&c.to_string()) {
+            prop_assert!(is_secure_url(&cfg.authority), "authority {}", cfg.authority);
+            prop_assert!(is_secure_url(&cfg.api_base), "api_base {}", cfg.api_base);
+            prop_assert_eq!(cfg.client_id.len(), 36);
+            prop_assert!(!cfg.scopes.is_empty());
+            if let Some(r) = &cfg.redirect_uri { prop_assert!(is_secure_url(r) && !r.contains('#')); }
+        }
+    }
+
+    /// Incident pages of both sources: never panic; links only ever point at the Defender portal; text is capped.
+    #[test]
+    fn incident_pages(items in prop::collection::vec(json_object(), 0..6), raw in any::<String>(),
+                      next in json_value()) {
+        let _ = parse_defender_page(&raw);
+        let _ = parse_graph_page(&raw);
+        let body = json!({"value": items, "@odata.nextLink": next}).to_string();
+        for (incidents, _) in [
+            (parse_defender_page(&body).unwrap_or_default(), None::<String>),
+            parse_graph_page(&body).unwrap_or_default(),
+        ] {
+            for i in incidents {
+                if let Some(u) = &i.web_url {
+                    prop_assert!(u.starts_with("https://security.microsoft.com/"), "unsafe link {u}");
+                }
+                prop_assert!(i.name.chars().count() <= onbehalf::api::model::MAX_TEXT_CHARS + 1);
+                let _ = (i.severity.label(), i.status.label(), i.classification.label(), i.determination.label());
+            }
+        }
+    }
+
+    /// Hostile incident fields built to hit every typed field with every JSON type.
+    #[test]
+    fn incident_fields(fields in prop::collection::vec((field_name(), json_value()), 0..24)) {
+        let mut o: Map<String, Value> = fields.into_iter().collect();
+        o.entry("incidentId".to_string()).or_insert(json!(1));
+        o.entry("id".to_string()).or_insert(json!("1"));
+        let body = json!({"value": [Value::Object(o)]}).to_string();
+        let _ = parse_defender_page(&body);
+        if let Ok((v, _)) = parse_graph_page(&body) {
+            for i in v {
+                if let Some(u) = i.web_url { prop_assert!(u.starts_with("https://security.microsoft.com/")); }
+            }
+        }
+    }
+
+    /// API error mapping and Retry-After: never panics, whatever the status, headers and body.
+    #[test]
+    fn api_errors(status in 100u16..600, ra in nasty_string(), body in prop_oneof![json_object().prop_map(|v| v.to_string()), any::<String>()],
+                  graph in any::<bool>()) {
+        let r = resp(status, body, vec![("Retry-After".into(), ra)]);
+        let _ = retry_after(&r);
+        let _ = map_response(&r, if graph { Source::Graph } else { Source::Defender }).map_err(|e| (e.is_retryable(), e.user_message()));
+    }
+}
+
+/// Deep nesting beyond serde_json's recursion limit is an error, not a stack overflow.
+#[test]
+fn deeply_nested_bodies_are_errors_not_crashes() {
+    let deep = format!("{{\"value\":[{{\"incidentId\":1,\"x\":{}{}}}]}}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(parse_defender_page(&deep).is_err());
+    assert!(parse_graph_page(&deep).is_err());
+    assert!(parse_config(&deep).is_err());
+    assert!(parse_discovery(&deep, ISS).is_err());
+    let tok = format!("{}.{}.s", URL_SAFE_NO_PAD.encode("{\"alg\":\"RS256\"}"), URL_SAFE_NO_PAD.encode(&deep));
+    assert!(decode_unverified(&tok).is_err());
+}
