@@ -52,9 +52,13 @@ fn Detail(inc: Incident) -> impl IntoView {
         (v.to_hash(), r)
     });
     let devices: Vec<_> = {
-        let mut d: Vec<_> = inc.alerts.iter().flat_map(|a| a.devices.iter().cloned()).collect();
-        d.dedup_by(|a, b| a.device_id == b.device_id && a.device_dns_name == b.device_dns_name);
-        d
+        // The same device appears under every alert that touched it: show it once.
+        let mut seen = std::collections::HashSet::new();
+        inc.alerts
+            .iter()
+            .flat_map(|a| a.devices.iter().cloned())
+            .filter(|d| seen.insert(d.device_dns_name.clone().or(d.device_id.clone())))
+            .collect::<Vec<_>>()
     };
     let groups = entity_groups(&inc.alerts);
     view! {
@@ -81,7 +85,7 @@ fn Detail(inc: Incident) -> impl IntoView {
             </header>
 
             <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Alerts">
                 <table class="incidents" data-testid="alerts">
                     <thead><tr>
                         <th scope="col">"Alert"</th><th scope="col">"Severity"</th><th scope="col">"Status"</th>

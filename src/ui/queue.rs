@@ -102,7 +102,7 @@ pub fn QueuePage() -> impl IntoView {
                 <Summary visible=visible/>
                 <Histogram visible=visible/>
             </div>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
                     <thead>
                         <tr>
