@@ -134,3 +134,21 @@ test('sign out clears storage and ends the provider session', async () => {
   assert.deepEqual(Object.keys(st.session).filter((k) => k.startsWith('onbehalf.')), []);
   assert.ok((await sandbox.requests()).some((r) => r.path.endsWith('/logout')), 'the end-session endpoint was visited');
 });
+
+test('the Graph source signs in for SecurityIncident.Read.All and pages with @odata.nextLink', async () => {
+  const graph = await startSandbox(['--incidents', '120', '--source', 'graph']);
+  try {
+    const app = new AppPage(await newPage(browser), graph);
+    await signIn(app);
+    await app.waitForRows();
+    assert.match(await app.claim('scp').innerText(), /SecurityIncident\.Read\.All/);
+    assert.equal(await app.claim('aud').innerText(), 'https://graph.microsoft.com');
+    await app.page.goto(`${graph.app}/#/incidents?status=all&severity=all&range=all`);
+    await app.page.getByTestId('page-info').filter({ hasText: 'of 120' }).waitFor();
+    const calls = (await graph.requests()).filter((r) => r.service === 'graph' && r.method === 'GET');
+    assert.ok(calls.some((r) => decodeURIComponent(r.query).includes('$skip=50')), 'followed the next link');
+    assert.deepEqual(app.page.errors, []);
+  } finally {
+    graph.stop();
+  }
+});
