@@ -78,7 +78,9 @@ pub fn check_callback(
     };
     let state = state.filter(|s| !s.is_empty()).ok_or(AuthError::MissingState)?;
     let pending = pending.ok_or(AuthError::UnknownState)?;
-
+    if pending.state.secret() != state {
+        return Err(AuthError::UnknownState);
+    }
     if pending.is_stale(now) {
         return Err(AuthError::ExpiredRequest);
     }
