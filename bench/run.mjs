@@ -3,10 +3,11 @@
 // slow figure. Every time comes from the page's Performance API (navigation/resource timing, performance.now()
 // marks taken inside the page), never from wall-clock around Playwright calls.
 //
-//   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--only size,signin,callback,...]
+//   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--scale-runs 3,2,1]
+//                      [--interactions 20] [--only size,signin,callback,normal,scale]
 //
-// Scenarios are plain async functions in SCENARIOS below; to add one (e.g. a filter keystroke once the queue
-// UI lands) write `async function myScenario(ctx) { ... return rows }` and add it to the list.
+// Scenarios are plain async functions below, called from main(); to add one write
+// `async function myScenario(ctx) { ... }` and add its rows to the table in main().
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -22,6 +23,9 @@ const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); retur
 const DIST = arg('dist', join(ROOT, 'dist'));
 const RUNS = Number(arg('runs', 20));
 const SCALE = arg('scale', '1000,10000,100000').split(',').map(Number);
+// Full loads per N (each is up to 100 sequential pages of ~1.1 MB from a debug-build sandbox): keep the run short.
+const SCALE_RUNS = arg('scale-runs', '3,2,1').split(',').map(Number);
+const INTERACTIONS = Number(arg('interactions', 20));
 const ONLY = arg('only', '');
 const FAST_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'];
 
@@ -76,6 +80,12 @@ const INIT = () => {
     check();
   };
   document.addEventListener('DOMContentLoaded', () => {}, { once: true });
+  // The queue is fully loaded when the progress line says "N loaded" (or "N loaded; narrow the view…").
+  const loaded = new MutationObserver(() => {
+    const t = document.querySelector('[data-testid="progress"]')?.textContent ?? '';
+    if (/^\d+ loaded/.test(t)) { mark('loadedInDom'); b.marks.loadedText = t; afterPaint('loadedPainted'); loaded.disconnect(); }
+  });
+  loaded.observe(document, { childList: true, subtree: true, characterData: true });
   watch('[data-testid="incident-row"]', 'row');
   watch('[data-testid="sign-in"]', 'signIn');
 };
@@ -222,44 +232,91 @@ async function callback({ browser, sb, runs }) {
   return out;
 }
 
-/** With N incidents: first row, then each Load more until all are loaded or the budget runs out. */
-async function scale({ browser, n, maxPages, budgetMs, runs = 5 }) {
+const WIDE = '#/incidents?status=all&severity=all&range=all';
+
+/** Inside the page: 20+ search keystrokes (type / erase one character) and sort clicks (alternating
+ * direction), each timed with performance.now() from the event to the paint after the DOM shows the result
+ * (wait for the expected state, then requestAnimationFrame + a MessageChannel message = after that frame). */
+const INTERACT = async ({ n, pause }) => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); }));
+  const idle = (ms) => new Promise((r) => setTimeout(r, ms));
+  const rows = () => document.querySelectorAll('[data-testid="incident-row"]').length;
+  let maxRows = rows();
+  // Waits for `done()` (checked once per frame), then for that frame's paint; returns ms since t0.
+  const settle = async (t0, done) => {
+    for (let i = 0; i < 600; i++) {
+      await frame();
+      maxRows = Math.max(maxRows, rows());
+      if (done()) return performance.now() - t0;
+    }
+    return null;
+  };
+  const input = document.querySelector('[data-testid="search"]');
+  const info = () => document.querySelector('[data-testid="page-info"]')?.textContent ?? '';
+  const typed = []; const erased = [];
+  const chars = 'aeiou';
+  for (let i = 0; i < n; i++) {
+    // Type one character, then erase it; done when the URL carries the text and the pager shows the count.
+    for (const [list, value] of [[typed, chars[i % chars.length]], [erased, '']]) {
+      await idle(pause);
+      const t0 = performance.now();
+      input.value = value;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: value || null, inputType: value ? 'insertText' : 'deleteContentBackward' }));
+      const want = value ? `q=${value}` : null;
+      const shown = () => /of \d+/.test(info()) || !!document.querySelector('[data-testid="empty"]');
+      list.push(await settle(t0, () => (want ? location.hash.includes(want) : !/[?&]q=/.test(location.hash)) && shown()));
+    }
+  }
+  const sorts = [];
+  const btn = () => document.querySelector('[data-testid="sort-severity"]');
+  for (let i = 0; i < n; i++) {
+    await idle(pause);
+    const th = btn().closest('th');
+    const before = th.getAttribute('aria-sort');
+    const t0 = performance.now();
+    btn().click();
+    // The click sets the URL fragment; the view follows on hashchange. Done when the header shows the new
+    // direction (rows render in the same reactive flush).
+    sorts.push(await settle(t0, () => { const a = btn().closest('th').getAttribute('aria-sort'); return a !== before && a !== 'none'; }));
+  }
+  return { typed, erased, sorts, maxRows };
+};
+
+/** With N incidents in the sandbox: open the wide view (all statuses, severities, time) as a fresh
+ * navigation in a signed-in tab, time to the first row and to "N loaded" (every page through the client's
+ * rate budget, up to 100 pages), then memory, DOM rows, and search keystrokes / sort clicks inside the page. */
+async function scale({ browser, n, runs, interactions }) {
   const sb = await startSandbox(['--incidents', String(n), ...FAST_LIMITS]);
   try {
-    const first = [];
+    const loads = []; const costs = []; let kept = null;
     for (let i = 0; i < runs; i++) {
       const { context, page } = await toCallback(browser, sb);
-      first.push(breakdown(await collectTimings(page), 'row'));
-      if (i < runs - 1) await context.close(); else first.keep = { context, page };
+      await page.goto('about:blank');
+      await sb.clearRequests();
+      await page.goto(`${sb.app}/${WIDE}`);
+      await waitForMark(page, 'loadedPainted', 600_000);
+      const t = await collectTimings(page);
+      const api = t.res.filter((r) => /\/api\/incidents/.test(r.name));
+      const apiSum = api.reduce((s, r) => s + (r.end - r.start), 0);
+      const m = t.marks;
+      loads.push({
+        firstRow: m.rowPainted ?? null, loaded: m.loadedPainted ?? null, progress: m.loadedText,
+        requests: api.length, firstApiStart: api[0]?.start ?? null, lastApiEnd: api.at(-1)?.end ?? null,
+        apiSum, apiMean: api.length ? apiSum / api.length : null,
+        // Between the first request and the last response, what was not waiting for the network/server.
+        inPage: api.length ? (api.at(-1).end - api[0].start) - apiSum : null,
+        afterLastResponse: api.length && m.loadedPainted != null ? m.loadedPainted - api.at(-1).end : null,
+        domRows: await page.getByTestId('incident-row').count(),
+      });
+      costs.push(apiCost(await sb.requests()));
+      if (i < runs - 1) await context.close(); else kept = { context, page };
     }
-    const { context, page } = first.keep;
-    const memFirst = await memory(page);
-    const pages = await page.evaluate(async ({ maxPages, budgetMs }) => {
-      const rows = () => document.querySelectorAll('[data-testid="incident-row"]').length;
-      const frame = () => new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); }));
-      const times = []; const t0 = performance.now();
-      while (times.length < maxPages && performance.now() - t0 < budgetMs) {
-        const btn = document.querySelector('[data-testid="load-more"]');
-        if (!btn) break;
-        const before = rows(); const s = performance.now();
-        btn.click();
-        // Done when rows were added, or the button went away, or it was disabled (loading) and is enabled again.
-        let sawDisabled = false;
-        for (;;) {
-          const b = document.querySelector('[data-testid="load-more"]');
-          if (b?.disabled) sawDisabled = true;
-          if (rows() !== before || !b || (sawDisabled && !b.disabled) || performance.now() - s > 30_000) break;
-          await frame();
-        }
-        await frame();
-        times.push({ ms: performance.now() - s, rows: rows() });
-      }
-      return { times, rows: rows(), more: !!document.querySelector('[data-testid="load-more"]'), totalMs: performance.now() - t0 };
-    }, { maxPages, budgetMs });
+    const { context, page } = kept;
+    const mem = await memory(page);
+    const inter = await page.evaluate(INTERACT, { n: interactions, pause: 50 });
     const memAfter = await memory(page);
-    const cost = apiCost(await sb.requests());
     await context.close();
-    return { n, first, pages, memFirst, memAfter, cost };
+    return { n, loads, costs, mem, memAfter, inter };
   } finally { sb.stop(); }
 }
 
@@ -278,15 +335,18 @@ async function apiServer({ sb, runs }) {
   return { times, bytes: body.length, gzip: gz(body), contentEncoding: encoding };
 }
 
-/** One session with the sandbox's default limits (50/min): must see rows and no 429. */
+/** One session with the sandbox's default limits (50/min): the default view loads every page through the
+ * client's budget; must see rows and no 429. */
 async function normalLimits({ browser }) {
   const sb = await startSandbox([]);
   try {
     const { context, page } = await toCallback(browser, sb);
+    await waitForMark(page, 'loadedPainted', 120_000);
     const count = await page.getByTestId('incident-row').count();
+    const progress = await page.evaluate(() => window.__bench.marks.loadedText);
     const cost = apiCost(await sb.requests());
     await context.close();
-    return { rows: count, ...cost };
+    return { rows: count, progress, ...cost };
   } finally { sb.stop(); }
 }
 
@@ -296,6 +356,7 @@ const q = (xs, p) => { const s = xs.filter((x) => x != null).sort((a, b) => a - 
 const stat = (xs) => ({ median: q(xs, 0.5), p95: q(xs, 0.95), runs: xs.filter((x) => x != null).length });
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => (n == null ? '–' : `${n.toFixed(0)} ms`);
+const ms1 = (n) => (n == null ? '–' : `${n.toFixed(1)} ms`);
 const mb = (n) => (n == null ? '–' : `${(n / 1048576).toFixed(1)} MB`);
 
 function machine() {
@@ -361,20 +422,24 @@ async function main() {
     if (want('normal')) {
       const r = await normalLimits({ browser });
       results.normalLimits = r;
-      table.push(['Default limits (50/min): rows / incidents reqs / 429s', `${r.rows} / ${r.incidentsRequests}`, String(r.status429), '1']);
+      table.push(['Default limits (50/min), default view: rows / incidents reqs / 429s', `${r.rows} / ${r.incidentsRequests}`, String(r.status429), `"${r.progress}"`]);
     }
     if (want('scale')) {
       results.scale = [];
-      for (const n of SCALE) {
-        const r = await scale({ browser, n, maxPages: n <= 10_000 ? n / 100 : 20, budgetMs: 120_000 });
+      for (const [i, n] of SCALE.entries()) {
+        const runs = SCALE_RUNS[Math.min(i, SCALE_RUNS.length - 1)];
+        const r = await scale({ browser, n, runs, interactions: INTERACTIONS });
         results.scale.push(r);
-        row(`${n.toLocaleString('en')} incidents: first row painted`, r.first.map((x) => x.row));
-        const adding = r.pages.times.filter((x, i, a) => x.rows > (i ? a[i - 1].rows : 100));
-        const p = adding.map((x) => x.ms);
-        row(`  Load more (+100 rows), per click, up to ${r.pages.rows} rows`, p);
-        table.push([`  ${r.pages.times.length} clicks → ${r.pages.rows} rows${r.pages.more ? ' (more left)' : ' (all)'}`, ms(r.pages.totalMs), `first ${ms(p[0])}, last ${ms(p[p.length - 1])}`, '1']);
-        table.push([`  JS heap / wasm: first screen → ${r.pages.rows} rows`, `${mb(r.memFirst.jsHeapUsed)} / ${mb(r.memFirst.wasmMemory)}`, `${mb(r.memAfter.jsHeapUsed)} / ${mb(r.memAfter.wasmMemory)}`, '1']);
-        table.push([`  incidents requests / 429s`, String(r.cost.incidentsRequests), String(r.cost.status429), '1']);
+        const L = r.loads; const N = n.toLocaleString('en');
+        row(`${N} incidents, wide view (fresh navigation): first row painted`, L.map((x) => x.firstRow));
+        row(`  → "${L[0].progress}" painted`, L.map((x) => x.loaded), (v) => (v == null ? '–' : `${(v / 1000).toFixed(1)} s`));
+        table.push([`  incidents requests / 429s / DOM rows`, `${L[0].requests} / ${r.costs.reduce((s, c) => s + c.status429, 0)}`, String(Math.max(...L.map((x) => x.domRows), r.inter.maxRows)), String(runs)]);
+        row(`  per page: GET /api/incidents (network + sandbox)`, L.map((x) => x.apiMean));
+        row(`  per page: in the page (parse + update + render), between requests`, L.map((x) => (x.requests ? x.inPage / x.requests : null)));
+        row(`  search keystroke → painted (type / erase a character)`, [...r.inter.typed, ...r.inter.erased], ms1);
+        row(`    type only`, r.inter.typed, ms1);
+        row(`  sort click (severity, alternating) → painted`, r.inter.sorts, ms1);
+        table.push([`  JS heap / wasm memory after full load`, mb(r.mem.jsHeapUsed), mb(r.mem.wasmMemory), '1']);
       }
     }
   } finally { await browser.close(); }

@@ -75,6 +75,45 @@ test('in-page filters: severity, text search, classification, unassigned', async
   assert.ok((await cells(4)).every((c) => c === 'Unassigned'));
 });
 
+test('time range (updated, created, custom), determination, tag and service source filters', async () => {
+  await sandbox.clearRequests();
+  await go('#/incidents?status=all&severity=all&range=7d');
+  let q = decodeURIComponent((await defenderCalls()).at(-1).query);
+  const since = Date.parse(q.match(/lastUpdateTime ge (\S+)/)[1]);
+  assert.ok(Math.abs(Date.now() - 7 * 86400e3 - since) < 120e3, `7 days back: ${q}`);
+  const week = await total();
+  await go('#/incidents?status=all&severity=all&range=30d&time=created');
+  q = decodeURIComponent((await defenderCalls()).at(-1).query);
+  assert.match(q, /createdTime ge /);
+  await go('#/incidents?status=all&severity=all&from=2020-01-01&to=2020-12-31');
+  q = decodeURIComponent((await defenderCalls()).at(-1).query);
+  assert.match(q, /lastUpdateTime ge 2020-01-01T00:00:00Z and lastUpdateTime le 2020-12-31/);
+  assert.equal(await app.rows().count(), 0, 'nothing from 2020 in a 90-day sandbox');
+  await app.page.getByTestId('empty').waitFor();
+
+  await go(WIDE);
+  const all = await total();
+  assert.ok(week > 0 && week < all, `a week (${week}) is less than all (${all})`);
+  await app.page.getByTestId('filter-determination').selectOption('malware');
+  await app.page.waitForFunction(() => location.hash.includes('det=malware'));
+  assert.ok((await cells(5)).every((c) => c.includes('Malware')));
+  await go(WIDE);
+  const tag = await app.page.$eval('[data-testid="filter-tag"] option:nth-child(2)', (o) => o.value);
+  await app.page.getByTestId('filter-tag').selectOption(tag);
+  await app.page.waitForFunction(() => location.hash.includes('tags='));
+  const tagged = await total();
+  assert.ok(tagged > 0 && tagged < all);
+  await app.rows().first().getByTestId('incident-link').click();
+  assert.ok((await app.page.getByTestId('incident-tags').innerText()).includes(tag), `incident carries tag ${tag}`);
+  await go(WIDE);
+  const src = await app.page.$eval('[data-testid="filter-source"] option:nth-child(2)', (o) => o.value);
+  await app.page.getByTestId('filter-source').selectOption(src);
+  await app.page.waitForFunction(() => location.hash.includes('source='));
+  const fromSource = await total();
+  assert.ok(fromSource > 0 && fromSource < all, `${src}: ${fromSource} of ${all}`);
+  await go(WIDE);
+});
+
 test('sort by any column, both ways, and the view survives a reload (URL round trip)', async () => {
   await go(`${WIDE}`);
   await app.page.getByTestId('sort-id').click();
