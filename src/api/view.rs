@@ -431,7 +431,7 @@ pub const SUMMARY_SEVERITIES: &[&str] = &["High", "Medium", "Low", "Informationa
 pub const SUMMARY_STATUSES: &[&str] = &["Active", "In progress", "Resolved"];
 
 /// Counts per (severity, status) cell, in the order of the two constant lists; other values go nowhere.
-pub fn summary(items: &[Incident]) -> Vec<Vec<usize>> {
+pub fn summary(items: &[&Incident]) -> Vec<Vec<usize>> {
     let mut grid = vec![vec![0usize; SUMMARY_STATUSES.len()]; SUMMARY_SEVERITIES.len()];
     for inc in items {
         let (sk, tk) = (key(inc.severity.label()), key(inc.status.label()));
@@ -445,7 +445,7 @@ pub fn summary(items: &[Incident]) -> Vec<Vec<usize>> {
 }
 
 /// Incidents created per bucket: `buckets` equal spans ending at `now`, oldest first.
-pub fn histogram(items: &[Incident], from: i64, now: i64, buckets: usize) -> Vec<usize> {
+pub fn histogram(items: &[&Incident], from: i64, now: i64, buckets: usize) -> Vec<usize> {
     let buckets = buckets.max(1);
     let mut out = vec![0usize; buckets];
     let span = (now - from).max(1);
@@ -677,11 +677,12 @@ mod tests {
             inc("3", Severity::Low, Status::Resolved, 10),
             inc("4", Severity::Unknown("Catastrophic".into()), Status::Active, 10),
         ];
-        let s = summary(&v);
+        let refs: Vec<&Incident> = v.iter().collect();
+        let s = summary(&refs);
         assert_eq!(s[0][0], 2);
         assert_eq!(s[2][2], 1);
         assert_eq!(s.iter().flatten().sum::<usize>(), 3, "unknown severities are not counted in a known cell");
-        let h = histogram(&v, NOW - 1000, NOW, 10);
+        let h = histogram(&refs, NOW - 1000, NOW, 10);
         assert_eq!(h.iter().sum::<usize>(), 4);
         assert_eq!(h[8], 4, "created 110 s ago falls in the ninth of ten 100 s buckets");
     }

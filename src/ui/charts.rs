@@ -6,9 +6,10 @@ use crate::api::view::{histogram, key, summary, Range, SUMMARY_SEVERITIES, SUMMA
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
 
-fn shown(visible: Memo<Vec<usize>>) -> Vec<Incident> {
+/// Runs `f` over the incidents the view shows, by reference (no copies of the queue).
+fn with_shown<T>(visible: Memo<Vec<usize>>, f: impl FnOnce(&[&Incident]) -> T) -> T {
     let ctx = ctx();
-    visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()))
+    visible.with(|idx| ctx.queue.with(|q| f(&idx.iter().filter_map(|&i| q.items.get(i)).collect::<Vec<_>>())))
 }
 
 /// Counts per severity and status; a click narrows the view to that cell.
@@ -16,7 +17,7 @@ fn shown(visible: Memo<Vec<usize>>) -> Vec<Incident> {
 pub fn Summary(visible: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
     let (cw, ch, lw, th) = (86.0, 26.0, 104.0, 22.0);
-    let grid = move || summary(&shown(visible));
+    let grid = move || with_shown(visible, summary);
     view! {
         <figure class="card picture" data-testid="summary">
             <figcaption>"Severity × status"</figcaption>
@@ -55,14 +56,16 @@ pub fn Histogram(visible: Memo<Vec<usize>>) -> impl IntoView {
     const BUCKETS: usize = 30;
     let (w, h) = (360.0, 110.0);
     let bars = move || {
-        let items = shown(visible);
         let now = ctx.now.get_untracked() as i64;
-        let from = match ctx.view.get().range {
-            Range::Last(s) => now - s,
-            Range::Custom(Some(f), _) => f,
-            _ => items.iter().filter_map(|i| i.created_ts).min().unwrap_or(now - 30 * 86_400),
-        };
-        (histogram(&items, from, now, BUCKETS), from, now)
+        let range = ctx.view.get().range;
+        with_shown(visible, |items| {
+            let from = match range {
+                Range::Last(s) => now - s,
+                Range::Custom(Some(f), _) => f,
+                _ => items.iter().filter_map(|i| i.created_ts).min().unwrap_or(now - 30 * 86_400),
+            };
+            (histogram(items, from, now, BUCKETS), from, now)
+        })
     };
     view! {
         <figure class="card picture" data-testid="chart">

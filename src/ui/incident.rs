@@ -23,7 +23,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     let found = move || ctx.queue.with(|q| q.items.iter().find(|i| i.id == id2).cloned());
     let body = move || match found() {
         Some(inc) => view! { <Detail inc=inc/> }.into_any(),
-        None if !ctx.queue.get().loaded || ctx.queue.get().loading => {
+        None if ctx.queue.with(|q| !q.loaded || q.loading) => {
             view! { <p class="muted placeholder" role="status">"Loading…"</p> }.into_any()
         }
         None => view! {
