@@ -8,14 +8,12 @@
 //
 // Scenarios are plain async functions below, called from main(); to add one write
 // `async function myScenario(ctx) { ... }` and add its rows to the table in main().
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { startBrowser } from '../tests/e2e/harness.mjs';
+import { startBrowser, startSandbox as startHarnessSandbox } from '../tests/e2e/harness.mjs';
 import { gz, br, report as wasmReport } from './wasm-size.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,30 +29,9 @@ const FAST_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'
 
 // ---------------------------------------------------------------- sandbox
 
+/** The e2e harness's sandbox, serving the build under test. */
 async function startSandbox(args = []) {
-  const bin = join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
-  const child = spawn(bin, ['--dist', DIST, '--app-port', '0', '--idp-port', '0', '--defender-port', '0',
-    '--graph-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 30 s:\n${stderr}`)), 30_000);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`sandbox exited (${code}):\n${stderr}`)); });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try { const m = JSON.parse(line); if (m.ready) { clearTimeout(timer); resolve(m); } } catch { /* banner */ }
-    });
-  });
-  const control = async (method, path) => {
-    const res = await fetch(`${ready.idp}/_sandbox/${path}`, { method });
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  };
-  return {
-    ...ready, args,
-    requests: () => control('GET', 'requests'),
-    clearRequests: () => control('DELETE', 'requests'),
-    stop: () => { child.removeAllListeners('exit'); child.kill('SIGTERM'); },
-  };
+  return { ...(await startHarnessSandbox(args, { dist: DIST })), args };
 }
 
 // ---------------------------------------------------------------- in-page instrumentation

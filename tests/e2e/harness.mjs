@@ -12,11 +12,12 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'docs', 'screenshots');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** Starts `onbehalf-sandbox` with `args`; resolves with its origins once it prints its ready line. */
-export async function startSandbox(args = []) {
+// ONBEHALF_E2E_DIST points the tests at another build (e.g. /tmp/dist-x) without touching the shared dist/.
+const defaultDist = () => process.env.ONBEHALF_E2E_DIST || join(ROOT, 'dist');
+
+/** Starts `onbehalf-sandbox` with `args`, serving `dist`; resolves with its origins once it prints its ready line. */
+export async function startSandbox(args = [], { dist = defaultDist() } = {}) {
   const bin = join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
-  // ONBEHALF_E2E_DIST points the tests at another build (e.g. /tmp/dist-x) without touching the shared dist/.
-  const dist = process.env.ONBEHALF_E2E_DIST || join(ROOT, 'dist');
   const child = spawn(bin, ['--dist', dist, '--app-port', '0', '--idp-port', '0',
     '--defender-port', '0', '--graph-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
