@@ -116,6 +116,8 @@ fn pending() -> PendingAuth {
         redirect_uri: "http://127.0.0.1:8400/".into(),
         return_to: String::new(),
         created_at: NOW - 10,
+        provider: None,
+        authority: String::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod error;
 pub mod model;
+pub mod paging;
 pub mod query;
 pub mod view;
 

@@ -26,12 +26,28 @@ pub struct PendingAuth {
     pub return_to: String,
     /// Unix seconds when the request was created.
     pub created_at: u64,
+    /// The discovery document the request was built from, already checked against `authority`: the
+    /// redirect back redeems the code with it instead of fetching discovery again (one round trip less
+    /// between the redirect and the first incident).
+    #[serde(default)]
+    pub provider: Option<ProviderMetadata>,
+    /// The configured authority `provider` was checked against.
+    #[serde(default)]
+    pub authority: String,
 }
 
 impl PendingAuth {
     /// True when older than 15 minutes, or created in the future (clock turned back).
     pub fn is_stale(&self, now: u64) -> bool {
         now.saturating_sub(self.created_at) > PENDING_MAX_AGE_SECS || self.created_at > now.saturating_add(300)
+    }
+
+    /// The remembered provider metadata, if it still applies: checked against the authority configured
+    /// now, and from the issuer the request went to. Otherwise the caller discovers again.
+    pub fn provider_for(&self, authority: &str) -> Option<&ProviderMetadata> {
+        self.provider
+            .as_ref()
+            .filter(|m| !self.authority.is_empty() && self.authority == authority && m.issuer == self.issuer)
     }
 }
 
@@ -153,6 +169,8 @@ pub(crate) mod tests {
             redirect_uri: "https://app.example/spa/?x=1&y".into(),
             return_to: "#/incidents?status=active".into(),
             created_at,
+            provider: None,
+            authority: String::new(),
         }
     }
 
@@ -220,5 +238,23 @@ pub(crate) mod tests {
         assert_eq!(back.verifier.secret(), p.verifier.secret());
         assert_eq!(back.state, p.state);
         assert!(!format!("{p:?}").contains(p.verifier.secret()));
+    }
+
+    #[test]
+    fn remembered_provider_only_for_the_same_authority_and_issuer() {
+        let authority = config().authority;
+        let mut p = pending("s", 1000);
+        assert!(p.provider_for(&authority).is_none(), "nothing remembered");
+        p.provider = Some(meta());
+        assert!(p.provider_for(&authority).is_none(), "no authority recorded (a request from an older build)");
+        p.authority = authority.clone();
+        assert_eq!(p.provider_for(&authority), Some(&meta()));
+        assert!(p.provider_for("https://login.microsoftonline.com/other/v2.0").is_none(), "config.json changed since");
+        p.issuer = "https://evil.example/v2.0".into();
+        assert!(p.provider_for(&authority).is_none(), "metadata from another issuer than the request's");
+        // A pending request written before this field existed still reads.
+        let old = r#"{"state":"s","nonce":"n","verifier":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv","issuer":"i","redirect_uri":"r","return_to":"","created_at":1}"#;
+        let back: PendingAuth = serde_json::from_str(old).unwrap();
+        assert!(back.provider.is_none() && back.authority.is_empty());
     }
 }

@@ -18,6 +18,26 @@ pub async fn sleep_ms(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
+/// Resolves once the next frame has been painted, so work started after it can't delay that frame; in a
+/// hidden tab, where frames don't run, after 100 ms instead.
+pub async fn after_paint() {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some(w) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let (r, w2) = (resolve.clone(), w.clone());
+        // requestAnimationFrame runs just before the paint; a task queued from it runs after.
+        let after_frame = Closure::once_into_js(move || {
+            let _ = w2.set_timeout_with_callback(r.unchecked_ref());
+        });
+        let _ = w.request_animation_frame(after_frame.unchecked_ref());
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 100);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// A Unix time in the user's locale and time zone.
 pub fn local_time(ts: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));

@@ -9,13 +9,25 @@ pub const MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
 
 /// Sends `req` and reads the whole response. `Err` only for network-level failures (CORS, offline, refused).
 pub async fn send(req: &HttpRequest) -> Result<HttpResponse, String> {
-    let mut b = match req.method {
+    let b = match req.method {
         Method::Get => Request::get(&req.url),
         Method::Post => Request::post(&req.url),
     }
     .mode(RequestMode::Cors)
     .credentials(RequestCredentials::Omit)
     .cache(RequestCache::NoStore);
+    send_with(b, req).await
+}
+
+/// Fetches a file deployed next to index.html (config.json) the way `<link rel="preload" as="fetch"
+/// crossorigin>` in index.html does (same-origin credentials, default cache, no extra headers), so the
+/// browser hands over the preloaded response: it downloads while the wasm does, not after it.
+pub async fn send_own_file(path: &str) -> Result<HttpResponse, String> {
+    let req = HttpRequest { method: Method::Get, url: path.into(), headers: vec![], body: None };
+    send_with(Request::get(path), &req).await
+}
+
+async fn send_with(mut b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> Result<HttpResponse, String> {
     for (k, v) in &req.headers {
         b = b.header(k, v);
     }

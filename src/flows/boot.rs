@@ -8,7 +8,6 @@ use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::{parse_config, Config};
-use crate::http::{HttpRequest, Method};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -114,13 +113,7 @@ fn restore_session() -> Option<Session> {
 }
 
 async fn load_config() -> Result<Config, String> {
-    let req = HttpRequest {
-        method: Method::Get,
-        url: "config.json".into(),
-        headers: vec![("Accept".into(), "application/json".into())],
-        body: None,
-    };
-    let resp = fetch::send(&req)
+    let resp = fetch::send_own_file("config.json")
         .await
         .map_err(|e| format!("config.json could not be loaded: {e}"))?;
     match resp.status {

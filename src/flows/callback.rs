@@ -48,13 +48,17 @@ fn take_pending(cb: &Callback) -> Option<PendingAuth> {
 
 async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthError> {
     let now = clock::now();
-    let pending = take_pending(&cb);
-    if pending.is_none() {
+    let Some(pending) = take_pending(&cb) else {
         // Reject before any network call: an unknown state must never reach the token endpoint.
         check_callback(cb, None, false, now)?;
         return Err(AuthError::UnknownState);
-    }
-    let meta = discover(cfg).await.map_err(AuthError::Discovery)?;
+    };
+    // The metadata checked when this sign-in started saves a discovery round trip; without it, discover.
+    let meta = match pending.provider_for(&cfg.authority) {
+        Some(m) => m.clone(),
+        None => discover(cfg).await.map_err(AuthError::Discovery)?,
+    };
+    let pending = Some(pending);
     ctx.meta.set(Some(meta.clone()));
     let (code, pending) = check_callback(cb, pending, meta.iss_parameter_supported, now)?;
     if pending.issuer != meta.issuer {

@@ -6,6 +6,7 @@ use super::renew;
 use super::state::{Ctx, NextPage, Problem};
 use crate::api::error::{ApiError, Backoff};
 use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
+use crate::api::paging::{max_page, may_have_more, next_top};
 use crate::api::query::{api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery};
 use crate::browser::{clock, fetch, location};
 use crate::config::{Config, Source};
@@ -13,12 +14,6 @@ use crate::http::HttpResponse;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Defender's documented maximum page size.
-const DEFENDER_PAGE: u32 = 100;
-/// Graph's page size (it refuses larger `$top` values).
-const GRAPH_PAGE: u32 = 50;
-/// A view loads at most this many pages (10,000 Defender incidents); narrower views are the way past it.
-const MAX_PAGES: usize = 100;
 /// How many 429s in a row are waited out before asking the user.
 const MAX_RATE_LIMIT_WAITS: u32 = 5;
 
@@ -36,15 +31,19 @@ pub async fn load_view(ctx: Ctx) {
     let filter = ctx.view.get_untracked().server_filter(cfg.source, me.as_deref(), clock::now() as i64);
     let current = move || ctx.queue.with_untracked(|q| q.generation) == generation;
     let mut next: Option<NextPage> = None;
-    for page in 0..MAX_PAGES {
-        let result = fetch_page_patiently(ctx, &cfg, filter.as_deref(), next.clone()).await;
+    let (mut loaded, mut pages) = (0usize, 0usize);
+    while let Some(top) = next_top(cfg.source, loaded, pages) {
+        let first = pages == 0;
+        pages += 1;
+        let result = fetch_page_patiently(ctx, &cfg, filter.as_deref(), next.clone(), top).await;
         if !current() {
             return;
         }
         match result {
             Ok((items, more, total)) => {
+                loaded += items.len();
                 ctx.queue.update(|q| {
-                    if page == 0 {
+                    if first {
                         q.items = items;
                         q.changed.clear();
                     } else {
@@ -59,6 +58,13 @@ pub async fn load_view(ctx: Ctx) {
                 match more {
                     Some(m) => next = Some(m),
                     None => break,
+                }
+                if first {
+                    // The first screen costs one request: the rest of the view loads after it is painted.
+                    clock::after_paint().await;
+                    if !current() {
+                        return;
+                    }
                 }
             }
             Err(err) => {
@@ -104,7 +110,7 @@ pub async fn refresh_changes(ctx: Ctx) {
         .unwrap_or_else(|| clock::now() as i64 - 60);
     let filter = filter_updated_since(updated_field(cfg.source), since);
     ctx.queue.update(|q| q.refreshed_at = clock::now());
-    let result = fetch_page(ctx, &cfg, Some(&filter), None).await;
+    let result = fetch_page(ctx, &cfg, Some(&filter), None, max_page(cfg.source)).await;
     if ctx.queue.with_untracked(|q| q.generation) != generation {
         return;
     }
@@ -137,11 +143,11 @@ fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
 type Page = (Vec<Incident>, Option<NextPage>, Option<u64>);
 
 /// Retries what is worth retrying, within bounds, telling the user while it waits.
-async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>) -> Result<Page, ApiError> {
+async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>, top: u32) -> Result<Page, ApiError> {
     let mut backoff = Backoff::default();
     let mut waits = 0;
     loop {
-        match fetch_page(ctx, cfg, filter, next.clone()).await {
+        match fetch_page(ctx, cfg, filter, next.clone(), top).await {
             Err(ApiError::RateLimited { retry_after_secs }) if waits < MAX_RATE_LIMIT_WAITS => {
                 waits += 1;
                 let mut p = Problem::new(format!(
@@ -167,23 +173,23 @@ async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next
     }
 }
 
-async fn fetch_page(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>) -> Result<Page, ApiError> {
+/// One page: `top` incidents from `next` (the first page when `None`). Graph's next link carries its own size.
+async fn fetch_page(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>, top: u32) -> Result<Page, ApiError> {
     let filter = filter.map(str::to_string);
+    let skip = match next {
+        Some(NextPage::Skip(s)) => s,
+        _ => 0,
+    };
     let url = match (&next, cfg.source) {
         (Some(NextPage::Link(link)), _) => link.clone(),
-        (Some(NextPage::Skip(skip)), _) => defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: *skip, filter }),
-        (None, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top: DEFENDER_PAGE, skip: 0, filter }),
-        (None, Source::Graph) => graph_url(&cfg.api_base, &IncidentQuery { top: GRAPH_PAGE, skip: 0, filter }),
+        (_, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top, skip, filter }),
+        (None, Source::Graph) | (Some(NextPage::Skip(_)), Source::Graph) => graph_url(&cfg.api_base, &IncidentQuery { top, skip: 0, filter }),
     };
     let resp = send_authorized(ctx, cfg, &url).await?;
     match cfg.source {
         Source::Defender => {
             let items = parse_defender_page(&resp.body)?;
-            let skip = match next {
-                Some(NextPage::Skip(s)) => s,
-                _ => 0,
-            };
-            let more = (items.len() as u32 >= DEFENDER_PAGE).then(|| NextPage::Skip(skip + items.len() as u32));
+            let more = may_have_more(top, items.len()).then(|| NextPage::Skip(skip + items.len() as u32));
             Ok((items, more, None))
         }
         Source::Graph => {

@@ -53,6 +53,8 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), String> {
         redirect_uri: cfg.redirect_uri_for(&location::page_url()),
         return_to: sanitize_return_to(&location::hash()),
         created_at: clock::now(),
+        provider: Some(meta.clone()),
+        authority: cfg.authority.clone(),
     };
     let prompt = match prompt {
         Prompt::Default => None,

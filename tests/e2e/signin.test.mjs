@@ -12,13 +12,30 @@ before(async () => {
 after(async () => { await browser?.close(); sandbox?.stop(); });
 beforeEach(async () => { await sandbox.reset(); });
 
+// Runs in the page before its scripts: the time the first incident row enters the DOM.
+const markFirstRow = () => {
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('[data-testid="incident-row"]')) { window.__firstRowAt = performance.now(); obs.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });
+};
+
 test('sign in shows incidents; the token lives only in sessionStorage', async () => {
   const app = new AppPage(await newPage(browser), sandbox);
+  await app.page.addInitScript(markFirstRow);
   await signIn(app);
   const n = await app.waitForRows();
   assert.ok(n > 0 && n <= 50, `one screen of rows (got ${n})`);
-  const apiCalls = (await sandbox.requests()).filter((r) => r.service === 'defender' && r.method === 'GET');
-  assert.equal(apiCalls.length, 1, 'the first screen costs one incidents request');
+  const reqs = await sandbox.requests();
+  const apiCalls = reqs.filter((r) => r.service === 'defender' && r.method === 'GET');
+  assert.match(apiCalls[0].query, /\$top=50(&|$)/, 'the first request asks for one screen');
+  const { rowAt, incidents } = await app.page.evaluate(() => ({
+    rowAt: window.__firstRowAt,
+    incidents: performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/incidents')).map((r) => r.startTime),
+  }));
+  assert.ok(rowAt > 0 && incidents.length >= 1, 'row and request timings recorded');
+  assert.equal(incidents.filter((t) => t < rowAt).length, 1, 'the first screen costs one incidents request');
+  assert.equal(reqs.filter((r) => r.path.endsWith('/openid-configuration')).length, 1,
+    'discovery once, on the sign-in screen: the redirect back reuses the metadata the sign-in checked');
   await app.claims().waitFor();
   assert.match(await app.claim('scp').innerText(), /Incident\.Read/);
   assert.equal(await app.claim('preferred_username').innerText(), 'ada.analyst@sandbox.onbehalf.test');

@@ -1,0 +1,90 @@
+//! How a view's incidents are paged in: a small first page so the first screen arrives as soon as it can,
+//! then the largest pages the API allows, up to a cap per view.
+
+use crate::config::Source;
+
+/// The first request asks for one screen of rows: the first row paints after the smallest response the
+/// API can give (a full Defender page with alerts is ~1 MB of JSON to transfer and parse).
+pub const FIRST_PAGE: u32 = super::view::PAGE_SIZE as u32;
+
+/// A view loads at most this many incidents; narrower views are the way past it.
+pub const MAX_INCIDENTS: usize = 10_000;
+
+/// The largest `$top` each API accepts (Defender documents 100; Graph answers 400 above 50).
+pub fn max_page(source: Source) -> u32 {
+    match source {
+        Source::Defender => 100,
+        Source::Graph => 50,
+    }
+}
+
+/// Requests one view may make: enough for the cap in full pages, and a bound on a server that pages in
+/// dribbles (a next link after every few items).
+pub fn max_pages(source: Source) -> usize {
+    1 + (MAX_INCIDENTS - FIRST_PAGE as usize).div_ceil(max_page(source) as usize)
+}
+
+/// How many incidents to ask for next when `pages` requests brought `loaded` in: `None` once the cap is
+/// reached.
+pub fn next_top(source: Source, loaded: usize, pages: usize) -> Option<u32> {
+    if pages >= max_pages(source) {
+        return None;
+    }
+    if pages == 0 {
+        return Some(FIRST_PAGE.min(max_page(source)));
+    }
+    let left = MAX_INCIDENTS.checked_sub(loaded).filter(|n| *n > 0)?;
+    Some(max_page(source).min(u32::try_from(left).unwrap_or(u32::MAX)))
+}
+
+/// Whether a `$skip`-paged response of `got` items for `$top=asked` may have more after it: only a full
+/// page does (the API has no total count).
+pub fn may_have_more(asked: u32, got: usize) -> bool {
+    asked > 0 && got >= asked as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_page_is_one_screen_then_full_pages_up_to_the_cap() {
+        assert_eq!(next_top(Source::Defender, 0, 0), Some(50));
+        assert_eq!(next_top(Source::Defender, 50, 1), Some(100));
+        assert_eq!(next_top(Source::Graph, 50, 1), Some(50));
+        assert_eq!(next_top(Source::Defender, 9_950, 100), Some(50), "the last page stops exactly at the cap");
+        assert_eq!(next_top(Source::Defender, 9_990, 100), Some(10));
+        assert_eq!(next_top(Source::Defender, 10_000, 100), None);
+        assert_eq!(next_top(Source::Defender, 12_345, 5), None, "past the cap");
+    }
+
+    #[test]
+    fn a_page_loads_the_whole_cap_in_a_bounded_number_of_requests() {
+        for (source, pages) in [(Source::Defender, 101), (Source::Graph, 200)] {
+            let (mut loaded, mut requests) = (0usize, 0);
+            while let Some(top) = next_top(source, loaded, requests) {
+                loaded += top as usize;
+                requests += 1;
+            }
+            assert_eq!((loaded, requests), (MAX_INCIDENTS, pages), "{source:?}");
+            assert_eq!(max_pages(source), pages);
+        }
+    }
+
+    #[test]
+    fn a_server_that_pages_in_dribbles_is_still_bounded() {
+        let mut requests = 0;
+        while next_top(Source::Graph, requests, requests).is_some() {
+            requests += 1;
+        }
+        assert_eq!(requests, max_pages(Source::Graph));
+    }
+
+    #[test]
+    fn only_a_full_page_may_have_more() {
+        assert!(may_have_more(50, 50));
+        assert!(!may_have_more(50, 49));
+        assert!(!may_have_more(100, 0));
+        assert!(!may_have_more(0, 0));
+    }
+}
