@@ -50,26 +50,23 @@ struct Facts {
 
 impl Facts {
     fn of(inc: &Incident) -> Facts {
+        let mut fields: Vec<String> = vec![inc.id.to_lowercase()];
+        fields.extend(inc.assigned_to.as_deref().map(str::to_lowercase));
+        for a in &inc.alerts {
+            fields.push(a.title.to_lowercase());
+            fields.extend(a.devices.iter().filter_map(|d| d.device_dns_name.as_deref()).map(str::to_lowercase));
+            fields.extend(a.entities.iter().map(|e| e.summary().to_lowercase()));
+        }
+        // The same device, user or IP shows up under many alerts of one incident: keep each text once, so
+        // every keystroke scans less (order between fields does not matter, the separator keeps them apart).
+        fields.sort_unstable();
+        fields.dedup();
         let mut text = inc.name.to_lowercase();
         let name_end = text.len();
-        let mut add = |s: &str| {
+        text.reserve(fields.iter().map(|f| f.len() + 1).sum());
+        for f in &fields {
             text.push(SEP);
-            text.push_str(&s.to_lowercase());
-        };
-        add(&inc.id);
-        if let Some(a) = &inc.assigned_to {
-            add(a);
-        }
-        for a in &inc.alerts {
-            add(&a.title);
-            for d in &a.devices {
-                if let Some(n) = &d.device_dns_name {
-                    add(n);
-                }
-            }
-            for e in &a.entities {
-                add(&e.summary());
-            }
+            text.push_str(f);
         }
         Facts {
             status: small_key(inc.status.label()),
