@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod error;
+pub mod index;
 pub mod model;
 pub mod paging;
 pub mod query;

@@ -327,6 +327,15 @@ impl View {
         if !in_list(&self.classification, inc.classification.label()) || !in_list(&self.determination, inc.determination.label()) {
             return false;
         }
+        if !self.matches_others(inc, me, self.window(now)) {
+            return false;
+        }
+        self.text.trim().is_empty() || text_matches(inc, &self.text.to_lowercase())
+    }
+
+    /// The filters that need no derived key or text: assignee, time window, tags and service sources.
+    /// Shared by `matches` and `index::Index::filtered`, so the two cannot drift apart.
+    pub(crate) fn matches_others(&self, inc: &Incident, me: Option<&str>, (from, to): (Option<i64>, Option<i64>)) -> bool {
         match self.assigned {
             Assigned::Anyone => {}
             Assigned::Me => {
@@ -348,7 +357,6 @@ impl View {
             TimeField::Updated => inc.last_update_ts,
             TimeField::Created => inc.created_ts,
         };
-        let (from, to) = self.window(now);
         if from.is_some() || to.is_some() {
             let Some(ts) = ts else { return false };
             if from.is_some_and(|f| ts < f) || to.is_some_and(|t| ts > t) {
@@ -365,7 +373,7 @@ impl View {
         {
             return false;
         }
-        self.text.trim().is_empty() || text_matches(inc, &self.text.to_lowercase())
+        true
     }
 }
 
@@ -380,7 +388,7 @@ fn status_from_key(k: &str) -> Option<Status> {
 }
 
 /// Search over name, id and affected entities (users, mailboxes, devices, files, IPs, URLs…).
-fn text_matches(inc: &Incident, needle: &str) -> bool {
+pub(crate) fn text_matches(inc: &Incident, needle: &str) -> bool {
     let has = |s: &str| s.to_lowercase().contains(needle);
     if has(&inc.name) || has(&inc.id) || inc.assigned_to.as_deref().is_some_and(has) {
         return true;
@@ -400,6 +408,17 @@ pub fn compare(a: &Incident, b: &Incident, key: SortKey, desc: bool) -> std::cmp
             _ => a.id.cmp(&b.id),
         },
         SortKey::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        _ => primary(a, b, key),
+    };
+    then_ties(primary, a, b, desc)
+}
+
+/// The order by `key` alone, for the keys that need nothing derived (id and name are compared on keys the
+/// index derives once; `compare` derives them each time).
+pub(crate) fn primary(a: &Incident, b: &Incident, key: SortKey) -> std::cmp::Ordering {
+    match key {
+        SortKey::Id => a.id.cmp(&b.id),
+        SortKey::Name => a.name.cmp(&b.name),
         SortKey::Severity => a.severity.rank().cmp(&b.severity.rank()),
         SortKey::Status => a.status.rank().cmp(&b.status.rank()),
         SortKey::Assigned => a.assigned_to.cmp(&b.assigned_to),
@@ -407,7 +426,11 @@ pub fn compare(a: &Incident, b: &Incident, key: SortKey, desc: bool) -> std::cmp
         SortKey::Created => a.created_ts.cmp(&b.created_ts),
         SortKey::Updated => a.last_update_ts.cmp(&b.last_update_ts),
         SortKey::Alerts => a.alert_count.cmp(&b.alert_count),
-    };
+    }
+}
+
+/// Applies the direction, then breaks ties: newest update first, then id.
+pub(crate) fn then_ties(primary: std::cmp::Ordering, a: &Incident, b: &Incident, desc: bool) -> std::cmp::Ordering {
     let primary = if desc { primary.reverse() } else { primary };
     primary.then_with(|| b.last_update_ts.cmp(&a.last_update_ts)).then_with(|| a.id.cmp(&b.id))
 }
@@ -503,16 +526,6 @@ pub fn to_json(items: &[Incident]) -> String {
         .collect();
     serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
 }
-
-/// Distinct values seen in `items` (for filter choices), sorted.
-pub fn distinct<'a>(items: &'a [Incident], f: impl Fn(&'a Incident) -> Vec<&'a str>) -> Vec<String> {
-    let mut v: Vec<String> = items.iter().flat_map(f).filter(|s| !s.is_empty()).map(str::to_string).collect();
-    v.sort();
-    v.dedup();
-    v.truncate(200);
-    v
-}
-
 
 #[cfg(test)]
 mod tests {

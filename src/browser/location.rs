@@ -39,10 +39,11 @@ pub fn assign(url: &str) -> Result<(), String> {
         .map_err(|_| "The browser refused to navigate.".to_string())
 }
 
-/// Sets the fragment, adding a history entry (so back/forward work between views).
-pub fn set_hash(h: &str) {
-    if let Some(l) = location() {
-        let _ = l.set_hash(h);
+/// Adds a history entry for `url` without leaving the page or firing `hashchange` (so back/forward work
+/// between views, and the caller shows the new view at once instead of a task later).
+pub fn push(url: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 
@@ -51,13 +52,17 @@ pub fn origin() -> String {
     location().and_then(|l| l.origin().ok()).unwrap_or_default()
 }
 
-/// Calls `f` with the new fragment whenever it changes (links, back/forward, typed URLs).
+/// Calls `f` with the fragment whenever it may have changed: `hashchange` (links, typed URLs) and
+/// `popstate` (back/forward, including between entries added by `push`, which fire no `hashchange`).
+/// Both can fire for one step back; `f` must take the same fragment twice calmly.
 pub fn on_hash_change(f: impl Fn(String) + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Some(w) = web_sys::window() else { return };
     let cb = Closure::<dyn Fn()>::new(move || f(hash()));
-    let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+    for event in ["hashchange", "popstate"] {
+        let _ = w.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+    }
     // The listener lives as long as the page.
     cb.forget();
 }

@@ -78,13 +78,18 @@ pub fn adopt_view(ctx: Ctx, new: View) {
 }
 
 /// Changes the view from the page's controls. `remember` adds a history entry (back/forward return to it);
-/// typing in the search box replaces the entry instead of adding one per keystroke.
+/// typing in the search box replaces the entry instead of adding one per keystroke. Either way the new
+/// view shows in the same task: waiting for `hashchange` would cost a frame.
 pub fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
     let mut v = ctx.view.get_untracked();
     f(&mut v);
     let hash = v.to_hash();
     if remember {
-        location::set_hash(&hash);
+        if hash != location::hash() {
+            location::push(&format!("{}{hash}", location::page_url()));
+        }
+        // What a reload or back/forward to this entry would show, read back from the fragment.
+        adopt_view(ctx, View::from_hash(&hash));
     } else {
         location::replace(&format!("{}{hash}", location::page_url()));
         adopt_view(ctx, v);

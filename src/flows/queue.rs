@@ -5,6 +5,7 @@
 use super::renew;
 use super::state::{Ctx, NextPage, Problem};
 use crate::api::error::{ApiError, Backoff};
+use crate::api::index::{Index, Upsert};
 use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
 use crate::api::paging::{max_page, may_have_more, next_top};
 use crate::api::query::{api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery};
@@ -44,7 +45,7 @@ pub async fn load_view(ctx: Ctx) {
                 loaded += items.len();
                 ctx.queue.update(|q| {
                     if first {
-                        q.items = items;
+                        q.items = Index::new(items);
                         q.changed.clear();
                     } else {
                         q.items.extend(items);
@@ -106,7 +107,7 @@ pub async fn refresh_changes(ctx: Ctx) {
     let generation = ctx.queue.with_untracked(|q| q.generation);
     let since = ctx
         .queue
-        .with_untracked(|q| q.items.iter().filter_map(|i| i.last_update_ts).max())
+        .with_untracked(|q| q.items.items().iter().filter_map(|i| i.last_update_ts).max())
         .unwrap_or_else(|| clock::now() as i64 - 60);
     let filter = filter_updated_since(updated_field(cfg.source), since);
     ctx.queue.update(|q| q.refreshed_at = clock::now());
@@ -126,16 +127,9 @@ pub async fn refresh_changes(ctx: Ctx) {
 /// Replaces known incidents whose update time moved, adds new ones, and remembers both for highlighting.
 fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
     for inc in fresh {
-        match q.items.iter_mut().find(|i| i.id == inc.id) {
-            Some(old) if old.last_update_ts == inc.last_update_ts && *old == inc => {}
-            Some(old) => {
-                *old = inc.clone();
-                q.changed.push(inc.id);
-            }
-            None => {
-                q.changed.push(inc.id.clone());
-                q.items.push(inc);
-            }
+        let id = inc.id.clone();
+        if q.items.upsert(inc) != Upsert::Same {
+            q.changed.push(id);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The page's state, as a small `Copy` bundle of signals handed to components through context.
 
 use crate::api::budget::Budget;
-use crate::api::model::Incident;
+use crate::api::index::Index;
 use crate::api::view::View;
 use crate::auth::discovery::ProviderMetadata;
 use crate::auth::session::{AuthState, Session};
@@ -53,8 +53,9 @@ pub enum NextPage {
 /// The incident queue as loaded so far for the current server-side view.
 #[derive(Clone, Debug, Default)]
 pub struct Queue {
-    /// Incidents as the server returned them (the page filters and sorts a copy of their indices).
-    pub items: Vec<Incident>,
+    /// Incidents as the server returned them, indexed for filtering and sorting (the page filters and
+    /// sorts positions into it, never copies).
+    pub items: Index,
     /// Pages are being fetched.
     pub loading: bool,
     /// At least one page arrived (distinguishes "empty" from "not yet").

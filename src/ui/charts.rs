@@ -2,22 +2,23 @@
 
 use super::ctx;
 use crate::api::model::Incident;
-use crate::api::view::{histogram, key, summary, Range, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use crate::api::view::{histogram, key, Range, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
 
-/// Runs `f` over the incidents the view shows, by reference (no copies of the queue).
-fn with_shown<T>(visible: Memo<Vec<usize>>, f: impl FnOnce(&[&Incident]) -> T) -> T {
+/// Runs `f` over the incidents the filters keep, by reference (no copies of the queue).
+fn with_shown<T>(filtered: Memo<Vec<usize>>, f: impl FnOnce(&[&Incident]) -> T) -> T {
     let ctx = ctx();
-    visible.with(|idx| ctx.queue.with(|q| f(&idx.iter().filter_map(|&i| q.items.get(i)).collect::<Vec<_>>())))
+    filtered.with(|idx| ctx.queue.with(|q| f(&idx.iter().filter_map(|&i| q.items.get(i)).collect::<Vec<_>>())))
 }
 
 /// Counts per severity and status; a click narrows the view to that cell.
 #[component]
-pub fn Summary(visible: Memo<Vec<usize>>) -> impl IntoView {
+pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
     let (cw, ch, lw, th) = (86.0, 26.0, 104.0, 22.0);
-    let grid = move || with_shown(visible, summary);
+    // A memo: the cells are redrawn only when a count changes.
+    let grid = Memo::new(move |_| filtered.with(|idx| ctx.queue.with(|q| q.items.summary(idx))));
     view! {
         <figure class="card picture" data-testid="summary">
             <figcaption>"Severity × status"</figcaption>
@@ -30,7 +31,7 @@ pub fn Summary(visible: Memo<Vec<usize>>) -> impl IntoView {
                     <text x=0 y=th + ch * r as f64 + 17.0 class="axis">{*s}</text>
                 }).collect_view()}
                 {move || {
-                    let g = grid();
+                    let g = grid.get();
                     let max = g.iter().flatten().copied().max().unwrap_or(0).max(1);
                     g.into_iter().enumerate().flat_map(|(r, row)| row.into_iter().enumerate().map(move |(c, n)| (r, c, n))).map(|(r, c, n)| {
                         let level = if n == 0 { 0 } else { 1 + (n * 4 - 1) / max };
@@ -51,14 +52,16 @@ pub fn Summary(visible: Memo<Vec<usize>>) -> impl IntoView {
 
 /// Incidents created per day (or per bucket) across the view's time range.
 #[component]
-pub fn Histogram(visible: Memo<Vec<usize>>) -> impl IntoView {
+pub fn Histogram(filtered: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
     const BUCKETS: usize = 30;
     let (w, h) = (360.0, 110.0);
-    let bars = move || {
+    let range = Memo::new(move |_| ctx.view.with(|v| v.range));
+    // A memo: the bars are redrawn only when they change.
+    let bars = Memo::new(move |_| {
         let now = ctx.now.get_untracked() as i64;
-        let range = ctx.view.get().range;
-        with_shown(visible, |items| {
+        let range = range.get();
+        with_shown(filtered, |items| {
             let from = match range {
                 Range::Last(s) => now - s,
                 Range::Custom(Some(f), _) => f,
@@ -66,12 +69,12 @@ pub fn Histogram(visible: Memo<Vec<usize>>) -> impl IntoView {
             };
             (histogram(items, from, now, BUCKETS), from, now)
         })
-    };
+    });
     view! {
         <figure class="card picture" data-testid="chart">
             <figcaption>"Created over time"</figcaption>
             {move || {
-                let (counts, from, now) = bars();
+                let (counts, from, now) = bars.get();
                 let max = counts.iter().copied().max().unwrap_or(0).max(1);
                 let bw = w / BUCKETS as f64;
                 let total: usize = counts.iter().sum();

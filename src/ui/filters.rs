@@ -1,8 +1,8 @@
 //! The filter bar. Every control writes the view into the URL; nothing is filtered here.
 
 use super::ctx;
-use crate::api::model::Incident;
-use crate::api::view::{distinct, key, Assigned, Range, TimeField, View, RANGES};
+use crate::api::index::Choices;
+use crate::api::view::{key, Assigned, Range, TimeField, View, RANGES};
 use crate::api::query::{parse_rfc3339, rfc3339};
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
@@ -14,27 +14,35 @@ const SEVERITIES: &[&str] = &["High", "Medium", "Low", "Informational"];
 #[component]
 pub fn Filters() -> impl IntoView {
     let ctx = ctx();
-    let choices = move |f: fn(&Incident) -> Vec<&str>| ctx.queue.with(|q| distinct(&q.items, f));
-    let range_value = move || match ctx.view.get().range {
-        Range::All => "all".to_string(),
-        Range::Custom(..) => "custom".to_string(),
-        Range::Last(s) => RANGES.iter().find(|(_, _, x)| *x == s).map(|(t, _, _)| t.to_string()).unwrap_or_default(),
+    // Every control follows a memo of just its part of the view: a keystroke in the search box then
+    // re-runs the search box alone, not every option of every select.
+    let text = Memo::new(move |_| ctx.view.with(|v| v.text.clone()));
+    let assigned = Memo::new(move |_| ctx.view.with(|v| v.assigned));
+    let time_field = Memo::new(move |_| ctx.view.with(|v| v.time_field));
+    let range_value = Memo::new(move |_| match ctx.view.with(|v| v.range) {
+        Range::All => "all",
+        Range::Custom(..) => "custom",
+        Range::Last(s) => RANGES.iter().find(|(_, _, x)| *x == s).map(|(t, _, _)| *t).unwrap_or_default(),
+    });
+    // The choices change only when a page brings a value not seen before.
+    let choices = move |f: fn(&Choices) -> &std::collections::BTreeSet<String>| {
+        Signal::from(Memo::new(move |_| ctx.queue.with(|q| f(q.items.choices()).iter().take(200).cloned().collect::<Vec<_>>())))
     };
     view! {
         <div class="filters" role="search" aria-label="Filter incidents">
             <input type="search" class="search" data-testid="search" placeholder="Search name, id, user, device, IP, file…"
-                aria-label="Search incidents" prop:value=move || ctx.view.get().text
+                aria-label="Search incidents" prop:value=move || text.get()
                 on:input=move |ev| { let t = event_target_value(&ev); change_view(ctx, false, |v| { v.text = t; v.page = 0; }) }/>
-            <Chips label="Status" group="status" options=STATUSES get={|v: &View| v.status.clone()} set={|v: &mut View, s| v.status = s}/>
-            <Chips label="Severity" group="severity" options=SEVERITIES get={|v: &View| v.severity.clone()} set={|v: &mut View, s| v.severity = s}/>
+            <Chips label="Status" group="status" options=STATUSES get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
+            <Chips label="Severity" group="severity" options=SEVERITIES get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
             <label class="inline">"Assigned to "
                 <select data-testid="filter-assigned" on:change=move |ev| {
                     let a = match event_target_value(&ev).as_str() { "me" => Assigned::Me, "unassigned" => Assigned::Unassigned, _ => Assigned::Anyone };
                     change_view(ctx, true, |v| { v.assigned = a; v.page = 0; });
                 }>
-                    <option value="anyone" selected=move || ctx.view.get().assigned == Assigned::Anyone>"Anyone"</option>
-                    <option value="me" selected=move || ctx.view.get().assigned == Assigned::Me>"Me"</option>
-                    <option value="unassigned" selected=move || ctx.view.get().assigned == Assigned::Unassigned>"Unassigned"</option>
+                    <option value="anyone" selected=move || assigned.get() == Assigned::Anyone>"Anyone"</option>
+                    <option value="me" selected=move || assigned.get() == Assigned::Me>"Me"</option>
+                    <option value="unassigned" selected=move || assigned.get() == Assigned::Unassigned>"Unassigned"</option>
                 </select>
             </label>
             <label class="inline">
@@ -42,8 +50,8 @@ pub fn Filters() -> impl IntoView {
                     let f = if event_target_value(&ev) == "created" { TimeField::Created } else { TimeField::Updated };
                     change_view(ctx, true, |v| { v.time_field = f; v.page = 0; });
                 }>
-                    <option value="updated" selected=move || ctx.view.get().time_field == TimeField::Updated>"Updated"</option>
-                    <option value="created" selected=move || ctx.view.get().time_field == TimeField::Created>"Created"</option>
+                    <option value="updated" selected=move || time_field.get() == TimeField::Updated>"Updated"</option>
+                    <option value="created" selected=move || time_field.get() == TimeField::Created>"Created"</option>
                 </select>
                 <select data-testid="filter-range" aria-label="Time range" on:change=move |ev| {
                     let val = event_target_value(&ev);
@@ -55,19 +63,19 @@ pub fn Filters() -> impl IntoView {
                     };
                     change_view(ctx, true, |v| { v.range = r; v.page = 0; });
                 }>
-                    {RANGES.iter().map(|(t, l, _)| view! { <option value=*t selected=move || range_value() == *t>{*l}</option> }).collect_view()}
-                    <option value="all" selected=move || range_value() == "all">"Any time"</option>
-                    <option value="custom" selected=move || range_value() == "custom">"Custom…"</option>
+                    {RANGES.iter().map(|(t, l, _)| view! { <option value=*t selected=move || range_value.get() == *t>{*l}</option> }).collect_view()}
+                    <option value="all" selected=move || range_value.get() == "all">"Any time"</option>
+                    <option value="custom" selected=move || range_value.get() == "custom">"Custom…"</option>
                 </select>
             </label>
             <CustomRange/>
-            <Choice label="Classification" testid="filter-classification" options=Signal::derive(move || choices(|i| vec![i.classification.label()]))
+            <Choice label="Classification" testid="filter-classification" options=choices(|c| &c.classification)
                 get={|v: &View| v.classification.first().cloned()} set={|v: &mut View, s: Option<String>| v.classification = s.into_iter().collect()} keyed=true/>
-            <Choice label="Determination" testid="filter-determination" options=Signal::derive(move || choices(|i| vec![i.determination.label()]))
+            <Choice label="Determination" testid="filter-determination" options=choices(|c| &c.determination)
                 get={|v: &View| v.determination.first().cloned()} set={|v: &mut View, s: Option<String>| v.determination = s.into_iter().collect()} keyed=true/>
-            <Choice label="Tag" testid="filter-tag" options=Signal::derive(move || choices(|i| i.tags.iter().map(String::as_str).collect()))
+            <Choice label="Tag" testid="filter-tag" options=choices(|c| &c.tags)
                 get={|v: &View| v.tags.first().cloned()} set={|v: &mut View, s: Option<String>| v.tags = s.into_iter().collect()} keyed=false/>
-            <Choice label="Service source" testid="filter-source" options=Signal::derive(move || choices(|i| i.alerts.iter().filter_map(|a| a.service_source.as_deref()).collect()))
+            <Choice label="Service source" testid="filter-source" options=choices(|c| &c.service_source)
                 get={|v: &View| v.service_source.first().cloned()} set={|v: &mut View, s: Option<String>| v.service_source = s.into_iter().collect()} keyed=false/>
             <button class="ghost" data-testid="filter-reset" on:click=move |_| change_view(ctx, true, |v| {
                 let keep = (v.sort, v.desc, v.refresh);
@@ -83,7 +91,7 @@ fn Chips(
     label: &'static str,
     group: &'static str,
     options: &'static [&'static str],
-    get: fn(&View) -> Vec<String>,
+    get: fn(&View) -> &[String],
     set: fn(&mut View, Vec<String>),
 ) -> impl IntoView {
     let ctx = ctx();
@@ -93,11 +101,11 @@ fn Chips(
             {options.iter().map(|o| {
                 let k = key(o);
                 let k2 = k.clone();
-                let pressed = move || get(&ctx.view.get()).contains(&k);
+                let pressed = Memo::new(move |_| ctx.view.with(|v| get(v).contains(&k)));
                 view! {
-                    <button class="chip" aria-pressed=move || pressed().to_string() data-testid=format!("filter-{group}-{k2}")
+                    <button class="chip" aria-pressed=move || pressed.get().to_string() data-testid=format!("filter-{group}-{k2}")
                         on:click=move |_| change_view(ctx, true, |v| {
-                            let mut cur = get(v);
+                            let mut cur = get(v).to_vec();
                             if let Some(p) = cur.iter().position(|x| *x == k2) { cur.remove(p); } else { cur.push(k2.clone()); }
                             set(v, cur);
                             v.page = 0;
@@ -120,6 +128,7 @@ fn Choice(
 ) -> impl IntoView {
     let ctx = ctx();
     let value_of = move |o: &str| if keyed { key(o) } else { o.to_string() };
+    let current = Memo::new(move |_| ctx.view.with(get));
     view! {
         <label class="inline">{label}" "
             <select data-testid=testid on:change=move |ev| {
@@ -127,11 +136,11 @@ fn Choice(
                 let val = (!val.is_empty()).then_some(val);
                 change_view(ctx, true, |v| { set(v, val); v.page = 0; });
             }>
-                <option value="" selected=move || get(&ctx.view.get()).is_none()>"Any"</option>
+                <option value="" selected=move || current.with(Option::is_none)>"Any"</option>
                 {move || options.get().into_iter().map(|o| {
                     let val = value_of(&o);
                     let v2 = val.clone();
-                    view! { <option value=val selected=move || get(&ctx.view.get()).as_deref() == Some(v2.as_str())>{o}</option> }
+                    view! { <option value=val selected=move || current.with(|c| c.as_deref() == Some(v2.as_str()))>{o}</option> }
                 }).collect_view()}
             </select>
         </label>
@@ -151,7 +160,8 @@ fn CustomRange() -> impl IntoView {
             v.page = 0;
         });
     };
-    move || match ctx.view.get().range {
+    let range = Memo::new(move |_| ctx.view.with(|v| v.range));
+    move || match range.get() {
         Range::Custom(f, t) => Some(view! {
             <label class="inline">"From " <input type="date" data-testid="filter-from" value=date(f) on:change=move |ev| set(true, event_target_value(&ev))/></label>
             <label class="inline">"to " <input type="date" data-testid="filter-to" value=date(t) on:change=move |ev| set(false, event_target_value(&ev))/></label>

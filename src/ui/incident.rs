@@ -20,7 +20,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
         v.to_hash()
     };
     let id2 = id.clone();
-    let found = move || ctx.queue.with(|q| q.items.iter().find(|i| i.id == id2).cloned());
+    let found = move || ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned());
     let body = move || match found() {
         Some(inc) => view! { <Detail inc=inc/> }.into_any(),
         None if ctx.queue.with(|q| !q.loaded || q.loading) => {

@@ -23,6 +23,9 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     boot::start(ctx);
 
+    // Only the incident id decides which page shows: reading the whole view here would rebuild the queue
+    // page (its filters, memos and rows) on every keystroke.
+    let incident = Memo::new(move |_| ctx.view.with(|v| v.incident.clone()));
     let body = move || match ctx.config.get() {
         ConfigState::Loading => view! { <p class="muted center" role="status">"Loading configuration…"</p> }.into_any(),
         ConfigState::Invalid(msg) => view! { <config_error::ConfigError message=msg/> }.into_any(),
@@ -30,7 +33,7 @@ pub fn App() -> impl IntoView {
             AuthState::SignedIn(_) => view! {
                 <banners::Reauth/>
                 <div class="layout">
-                    {move || match ctx.view.get().incident {
+                    {move || match incident.get() {
                         Some(id) => view! { <incident::IncidentPage id=id/> }.into_any(),
                         None => view! { <queue::QueuePage/> }.into_any(),
                     }}

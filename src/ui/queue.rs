@@ -5,7 +5,7 @@ use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
 use crate::api::model::Incident;
-use crate::api::view::{to_csv, to_json, visible_indices, SortKey, PAGE_SIZE};
+use crate::api::view::{to_csv, to_json, SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
 use crate::browser::download;
 use crate::flows::boot::change_view;
@@ -19,42 +19,52 @@ use leptos::prelude::*;
 pub fn QueuePage() -> impl IntoView {
     let ctx = ctx();
     let me = move || ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
-    // Indices into the loaded incidents that the view shows, in order. Recomputed when the data or the
-    // view changes, not on every clock tick.
-    let visible = Memo::new(move |_| {
-        let view = ctx.view.get();
-        let now = ctx.now.get_untracked() as i64;
-        ctx.queue.with(|q| visible_indices(&q.items, &view, me().as_deref(), now))
+    // Each stage follows only the part of the view it needs, so a sort click does not re-filter, a page
+    // click does neither, and the pictures (which don't depend on order) are not redrawn by a sort.
+    let filter_part = Memo::new(move |_| {
+        ctx.view.with(|v| View { sort: SortKey::Updated, desc: true, page: 0, refresh: None, incident: None, ..v.clone() })
     });
-    let page = move || {
+    let order = Memo::new(move |_| ctx.view.with(|v| (v.sort, v.desc)));
+    // Positions in the loaded incidents that the filters keep, in arrival order. Recomputed when the data
+    // or the filters change, not on every clock tick.
+    let filtered = Memo::new(move |_| {
+        let now = ctx.now.get_untracked() as i64;
+        filter_part.with(|v| ctx.queue.with(|q| q.items.filtered(v, me().as_deref(), now)))
+    });
+    // The same positions in the view's order.
+    let visible = Memo::new(move |_| {
+        let (key, desc) = order.get();
+        let mut idx = filtered.get();
+        ctx.queue.with(|q| q.items.sort(&mut idx, key, desc));
+        idx
+    });
+    let page = Memo::new(move |_| {
         let pages = visible.with(|v| v.len().div_ceil(PAGE_SIZE)).max(1);
         ctx.view.with(|v| v.page).min(pages - 1)
-    };
+    });
+    let tenant = move || ctx.session().and_then(|s| s.id_claims.tid.clone());
+    // Only what a row shows is copied (not alerts and entities): 50 small structs per change.
     let rows = move || {
-        let start = page() * PAGE_SIZE;
-        let changed = ctx.queue.with(|q| q.changed.clone());
+        let start = page.get() * PAGE_SIZE;
+        let tenant = tenant();
         visible.with(|idx| {
             ctx.queue.with(|q| {
                 idx.iter()
                     .skip(start)
                     .take(PAGE_SIZE)
-                    .filter_map(|&i| q.items.get(i).cloned())
-                    .map(|inc| {
-                        let hot = changed.contains(&inc.id);
-                        (inc, hot)
-                    })
+                    .filter_map(|&i| q.items.get(i))
+                    .map(|inc| RowData::of(inc, q.changed.contains(&inc.id), tenant.as_deref()))
                     .collect::<Vec<_>>()
             })
         })
     };
-    let tenant = move || ctx.session().and_then(|s| s.id_claims.tid.clone());
-    let shown = move || visible.with(|v| v.len());
+    let shown = Memo::new(move |_| filtered.with(Vec::len));
     let status = move || {
         // Read the queue in place: cloning 10,000 incidents on every change is what made filtering slow.
         let (loaded, loading, none_loaded) = ctx.queue.with(|q| (q.loaded, q.loading, q.items.is_empty()));
         if !loaded && loading {
             Some(view! { <p class="muted placeholder" role="status" data-testid="loading">"Loading incidents…"</p> }.into_any())
-        } else if loaded && shown() == 0 {
+        } else if loaded && shown.get() == 0 {
             let msg = if none_loaded {
                 "No incidents in this view. Either the queue is clear, or your role in Defender lets you see none."
             } else {
@@ -65,6 +75,7 @@ pub fn QueuePage() -> impl IntoView {
             None
         }
     };
+    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
     let export = move |json: bool| {
         let items: Vec<Incident> = visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
         let result = if json {
@@ -89,7 +100,7 @@ pub fn QueuePage() -> impl IntoView {
                         change_view(ctx, true, |v| v.refresh = secs);
                     }>
                         {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
-                            view! { <option value=s.to_string() selected=move || ctx.view.get().refresh.unwrap_or(0) == s>{l}</option> }
+                            view! { <option value=s.to_string() selected=move || refresh.get() == s>{l}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -100,8 +111,8 @@ pub fn QueuePage() -> impl IntoView {
             <Filters/>
             <ApiErrorBanner/>
             <div class="pictures">
-                <Summary visible=visible/>
-                <Histogram visible=visible/>
+                <Summary filtered=filtered/>
+                <Histogram filtered=filtered/>
             </div>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
@@ -119,14 +130,14 @@ pub fn QueuePage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=rows key=|(i, hot)| (i.id.clone(), i.last_update_ts, *hot) let:row>
-                            <Row inc=row.0 hot=row.1 tenant=tenant()/>
+                        <For each=rows key=|r| (r.id.clone(), r.updated, r.hot) let:row>
+                            <Row row=row/>
                         </For>
                     </tbody>
                 </table>
             </div>
             {status}
-            <Pager shown=Signal::derive(shown) page=Signal::derive(page)/>
+            <Pager shown=shown.into() page=page.into()/>
         </section>
     }
 }
@@ -158,13 +169,13 @@ fn Progress() -> impl IntoView {
 #[component]
 fn SortHeader(label: &'static str, key: SortKey) -> impl IntoView {
     let ctx = ctx();
-    let state = move || ctx.view.with(|v| (v.sort == key).then_some(v.desc));
-    let aria = move || match state() {
+    let state = Memo::new(move |_| ctx.view.with(|v| (v.sort == key).then_some(v.desc)));
+    let aria = move || match state.get() {
         Some(true) => "descending",
         Some(false) => "ascending",
         None => "none",
     };
-    let arrow = move || match state() {
+    let arrow = move || match state.get() {
         Some(true) => " ▼",
         Some(false) => " ▲",
         None => "",
@@ -206,34 +217,64 @@ fn Pager(shown: Signal<usize>, page: Signal<usize>) -> impl IntoView {
     }
 }
 
+/// What one table row shows, copied out of the incident.
+#[derive(Clone)]
+struct RowData {
+    id: String,
+    name: String,
+    severity: String,
+    status: String,
+    assigned_to: Option<String>,
+    classification: String,
+    updated: Option<i64>,
+    alert_count: usize,
+    portal: Option<String>,
+    hot: bool,
+}
+
+impl RowData {
+    fn of(inc: &Incident, hot: bool, tenant: Option<&str>) -> RowData {
+        let classification = match (inc.classification.label(), inc.determination.label()) {
+            (c, "Not available") => c.to_string(),
+            (c, d) => format!("{c} · {d}"),
+        };
+        RowData {
+            id: inc.id.clone(),
+            name: inc.name.clone(),
+            severity: inc.severity.label().to_string(),
+            status: inc.status.label().to_string(),
+            assigned_to: inc.assigned_to.clone(),
+            classification,
+            updated: inc.last_update_ts,
+            alert_count: inc.alert_count,
+            portal: super::portal_link(inc, tenant),
+            hot,
+        }
+    }
+}
+
 #[component]
-fn Row(inc: Incident, hot: bool, tenant: Option<String>) -> impl IntoView {
+fn Row(row: RowData) -> impl IntoView {
     let ctx: Ctx = ctx();
-    let portal = super::portal_link(&inc, tenant.as_deref());
-    let sev = inc.severity.label().to_string();
+    let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } = row;
     let sev_class = format!("sev sev-{}", crate::api::view::key(&sev));
-    let classification = match (inc.classification.label(), inc.determination.label()) {
-        (c, "Not available") => c.to_string(),
-        (c, d) => format!("{c} · {d}"),
-    };
-    let updated = inc.last_update_ts;
     let updated_title = updated.map(local_time).unwrap_or_default();
     let age = move || updated.map(|t| relative_age(t, ctx.now.get() as i64)).unwrap_or_else(|| "—".into());
     let detail = ctx.view.with_untracked(|v| {
         let mut v = v.clone();
-        v.incident = Some(inc.id.clone());
+        v.incident = Some(id.clone());
         v.to_hash()
     });
     view! {
-        <tr data-testid="incident-row" data-incident-id=inc.id.clone() data-changed=hot.to_string() class:changed=hot>
-            <td class="mono">{inc.id.clone()}</td>
-            <td class="name"><a href=detail data-testid="incident-link">{inc.name.clone()}</a></td>
+        <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
+            <td class="mono">{id.clone()}</td>
+            <td class="name"><a href=detail data-testid="incident-link">{name}</a></td>
             <td><span class=sev_class>{sev}</span></td>
-            <td class="nowrap">{inc.status.label().to_string()}</td>
-            <td class="wrap">{inc.assigned_to.clone().unwrap_or_else(|| "Unassigned".into())}</td>
+            <td class="nowrap">{status}</td>
+            <td class="wrap">{assigned_to.unwrap_or_else(|| "Unassigned".into())}</td>
             <td>{classification}</td>
             <td class="nowrap"><time title=updated_title>{age}</time></td>
-            <td class="num">{inc.alert_count}</td>
+            <td class="num">{alert_count}</td>
             <td class="nowrap">{portal.map(|href| view! {
                 <a href=href target="_blank" rel="noopener noreferrer" data-testid="portal-link" aria-label="Open in the Defender portal">"Portal ↗"</a>
             })}</td>
