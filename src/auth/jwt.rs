@@ -86,7 +86,10 @@ fn b64_json(part: &str, what: &'static str) -> Result<Value, JwtError> {
         .decode(part.trim_end_matches('='))
         .or_else(|_| URL_SAFE.decode(part))
         .map_err(|_| JwtError::BadBase64(what))?;
-    let v: Value = serde_json::from_slice(&bytes).map_err(|_| JwtError::BadJson(what))?;
+    // from_str, not from_slice: every other parse in the app reads a &str, and each reader type is a
+    // whole second copy of serde_json's parser in the wasm.
+    let text = std::str::from_utf8(&bytes).map_err(|_| JwtError::BadJson(what))?;
+    let v: Value = serde_json::from_str(text).map_err(|_| JwtError::BadJson(what))?;
     if v.is_object() {
         Ok(v)
     } else {

@@ -9,6 +9,7 @@ pub mod jwt;
 pub mod pkce;
 pub mod secret;
 pub mod session;
+pub mod stored;
 pub mod token;
 
 pub use authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth};

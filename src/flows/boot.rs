@@ -107,9 +107,9 @@ fn discover_in_background(ctx: Ctx, cfg: Config) {
 
 fn restore_session() -> Option<Session> {
     let raw = storage::get(SESSION_KEY)?;
-    match serde_json::from_str::<Session>(&raw) {
-        Ok(s) => Some(s),
-        Err(_) => {
+    match crate::auth::stored::session_from_json(&raw) {
+        Some(s) => Some(s),
+        None => {
             // A session we can't read is worthless and possibly tampered: drop it.
             storage::remove(SESSION_KEY);
             None

@@ -43,7 +43,7 @@ fn take_pending(cb: &Callback) -> Option<PendingAuth> {
     let key = pending_key(state);
     let raw = storage::get(&key)?;
     storage::remove(&key);
-    serde_json::from_str(&raw).ok()
+    crate::auth::stored::pending_from_json(&raw)
 }
 
 async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthError> {
@@ -75,7 +75,7 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
         .map_err(AuthError::IdToken)?;
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
     let session = session_from_token_response(tokens, claims, issuer, clock::now());
-    let json = serde_json::to_string(&session).map_err(|e| AuthError::Storage(e.to_string()))?;
+    let json = crate::auth::stored::session_to_json(&session);
     storage::set(SESSION_KEY, &json).map_err(AuthError::Storage)?;
     ctx.auth_error.set(None);
     ctx.auth.set(AuthState::SignedIn(session));

@@ -69,7 +69,7 @@ async fn renew_once(ctx: Ctx) -> Result<(), String> {
     let resp = fetch::send(&refresh_request(&meta, &cfg, &rt)).await?;
     let tokens = parse_token_response(&resp).map_err(|e| format!("Your session could not be renewed: {e}"))?;
     let renewed = apply_refresh(&session, tokens, clock::now());
-    let json = serde_json::to_string(&renewed).map_err(|e| e.to_string())?;
+    let json = crate::auth::stored::session_to_json(&renewed);
     storage::set(SESSION_KEY, &json)?;
     ctx.auth.set(AuthState::SignedIn(renewed));
     Ok(())

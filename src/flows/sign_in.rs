@@ -66,7 +66,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), String> {
         _ => None,
     };
     let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
-    let json = serde_json::to_string(&pending).map_err(|e| e.to_string())?;
+    let json = crate::auth::stored::pending_to_json(&pending);
     storage::set(&pending_key(pending.state.secret()), &json)?;
     ctx.auth.set(AuthState::Redirecting);
     location::assign(&url)

@@ -1,0 +1,247 @@
+//! The JSON this tab keeps in sessionStorage (the session, a pending sign-in), written and read through
+//! `serde_json::Value`.
+//!
+//! The format is the one `#[derive(Serialize, Deserialize)]` gives `Session` and `PendingAuth` (the tests
+//! below hold both ways to it), but the wasm goes through `Value`, whose parser it has anyway: each derived
+//! struct would add its own copy of serde_json's parser and writer to the download. Like the derive, a
+//! missing or mistyped required field refuses the whole record, an `Option` may be missing or null, and
+//! unknown fields are ignored.
+
+use super::authorize::PendingAuth;
+use super::jwt::IdClaims;
+use super::secret::{AccessToken, Nonce, PkceVerifier, RefreshToken, State};
+use super::session::Session;
+use serde_json::{Map, Value};
+
+type Obj = Map<String, Value>;
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+fn opt(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, s)
+}
+
+fn list(v: &[String]) -> Value {
+    Value::Array(v.iter().map(|x| s(x)).collect())
+}
+
+fn object(fields: Vec<(&str, Value)>) -> Value {
+    // Inserted one by one: collecting into the map would sort first (one more copy of the stable sort).
+    let mut m = Map::new();
+    for (k, v) in fields {
+        m.insert(k.to_string(), v);
+    }
+    Value::Object(m)
+}
+
+fn get_str(o: &Obj, k: &str) -> Option<String> {
+    o.get(k)?.as_str().map(str::to_string)
+}
+
+fn get_u64(o: &Obj, k: &str) -> Option<u64> {
+    o.get(k)?.as_u64()
+}
+
+/// `Some(None)` for missing or null, `None` for another type (the record is refused).
+fn get_opt(o: &Obj, k: &str) -> Option<Option<String>> {
+    match o.get(k) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(v)) => Some(Some(v.clone())),
+        Some(_) => None,
+    }
+}
+
+fn get_list(o: &Obj, k: &str) -> Option<Vec<String>> {
+    o.get(k)?.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
+}
+
+fn id_claims_value(c: &IdClaims) -> Value {
+    object(vec![
+        ("iss", s(&c.iss)),
+        ("sub", s(&c.sub)),
+        ("aud", list(&c.aud)),
+        ("exp", c.exp.into()),
+        ("iat", c.iat.into()),
+        ("nonce", opt(c.nonce.as_deref())),
+        ("tid", opt(c.tid.as_deref())),
+        ("oid", opt(c.oid.as_deref())),
+        ("name", opt(c.name.as_deref())),
+        ("preferred_username", opt(c.preferred_username.as_deref())),
+    ])
+}
+
+fn id_claims_from(o: &Obj) -> Option<IdClaims> {
+    Some(IdClaims {
+        iss: get_str(o, "iss")?,
+        sub: get_str(o, "sub")?,
+        aud: get_list(o, "aud")?,
+        exp: get_u64(o, "exp")?,
+        iat: get_u64(o, "iat")?,
+        nonce: get_opt(o, "nonce")?,
+        tid: get_opt(o, "tid")?,
+        oid: get_opt(o, "oid")?,
+        name: get_opt(o, "name")?,
+        preferred_username: get_opt(o, "preferred_username")?,
+    })
+}
+
+/// The session as stored.
+pub fn session_to_json(x: &Session) -> String {
+    object(vec![
+        ("access_token", s(x.access_token.secret())),
+        ("expires_at", x.expires_at.into()),
+        ("granted_scopes", list(&x.granted_scopes)),
+        ("id_claims", id_claims_value(&x.id_claims)),
+        ("refresh_token", opt(x.refresh_token.as_ref().map(RefreshToken::secret))),
+        ("signed_in_at", x.signed_in_at.into()),
+        ("issuer", s(&x.issuer)),
+        ("token_received_at", x.token_received_at.into()),
+    ])
+    .to_string()
+}
+
+/// A stored session, or None if it is not one (not JSON, a field missing or of the wrong type).
+pub fn session_from_json(json: &str) -> Option<Session> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    let o = v.as_object()?;
+    Some(Session {
+        access_token: AccessToken::new(get_str(o, "access_token")?),
+        expires_at: get_u64(o, "expires_at")?,
+        granted_scopes: get_list(o, "granted_scopes")?,
+        id_claims: id_claims_from(o.get("id_claims")?.as_object()?)?,
+        refresh_token: get_opt(o, "refresh_token")?.map(RefreshToken::new),
+        signed_in_at: get_u64(o, "signed_in_at")?,
+        issuer: get_str(o, "issuer")?,
+        // Written by every version that renews; absent in older sessions (`#[serde(default)]`).
+        token_received_at: match o.get("token_received_at") {
+            None => 0,
+            Some(v) => v.as_u64()?,
+        },
+    })
+}
+
+/// A pending sign-in as stored.
+pub fn pending_to_json(p: &PendingAuth) -> String {
+    object(vec![
+        ("state", s(p.state.secret())),
+        ("nonce", s(p.nonce.secret())),
+        ("verifier", s(p.verifier.secret())),
+        ("issuer", s(&p.issuer)),
+        ("redirect_uri", s(&p.redirect_uri)),
+        ("return_to", s(&p.return_to)),
+        ("created_at", p.created_at.into()),
+    ])
+    .to_string()
+}
+
+/// A stored pending sign-in, or None if it is not one.
+pub fn pending_from_json(json: &str) -> Option<PendingAuth> {
+    let v: Value = serde_json::from_str(json).ok()?;
+    let o = v.as_object()?;
+    Some(PendingAuth {
+        state: State::new(get_str(o, "state")?),
+        nonce: Nonce::new(get_str(o, "nonce")?),
+        verifier: PkceVerifier::new(get_str(o, "verifier")?),
+        issuer: get_str(o, "issuer")?,
+        redirect_uri: get_str(o, "redirect_uri")?,
+        return_to: get_str(o, "return_to")?,
+        created_at: get_u64(o, "created_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn session(rt: Option<&str>, nonce: Option<&str>) -> Session {
+        Session {
+            access_token: AccessToken::new("at".into()),
+            expires_at: 1_700_003_600,
+            granted_scopes: vec!["Incident.Read".into(), "openid".into()],
+            id_claims: IdClaims {
+                iss: "https://login.example/t/v2.0".into(),
+                sub: "s\"ub\n".into(),
+                aud: vec!["cid".into()],
+                exp: 1_700_003_600,
+                iat: 1_700_000_000,
+                nonce: nonce.map(str::to_string),
+                tid: Some("t".into()),
+                oid: None,
+                name: Some("Ada <b>Analyst</b> é".into()),
+                preferred_username: Some("ada@contoso.com".into()),
+            },
+            refresh_token: rt.map(|r| RefreshToken::new(r.into())),
+            signed_in_at: 1_700_000_000,
+            issuer: "https://login.example/t/v2.0".into(),
+            token_received_at: 1_700_000_010,
+        }
+    }
+
+    fn pending() -> PendingAuth {
+        PendingAuth {
+            state: State::new("st".into()),
+            nonce: Nonce::new("n0nce+/=".into()),
+            verifier: PkceVerifier::new("v".repeat(43)),
+            issuer: "https://login.example/t/v2.0".into(),
+            redirect_uri: "https://app.example/spa/".into(),
+            return_to: "#/incidents?status=active".into(),
+            created_at: 1_700_000_000,
+        }
+    }
+
+    #[test]
+    fn session_format_is_the_derived_one_both_ways() {
+        for s in [session(Some("rt"), Some("n")), session(None, None)] {
+            let ours = session_to_json(&s);
+            let derived = serde_json::to_string(&s).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), serde_json::from_str::<Value>(&derived).unwrap());
+            assert_eq!(session_from_json(&derived).as_ref(), Some(&s));
+            assert_eq!(serde_json::from_str::<Session>(&ours).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn pending_format_is_the_derived_one_both_ways() {
+        let p = pending();
+        let ours = pending_to_json(&p);
+        let derived = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), serde_json::from_str::<Value>(&derived).unwrap());
+        let back = pending_from_json(&derived).unwrap();
+        assert_eq!(back.verifier.secret(), p.verifier.secret());
+        assert_eq!(pending_to_json(&back), ours);
+    }
+
+    #[test]
+    fn refuses_what_the_derive_refuses() {
+        let good: Value = serde_json::from_str(&session_to_json(&session(Some("rt"), None))).unwrap();
+        // Older sessions without token_received_at still load (serde(default)); unknown fields are ignored.
+        let mut older = good.clone();
+        older.as_object_mut().unwrap().remove("token_received_at");
+        older.as_object_mut().unwrap().insert("extra".into(), json!(1));
+        assert_eq!(session_from_json(&older.to_string()).unwrap().token_received_at, 0);
+        for (field, bad) in [
+            ("access_token", json!(null)),
+            ("expires_at", json!("1700003600")),
+            ("expires_at", json!(-1)),
+            ("expires_at", json!(1.5)),
+            ("granted_scopes", json!("Incident.Read")),
+            ("granted_scopes", json!([1])),
+            ("id_claims", json!({})),
+            ("refresh_token", json!(7)),
+            ("token_received_at", json!(null)),
+        ] {
+            let mut v = good.clone();
+            v.as_object_mut().unwrap().insert(field.into(), bad.clone());
+            let json = v.to_string();
+            assert!(session_from_json(&json).is_none(), "{field}: {bad}");
+            assert!(serde_json::from_str::<Session>(&json).is_err(), "the derive agrees: {field}: {bad}");
+        }
+        for junk in ["", "null", "[]", "{", "\"x\"", "{\"access_token\":\"at\"}"] {
+            assert!(session_from_json(junk).is_none(), "{junk}");
+            assert!(pending_from_json(junk).is_none(), "{junk}");
+        }
+    }
+}
