@@ -8,6 +8,7 @@
 //! unknown fields are ignored.
 
 use super::authorize::PendingAuth;
+use super::discovery::ProviderMetadata;
 use super::jwt::IdClaims;
 use super::secret::{AccessToken, Nonce, PkceVerifier, RefreshToken, State};
 use super::session::Session;
@@ -132,8 +133,34 @@ pub fn pending_to_json(p: &PendingAuth) -> String {
         ("redirect_uri", s(&p.redirect_uri)),
         ("return_to", s(&p.return_to)),
         ("created_at", p.created_at.into()),
+        ("provider", p.provider.as_ref().map_or(Value::Null, provider_value)),
+        ("authority", s(&p.authority)),
     ])
     .to_string()
+}
+
+fn provider_value(m: &ProviderMetadata) -> Value {
+    object(vec![
+        ("issuer", s(&m.issuer)),
+        ("authorization_endpoint", s(&m.authorization_endpoint)),
+        ("token_endpoint", s(&m.token_endpoint)),
+        ("end_session_endpoint", opt(m.end_session_endpoint.as_deref())),
+        ("jwks_uri", opt(m.jwks_uri.as_deref())),
+        ("code_challenge_methods", list(&m.code_challenge_methods)),
+        ("iss_parameter_supported", Value::Bool(m.iss_parameter_supported)),
+    ])
+}
+
+fn provider_from(o: &Obj) -> Option<ProviderMetadata> {
+    Some(ProviderMetadata {
+        issuer: get_str(o, "issuer")?,
+        authorization_endpoint: get_str(o, "authorization_endpoint")?,
+        token_endpoint: get_str(o, "token_endpoint")?,
+        end_session_endpoint: get_opt(o, "end_session_endpoint")?,
+        jwks_uri: get_opt(o, "jwks_uri")?,
+        code_challenge_methods: get_list(o, "code_challenge_methods")?,
+        iss_parameter_supported: o.get("iss_parameter_supported")?.as_bool()?,
+    })
 }
 
 /// A stored pending sign-in, or None if it is not one.
@@ -148,6 +175,10 @@ pub fn pending_from_json(json: &str) -> Option<PendingAuth> {
         redirect_uri: get_str(o, "redirect_uri")?,
         return_to: get_str(o, "return_to")?,
         created_at: get_u64(o, "created_at")?,
+        // Only a shortcut (`#[serde(default)]` in the derive): when absent or unreadable, the redirect back
+        // discovers again instead of refusing the sign-in.
+        provider: o.get("provider").and_then(Value::as_object).and_then(provider_from),
+        authority: get_str(o, "authority").unwrap_or_default(),
     })
 }
 
@@ -189,6 +220,8 @@ mod tests {
             redirect_uri: "https://app.example/spa/".into(),
             return_to: "#/incidents?status=active".into(),
             created_at: 1_700_000_000,
+            provider: None,
+            authority: String::new(),
         }
     }
 
@@ -205,13 +238,28 @@ mod tests {
 
     #[test]
     fn pending_format_is_the_derived_one_both_ways() {
-        let p = pending();
-        let ours = pending_to_json(&p);
-        let derived = serde_json::to_string(&p).unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), serde_json::from_str::<Value>(&derived).unwrap());
-        let back = pending_from_json(&derived).unwrap();
-        assert_eq!(back.verifier.secret(), p.verifier.secret());
-        assert_eq!(pending_to_json(&back), ours);
+        let mut with_provider = pending();
+        with_provider.provider = Some(crate::auth::authorize::tests::meta());
+        with_provider.authority = "https://login.example/t/v2.0".into();
+        for p in [pending(), with_provider] {
+            let ours = pending_to_json(&p);
+            let derived = serde_json::to_string(&p).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), serde_json::from_str::<Value>(&derived).unwrap());
+            let back = pending_from_json(&derived).unwrap();
+            assert_eq!(back.verifier.secret(), p.verifier.secret());
+            assert_eq!(back.provider, p.provider);
+            assert_eq!(pending_to_json(&back), ours);
+        }
+    }
+
+    #[test]
+    fn an_unreadable_remembered_provider_only_costs_a_discovery() {
+        let mut v: Value = serde_json::from_str(&pending_to_json(&pending())).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.remove("authority");
+        o.insert("provider".into(), json!({"issuer": 5}));
+        let back = pending_from_json(&v.to_string()).expect("the sign-in itself is still readable");
+        assert!(back.provider.is_none() && back.authority.is_empty());
     }
 
     #[test]

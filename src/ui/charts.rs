@@ -16,19 +16,20 @@ fn with_shown<T>(filtered: Memo<Vec<usize>>, f: impl FnOnce(&[&Incident]) -> T) 
 #[component]
 pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
-    let (cw, ch, lw, th) = (86.0, 26.0, 104.0, 22.0);
+    // Integer geometry: an f64 attribute would pull float-to-text formatting (~15 KB) into the wasm.
+    let (cw, ch, lw, th) = (86usize, 26usize, 104usize, 22usize);
     // A memo: the cells are redrawn only when a count changes.
     let grid = Memo::new(move |_| filtered.with(|idx| ctx.queue.with(|q| q.items.summary(idx))));
     view! {
         <figure class="card picture" data-testid="summary">
             <figcaption>"Severity × status"</figcaption>
-            <svg viewBox=format!("0 0 {} {}", lw + cw * SUMMARY_STATUSES.len() as f64, th + ch * SUMMARY_SEVERITIES.len() as f64)
+            <svg viewBox=format!("0 0 {} {}", lw + cw * SUMMARY_STATUSES.len(), th + ch * SUMMARY_SEVERITIES.len())
                 role="img" aria-label="Incidents by severity and status">
                 {SUMMARY_STATUSES.iter().enumerate().map(|(c, s)| view! {
-                    <text x=lw + cw * c as f64 + cw / 2.0 y=15 class="axis" text-anchor="middle">{*s}</text>
+                    <text x=lw + cw * c + cw / 2 y=15 class="axis" text-anchor="middle">{*s}</text>
                 }).collect_view()}
                 {SUMMARY_SEVERITIES.iter().enumerate().map(|(r, s)| view! {
-                    <text x=0 y=th + ch * r as f64 + 17.0 class="axis">{*s}</text>
+                    <text x=0 y=th + ch * r + 17 class="axis">{*s}</text>
                 }).collect_view()}
                 {move || {
                     let g = grid.get();
@@ -39,8 +40,8 @@ pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
                         view! {
                             <g class="cell" data-testid=format!("summary-{sev}-{st}") data-count=n.to_string()
                                 on:click=move |_| { let (sev, st) = (sev.clone(), st.clone()); change_view(ctx, true, |v| { v.severity = vec![sev]; v.status = vec![st]; v.page = 0; }) }>
-                                <rect x=lw + cw * c as f64 + 2.0 y=th + ch * r as f64 + 2.0 width=cw - 4.0 height=ch - 4.0 rx=4 class=format!("heat heat-{level}")/>
-                                <text x=lw + cw * c as f64 + cw / 2.0 y=th + ch * r as f64 + 17.0 text-anchor="middle" class="count">{n}</text>
+                                <rect x=lw + cw * c + 2 y=th + ch * r + 2 width=cw - 4 height=ch - 4 rx=4 class=format!("heat heat-{level}")/>
+                                <text x=lw + cw * c + cw / 2 y=th + ch * r + 17 text-anchor="middle" class="count">{n}</text>
                             </g>
                         }
                     }).collect_view()
@@ -55,7 +56,7 @@ pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
 pub fn Histogram(filtered: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
     const BUCKETS: usize = 30;
-    let (w, h) = (360.0, 110.0);
+    let (w, h) = (360usize, 110usize);
     let range = Memo::new(move |_| ctx.view.with(|v| v.range));
     // A memo: the bars are redrawn only when they change.
     let bars = Memo::new(move |_| {
@@ -76,17 +77,17 @@ pub fn Histogram(filtered: Memo<Vec<usize>>) -> impl IntoView {
             {move || {
                 let (counts, from, now) = bars.get();
                 let max = counts.iter().copied().max().unwrap_or(0).max(1);
-                let bw = w / BUCKETS as f64;
+                let bw = w / BUCKETS;
                 let total: usize = counts.iter().sum();
                 view! {
-                    <svg viewBox=format!("0 0 {w} {}", h + 16.0) role="img" aria-label=format!("{total} incidents created over the view's time range")>
+                    <svg viewBox=format!("0 0 {w} {}", h + 16) role="img" aria-label=format!("{total} incidents created over the view's time range")>
                         {counts.into_iter().enumerate().map(|(i, n)| {
-                            let bh = (n as f64 / max as f64) * (h - 4.0);
-                            view! { <rect class="bar" x=i as f64 * bw + 1.0 y=h - bh width=bw - 2.0 height=bh data-count=n.to_string()><title>{n}</title></rect> }
+                            let bh = (n * (h - 4) + max / 2) / max;
+                            view! { <rect class="bar" x=i * bw + 1 y=h - bh width=bw - 2 height=bh data-count=n.to_string()><title>{n}</title></rect> }
                         }).collect_view()}
                         <line x1=0 y1=h x2=w y2=h class="baseline"/>
-                        <text x=0 y=h + 14.0 class="axis">{crate::api::query::rfc3339(from).chars().take(10).collect::<String>()}</text>
-                        <text x=w y=h + 14.0 class="axis" text-anchor="end">{crate::api::query::rfc3339(now).chars().take(10).collect::<String>()}</text>
+                        <text x=0 y=h + 14 class="axis">{crate::api::query::rfc3339(from).chars().take(10).collect::<String>()}</text>
+                        <text x=w y=h + 14 class="axis" text-anchor="end">{crate::api::query::rfc3339(now).chars().take(10).collect::<String>()}</text>
                     </svg>
                 }
             }}
