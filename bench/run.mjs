@@ -200,8 +200,12 @@ async function callback({ browser, sb, runs }) {
   const out = []; const costs = [];
   for (let i = 0; i < runs; i++) {
     const { context, page } = await toCallback(browser, sb);
-    out.push(breakdown(await collectTimings(page), 'row'));
-    costs.push(apiCost(await sb.requests()));
+    const t = await collectTimings(page);
+    out.push(breakdown(t, 'row'));
+    // Requests the first screen cost: those started before its row was painted (the rest of the view is
+    // requested after that paint, and may already be in the sandbox's log when it is read).
+    const beforePaint = t.res.filter((r) => /\/api\/incidents/.test(r.name) && r.start < t.marks.rowPainted).length;
+    costs.push({ ...apiCost(await sb.requests()), beforePaint });
     if (i === 0) out.memory = await memory(page);
     await context.close();
   }
@@ -318,7 +322,7 @@ async function apiServer({ sb, runs }) {
   const times = []; let body = null; let encoding = null;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const res = await fetch(`${sb.defender}/api/incidents?$top=100&$skip=0`, { headers: { authorization: `Bearer ${token}`, origin: sb.app } });
+    const res = await fetch(`${sb.defender}/api/incidents?$top=50&$skip=0`, { headers: { authorization: `Bearer ${token}`, origin: sb.app } });
     body = Buffer.from(await res.arrayBuffer());
     times.push(performance.now() - t);
     encoding = res.headers.get('content-encoding');
@@ -400,12 +404,12 @@ async function main() {
           row('  GET /api/incidents (incl. preflight)', r.map((x) => x.incidentsApi));
           row('  render (API end → row painted)', r.map((x) => x.render));
           const c = r.costs;
-          table.push(['API: incidents requests for first screen', String(Math.max(...c.map((x) => x.incidentsRequests))), 'max', String(c.length)]);
+          table.push(['API: incidents requests started before the first row was painted', String(Math.max(...c.map((x) => x.beforePaint))), 'max', String(c.length)]);
           table.push(['API: 429 responses in timing runs', String(c.reduce((s, x) => s + x.status429, 0)), 'total', String(c.length)]);
           const a = await apiServer({ sb, runs: RUNS });
           results.apiServer = a;
           row('  of which sandbox server time (Node fetch, same query)', a.times);
-          table.push(['  first page body (100 incidents): raw / gzip', kb(a.bytes), kb(a.gzip), `enc: ${a.contentEncoding ?? 'none'}`]);
+          table.push(['  first page body (50 incidents): raw / gzip', kb(a.bytes), kb(a.gzip), `enc: ${a.contentEncoding ?? 'none'}`]);
           table.push(['Memory after first screen: JS heap / wasm', mb(r.memory.jsHeapUsed), mb(r.memory.wasmMemory), '1']);
         }
       } finally { sb.stop(); }

@@ -36,3 +36,14 @@ fn pkce_verifier_from_browser_randomness_is_rfc7636_shaped() {
     assert!(v.secret().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     assert_eq!(challenge_s256(&v).len(), 43);
 }
+
+#[wasm_bindgen_test]
+fn local_time_formats_with_the_shared_formatter_and_survives_out_of_range() {
+    use onbehalf::browser::clock::local_time;
+    // 2024-01-15T12:00:00Z is 2024-01-15 in every time zone.
+    let t = local_time(1_705_320_000);
+    assert!(t.contains("2024") && t.contains("15"), "{t}");
+    assert_eq!(local_time(1_705_320_000), t, "the cached formatter gives the same text again");
+    // Past the range of a JS Date: the formatter throws; the page gets an empty title, not a panic.
+    assert_eq!(local_time(i64::MAX / 1000), "");
+}

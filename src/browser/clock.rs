@@ -38,8 +38,24 @@ pub async fn after_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// A Unix time in the user's locale and time zone.
+thread_local! {
+    /// One formatter for the page: `Date.toLocaleString` builds a new one per call, which at 50 rows a screen
+    /// was a visible part of every sort and keystroke.
+    static LOCAL_TIME: js_sys::Function = {
+        let opts = js_sys::Object::new();
+        for part in ["year", "month", "day", "hour", "minute", "second"] {
+            let _ = js_sys::Reflect::set(&opts, &part.into(), &"numeric".into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &opts).format()
+    };
+}
+
+/// A Unix time in the user's locale and time zone (as `toLocaleString` shows it); empty if out of range.
 pub fn local_time(ts: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));
-    d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED).into()
+    LOCAL_TIME
+        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &d))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
