@@ -137,7 +137,11 @@ fn get_str(obj: &serde_json::Map<String, Value>, field: &'static str) -> Result<
 }
 
 fn check_placeholder(field: &'static str, value: &str, what: &'static str) -> Result<(), ConfigError> {
-    if value.contains('<') || value.contains('>') || value.contains("{tenant") || value.eq_ignore_ascii_case("your-client-id") {
+    if value.contains('<')
+        || value.contains('>')
+        || value.contains("{tenant")
+        || value.eq_ignore_ascii_case("your-client-id")
+    {
         return Err(ConfigError::Placeholder { field, value: value.to_string(), what });
     }
     Ok(())
@@ -156,7 +160,10 @@ fn check_url(field: &'static str, value: &str) -> Result<String, ConfigError> {
 fn looks_like_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
-        && parts.iter().zip([8usize, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .zip([8usize, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
@@ -211,7 +218,12 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
             for it in items {
                 match it {
                     Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
-                    _ => return Err(ConfigError::WrongType { field: "scopes", expected: "an array of non-empty strings" }),
+                    _ => {
+                        return Err(ConfigError::WrongType {
+                            field: "scopes",
+                            expected: "an array of non-empty strings",
+                        })
+                    }
                 }
             }
             if out.is_empty() {
@@ -359,8 +371,14 @@ mod tests {
         assert_eq!(c.source, Source::Defender);
         assert_eq!(c.api_base, "https://api.security.microsoft.com");
         assert_eq!(c.scopes, vec!["https://api.security.microsoft.com/Incident.Read"]);
-        assert_eq!(c.request_scopes(), "openid profile offline_access https://api.security.microsoft.com/Incident.Read");
-        assert_eq!(c.discovery_url(), "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration");
+        assert_eq!(
+            c.request_scopes(),
+            "openid profile offline_access https://api.security.microsoft.com/Incident.Read"
+        );
+        assert_eq!(
+            c.discovery_url(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"
+        );
     }
 
     #[test]
@@ -386,13 +404,21 @@ mod tests {
         assert!(e.to_string().contains("\"authority\""));
         let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":""}"#).unwrap_err();
         assert!(e.to_string().contains("\"client_id\""));
-        let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"<application-id>"}"#).unwrap_err();
+        let e =
+            parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"<application-id>"}"#)
+                .unwrap_err();
         assert!(e.to_string().contains("client_id") && e.to_string().contains("placeholder"));
-        let e = parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"abc"}"#).unwrap_err();
+        let e =
+            parse_config(r#"{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"abc"}"#).unwrap_err();
         assert!(e.to_string().contains("client_id"));
-        let e = parse_config(&format!(r#"{{"authority":"http://login.microsoftonline.com/x/v2.0","client_id":"{CID}"}}"#)).unwrap_err();
+        let e =
+            parse_config(&format!(r#"{{"authority":"http://login.microsoftonline.com/x/v2.0","client_id":"{CID}"}}"#))
+                .unwrap_err();
         assert!(e.to_string().contains("\"authority\"") && e.to_string().contains("https"));
-        let e = parse_config(&format!(r#"{{"authority":"https://login.microsoftonline.com/x/v2.0?x=1","client_id":"{CID}"}}"#)).unwrap_err();
+        let e = parse_config(&format!(
+            r#"{{"authority":"https://login.microsoftonline.com/x/v2.0?x=1","client_id":"{CID}"}}"#
+        ))
+        .unwrap_err();
         assert!(e.to_string().contains("\"authority\""));
         let e = cfg(r#","api_base":"ftp://x""#).unwrap_err();
         assert!(e.to_string().contains("\"api_base\""));
@@ -423,7 +449,10 @@ mod tests {
         assert_eq!(c.post_logout_uri_for("https://app.example/spa/#/incidents"), "https://app.example/spa/");
         let c = cfg(r#","redirect_uri":"https://app.example/cb""#).unwrap();
         assert_eq!(c.redirect_uri_for("https://other/"), "https://app.example/cb");
-        assert_eq!(c.portal_incident_url("42/x", Some("t-1")), "https://security.microsoft.com/incidents/42%2Fx?tid=t-1");
+        assert_eq!(
+            c.portal_incident_url("42/x", Some("t-1")),
+            "https://security.microsoft.com/incidents/42%2Fx?tid=t-1"
+        );
         assert_eq!(c.portal_incident_url("42", None), "https://security.microsoft.com/incidents/42");
     }
 }

@@ -77,10 +77,7 @@ impl HttpResponse {
 }
 
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 /// Percent-encodes everything except RFC 3986 unreserved characters (`A-Za-z0-9-._~`).
@@ -108,11 +105,7 @@ fn hex_digit(n: u8) -> char {
 /// `application/x-www-form-urlencoded` body (or query) from pairs. Spaces become `%20`, which every
 /// server accepts and which avoids the `+` ambiguity.
 pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect::<Vec<_>>().join("&")
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -262,7 +255,12 @@ mod tests {
 
     #[test]
     fn debug_hides_body() {
-        let r = HttpRequest { method: Method::Post, url: "u".into(), headers: vec![("Authorization".into(), "Bearer abc".into())], body: Some("code=secret".into()) };
+        let r = HttpRequest {
+            method: Method::Post,
+            url: "u".into(),
+            headers: vec![("Authorization".into(), "Bearer abc".into())],
+            body: Some("code=secret".into()),
+        };
         let d = format!("{r:?}");
         assert!(!d.contains("abc") && !d.contains("secret"));
     }

@@ -4,6 +4,8 @@
 //! where the parser guards something, that nothing unsafe ever comes out of it.
 #![cfg(not(target_arch = "wasm32"))]
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use onbehalf::api::error::{map_response, retry_after};
 use onbehalf::api::{parse_defender_page, parse_graph_page};
 use onbehalf::auth::authorize::PendingAuth;
@@ -14,8 +16,6 @@ use onbehalf::auth::secret::{AccessToken, IdToken, Nonce, PkceVerifier, State};
 use onbehalf::auth::token::parse_token_response;
 use onbehalf::config::{parse_config, Source};
 use onbehalf::http::{is_secure_url, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

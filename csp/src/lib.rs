@@ -38,9 +38,7 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
         let attrs = &lower[tag_start + 7..tag_end];
         let Some(close_rel) = lower[tag_end..].find("</script") else { break };
         let close = tag_end + close_rel;
-        let has_src = attrs
-            .split(|c: char| c.is_whitespace())
-            .any(|a| a.starts_with("src=") || a == "src");
+        let has_src = attrs.split(|c: char| c.is_whitespace()).any(|a| a.starts_with("src=") || a == "src");
         if !has_src && !attrs.ends_with('/') {
             out.push(&html[tag_end + 1..close]);
         }
@@ -63,6 +61,9 @@ mod tests {
         assert!(policy.contains("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"), "{policy}");
         assert!(policy.contains("connect-src 'self' http://127.0.0.1:8401;"));
         assert!(policy.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"));
-        assert!(policy.ends_with("frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'none'"), "{policy}");
+        assert!(
+            policy.ends_with("frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'none'"),
+            "{policy}"
+        );
     }
 }

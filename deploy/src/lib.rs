@@ -206,7 +206,10 @@ pub fn plan(index_html: &str, config_json: &str, opts: &Options) -> Result<Plan,
         Some(Proxy { path: proxy_path, upstream: upstream.clone(), upstream_host: upstream_host.to_string() })
     } else {
         if opts.api_upstream.is_some() {
-            return Err("--api-upstream applies only when config.json's api_base is on the site's own origin (the proxy path)".into());
+            return Err(
+                "--api-upstream applies only when config.json's api_base is on the site's own origin (the proxy path)"
+                    .into(),
+            );
         }
         None
     };
@@ -239,7 +242,17 @@ pub fn plan(index_html: &str, config_json: &str, opts: &Options) -> Result<Plan,
         None
     };
 
-    Ok(Plan { site, config, csp: policy, meta_csp, proxy, root: opts.root.trim_end_matches('/').to_string(), listen, tls, warnings })
+    Ok(Plan {
+        site,
+        config,
+        csp: policy,
+        meta_csp,
+        proxy,
+        root: opts.root.trim_end_matches('/').to_string(),
+        listen,
+        tls,
+        warnings,
+    })
 }
 
 /// The policy without one directive (for `<meta>`, which cannot carry `frame-ancestors`).
@@ -277,7 +290,11 @@ impl Plan {
     pub fn nginx(&self) -> String {
         let p = &self.site.path;
         let mut s = comment("#", HEADER_NOTE);
-        s.push_str(&format!("# Site: {}   Files: {} (the contents of dist/ plus config.json)\n", self.site.url(), self.files_dir()));
+        s.push_str(&format!(
+            "# Site: {}   Files: {} (the contents of dist/ plus config.json)\n",
+            self.site.url(),
+            self.files_dir()
+        ));
         s.push_str("server {\n");
         s.push_str(&format!("    listen {};\n", self.listen));
         s.push_str(&format!("    server_name {};\n", self.site.server_name()));
@@ -451,22 +468,38 @@ mod tests {
     const INDEX: &str = "<!doctype html><html><head><meta charset=\"utf-8\"/>\n<script type=\"module\">import init from './a-0123456789abcdef.js';</script></head><body></body></html>";
 
     fn config(api_base: &str, source: &str) -> String {
-        format!(r#"{{"authority":"https://login.microsoftonline.com/tid/v2.0","client_id":"{CID}","source":"{source}","api_base":"{api_base}"}}"#)
+        format!(
+            r#"{{"authority":"https://login.microsoftonline.com/tid/v2.0","client_id":"{CID}","source":"{source}","api_base":"{api_base}"}}"#
+        )
     }
 
     fn opts(site: &str) -> Options {
-        Options { site_url: site.into(), root: "/srv/www".into(), listen: None, tls_cert: None, tls_key: None, api_upstream: None }
+        Options {
+            site_url: site.into(),
+            root: "/srv/www".into(),
+            listen: None,
+            tls_cert: None,
+            tls_key: None,
+            api_upstream: None,
+        }
     }
 
     #[test]
     fn cross_origin_api_in_connect_src_and_hash_of_inline_script() {
-        let p = plan(INDEX, &config("https://api.security.microsoft.com", "defender"), &opts("https://tools.example.com/tools/onbehalf")).unwrap();
+        let p = plan(
+            INDEX,
+            &config("https://api.security.microsoft.com", "defender"),
+            &opts("https://tools.example.com/tools/onbehalf"),
+        )
+        .unwrap();
         assert_eq!(p.site.path, "/tools/onbehalf/");
         let scripts = inline_scripts(INDEX);
         assert_eq!(p.csp, csp(&scripts, &["https://login.microsoftonline.com", "https://api.security.microsoft.com"]));
         assert!(p.csp.contains("form-action 'none'") && p.csp.contains("frame-ancestors 'none'"));
         assert!(!p.meta_csp.contains("frame-ancestors"));
-        assert!(p.meta_csp.contains("connect-src 'self' https://login.microsoftonline.com https://api.security.microsoft.com"));
+        assert!(p
+            .meta_csp
+            .contains("connect-src 'self' https://login.microsoftonline.com https://api.security.microsoft.com"));
         assert!(p.proxy.is_none());
         assert_eq!(p.listen, "443 ssl");
         assert_eq!(p.files_dir(), "/srv/www/tools/onbehalf/");
@@ -478,7 +511,10 @@ mod tests {
         // The app's own parser keeps the path, and builds its URLs under it.
         let c = parse_config(&cfg).unwrap();
         assert_eq!(c.api_base, "https://tools.example.com/defender-api");
-        let url = onbehalf::api::query::defender_url(&c.api_base, &onbehalf::api::query::IncidentQuery { top: 100, skip: 0, filter: None });
+        let url = onbehalf::api::query::defender_url(
+            &c.api_base,
+            &onbehalf::api::query::IncidentQuery { top: 100, skip: 0, filter: None },
+        );
         assert!(url.starts_with("https://tools.example.com/defender-api/api/incidents?"), "{url}");
 
         let p = plan(INDEX, &cfg, &opts("https://tools.example.com/tools/onbehalf/")).unwrap();
@@ -489,10 +525,16 @@ mod tests {
         let n = p.nginx();
         assert!(n.contains("location /defender-api/ {"));
         assert!(n.contains("proxy_pass https://api.security.microsoft.com/;"));
-        assert!(n.contains("proxy_pass_request_headers off;") && n.contains("proxy_set_header Authorization $http_authorization;"));
+        assert!(
+            n.contains("proxy_pass_request_headers off;")
+                && n.contains("proxy_set_header Authorization $http_authorization;")
+        );
         assert!(n.contains("proxy_ssl_verify on;"));
         let c = p.caddyfile();
-        assert!(c.contains("handle_path /defender-api/* {") && c.contains("reverse_proxy https://api.security.microsoft.com {"));
+        assert!(
+            c.contains("handle_path /defender-api/* {")
+                && c.contains("reverse_proxy https://api.security.microsoft.com {")
+        );
         assert!(p.github_pages_md().contains("will not work there"));
 
         let mut o = opts("https://tools.example.com/tools/onbehalf/");
@@ -508,15 +550,23 @@ mod tests {
         // invalid config (the app's own message)
         assert!(plan(INDEX, "{}", &site).unwrap_err().contains("authority"));
         // proxy without a path
-        assert!(plan(INDEX, &config("https://tools.example.com", "defender"), &site).unwrap_err().contains("proxy path"));
+        assert!(plan(INDEX, &config("https://tools.example.com", "defender"), &site)
+            .unwrap_err()
+            .contains("proxy path"));
         // upstream without a proxy
         let mut o = site.clone();
         o.api_upstream = Some("https://api.security.microsoft.com".into());
-        assert!(plan(INDEX, &config("https://api.security.microsoft.com", "defender"), &o).unwrap_err().contains("--api-upstream"));
+        assert!(plan(INDEX, &config("https://api.security.microsoft.com", "defender"), &o)
+            .unwrap_err()
+            .contains("--api-upstream"));
         // insecure or odd site URLs
-        assert!(plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("http://tools.example.com/")).is_err());
+        assert!(
+            plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("http://tools.example.com/")).is_err()
+        );
         assert!(plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("https://t.example/a b/")).is_err());
-        assert!(plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("https://t.example/a/../b/")).is_err());
+        assert!(
+            plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("https://t.example/a/../b/")).is_err()
+        );
         let mut o = site.clone();
         o.root = "relative/dir".into();
         assert!(plan(INDEX, &config("https://graph.microsoft.com", "graph"), &o).is_err());
@@ -526,7 +576,12 @@ mod tests {
 
     #[test]
     fn every_recipe_carries_the_same_headers() {
-        let p = plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("https://tools.example.com/tools/onbehalf/")).unwrap();
+        let p = plan(
+            INDEX,
+            &config("https://graph.microsoft.com", "graph"),
+            &opts("https://tools.example.com/tools/onbehalf/"),
+        )
+        .unwrap();
         let n = p.nginx();
         let c = p.caddyfile();
         let swa: serde_json::Value = serde_json::from_str(&p.static_web_app()).unwrap();
@@ -535,7 +590,11 @@ mod tests {
             assert!(c.contains(&format!("{k} \"{v}\"")), "Caddy lacks {k}");
             assert_eq!(swa["globalHeaders"][k], v.as_str(), "SWA lacks {k}");
         }
-        assert!(n.contains("application/wasm wasm;") && n.contains("location = /tools/onbehalf {") && n.contains("root /srv/www;"));
+        assert!(
+            n.contains("application/wasm wasm;")
+                && n.contains("location = /tools/onbehalf {")
+                && n.contains("root /srv/www;")
+        );
         assert!(n.contains("ssl_certificate /etc/letsencrypt/live/tools.example.com/fullchain.pem;"));
         assert!(c.contains("header @wasm Content-Type application/wasm"));
         assert_eq!(swa["mimeTypes"][".wasm"], "application/wasm");
@@ -549,7 +608,8 @@ mod tests {
 
     #[test]
     fn http_loopback_site_listens_on_its_port() {
-        let p = plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("http://127.0.0.1:8080/app/")).unwrap();
+        let p =
+            plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("http://127.0.0.1:8080/app/")).unwrap();
         assert_eq!(p.listen, "8080");
         assert!(p.tls.is_none());
         assert!(p.caddyfile().contains("http://127.0.0.1:8080 {"));

@@ -4,10 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Seconds since the Unix epoch.
@@ -46,13 +43,7 @@ pub fn iso(ms: i64) -> String {
     let frac = ms.rem_euclid(1000);
     let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}0000Z",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60,
-        frac
-    )
+    format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}0000Z", sod / 3600, (sod / 60) % 60, sod % 60, frac)
 }
 
 /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM)` or a bare date into epoch milliseconds.

@@ -16,15 +16,42 @@ pub const STATUSES: [&str; 4] = ["Active", "InProgress", "Resolved", "Redirected
 pub const CLASSIFICATIONS: [&str; 4] = ["Unknown", "FalsePositive", "TruePositive", "InformationalExpectedActivity"];
 /// Every documented determination (list doc and resource doc).
 pub const DETERMINATIONS: [&str; 15] = [
-    "NotAvailable", "Apt", "Malware", "SecurityPersonnel", "SecurityTesting", "UnwantedSoftware", "Other",
-    "MultiStagedAttack", "MaliciousUserActivity", "CompromisedUser", "Phishing", "LineOfBusinessApplication",
-    "ConfirmedUserActivity", "Clean", "InsufficientData",
+    "NotAvailable",
+    "Apt",
+    "Malware",
+    "SecurityPersonnel",
+    "SecurityTesting",
+    "UnwantedSoftware",
+    "Other",
+    "MultiStagedAttack",
+    "MaliciousUserActivity",
+    "CompromisedUser",
+    "Phishing",
+    "LineOfBusinessApplication",
+    "ConfirmedUserActivity",
+    "Clean",
+    "InsufficientData",
 ];
 /// Every documented automated-investigation state.
 pub const INVESTIGATION_STATES: [&str; 18] = [
-    "Unknown", "Terminated", "SuccessfullyRemediated", "Benign", "Failed", "PartiallyRemediated", "Running",
-    "PendingApproval", "PendingResource", "PartiallyInvestigated", "TerminatedByUser", "TerminatedBySystem",
-    "Queued", "InnerFailure", "PreexistingAlert", "UnsupportedOs", "UnsupportedAlertType", "SuppressedAlert",
+    "Unknown",
+    "Terminated",
+    "SuccessfullyRemediated",
+    "Benign",
+    "Failed",
+    "PartiallyRemediated",
+    "Running",
+    "PendingApproval",
+    "PendingResource",
+    "PartiallyInvestigated",
+    "TerminatedByUser",
+    "TerminatedBySystem",
+    "Queued",
+    "InnerFailure",
+    "PreexistingAlert",
+    "UnsupportedOs",
+    "UnsupportedAlertType",
+    "SuppressedAlert",
 ];
 
 /// Which hostile payload an incident carries (only with `--hostile`).
@@ -49,8 +76,14 @@ pub enum Hostile {
 }
 
 const HOSTILE_KINDS: [Hostile; 8] = [
-    Hostile::Markup, Hostile::JavascriptUrls, Hostile::Huge, Hostile::UnknownEnums,
-    Hostile::Nulls, Hostile::DeepNesting, Hostile::Unicode, Hostile::WrongTypes,
+    Hostile::Markup,
+    Hostile::JavascriptUrls,
+    Hostile::Huge,
+    Hostile::UnknownEnums,
+    Hostile::Nulls,
+    Hostile::DeepNesting,
+    Hostile::Unicode,
+    Hostile::WrongTypes,
 ];
 
 /// Compact in-memory incident: the filterable fields plus the seed of everything else.
@@ -83,8 +116,18 @@ pub struct Incident {
 }
 
 const TACTICS: [&str; 12] = [
-    "Initial access", "Execution", "Persistence", "Privilege escalation", "Defense evasion", "Credential access",
-    "Discovery", "Lateral movement", "Collection", "Command and control", "Exfiltration", "Impact",
+    "Initial access",
+    "Execution",
+    "Persistence",
+    "Privilege escalation",
+    "Defense evasion",
+    "Credential access",
+    "Discovery",
+    "Lateral movement",
+    "Collection",
+    "Command and control",
+    "Exfiltration",
+    "Impact",
 ];
 
 struct AlertTemplate {
@@ -105,28 +148,119 @@ enum Kind {
 }
 
 const ALERTS: [AlertTemplate; 12] = [
-    AlertTemplate { title: "Suspicious PowerShell command line", category: "Execution", service: "MicrosoftDefenderForEndpoint", detection: "EDR", techniques: &["T1059", "T1059.001"], kind: Kind::Endpoint },
-    AlertTemplate { title: "Ransomware behavior detected in the file system", category: "Impact", service: "MicrosoftDefenderATP", detection: "WindowsDefenderAv", techniques: &["T1486"], kind: Kind::Endpoint },
-    AlertTemplate { title: "Email messages containing malicious URL removed after delivery", category: "InitialAccess", service: "OfficeATP", detection: "OfficeATP", techniques: &["T1566.002"], kind: Kind::Email },
-    AlertTemplate { title: "Impossible travel activity", category: "InitialAccess", service: "MicrosoftCloudAppSecurity", detection: "MCAS", techniques: &["T1078"], kind: Kind::Cloud },
-    AlertTemplate { title: "Suspected pass-the-hash attack (Kerberos)", category: "LateralMovement", service: "MicrosoftDefenderForIdentity", detection: "AzureATP", techniques: &["T1550.002"], kind: Kind::Identity },
-    AlertTemplate { title: "Possible credential dumping from LSASS memory", category: "CredentialAccess", service: "MicrosoftDefenderForEndpoint", detection: "EDR", techniques: &["T1003", "T1003.001"], kind: Kind::Endpoint },
-    AlertTemplate { title: "Mass download by a single user", category: "Exfiltration", service: "MicrosoftCloudAppSecurity", detection: "MCAS", techniques: &["T1530"], kind: Kind::Cloud },
-    AlertTemplate { title: "Anomaly detected in ASEP registry", category: "Persistence", service: "MicrosoftDefenderForEndpoint", detection: "EDR", techniques: &["T1547.001"], kind: Kind::Endpoint },
-    AlertTemplate { title: "'Mimikatz' hacktool was detected", category: "Malware", service: "MicrosoftDefenderForEndpoint", detection: "WindowsDefenderAv", techniques: &[], kind: Kind::Endpoint },
-    AlertTemplate { title: "Connection to a custom network indicator", category: "CommandAndControl", service: "MicrosoftDefenderForEndpoint", detection: "CustomerTI", techniques: &["T1071", "T1071.001"], kind: Kind::Endpoint },
-    AlertTemplate { title: "Suspicious inbox manipulation rule", category: "DefenseEvasion", service: "MicrosoftCloudAppSecurity", detection: "MCAS", techniques: &["T1564.008"], kind: Kind::Email },
-    AlertTemplate { title: "Suspicious additions to sensitive groups", category: "PrivilegeEscalation", service: "MicrosoftDefenderForIdentity", detection: "AzureATP", techniques: &["T1098"], kind: Kind::Identity },
+    AlertTemplate {
+        title: "Suspicious PowerShell command line",
+        category: "Execution",
+        service: "MicrosoftDefenderForEndpoint",
+        detection: "EDR",
+        techniques: &["T1059", "T1059.001"],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "Ransomware behavior detected in the file system",
+        category: "Impact",
+        service: "MicrosoftDefenderATP",
+        detection: "WindowsDefenderAv",
+        techniques: &["T1486"],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "Email messages containing malicious URL removed after delivery",
+        category: "InitialAccess",
+        service: "OfficeATP",
+        detection: "OfficeATP",
+        techniques: &["T1566.002"],
+        kind: Kind::Email,
+    },
+    AlertTemplate {
+        title: "Impossible travel activity",
+        category: "InitialAccess",
+        service: "MicrosoftCloudAppSecurity",
+        detection: "MCAS",
+        techniques: &["T1078"],
+        kind: Kind::Cloud,
+    },
+    AlertTemplate {
+        title: "Suspected pass-the-hash attack (Kerberos)",
+        category: "LateralMovement",
+        service: "MicrosoftDefenderForIdentity",
+        detection: "AzureATP",
+        techniques: &["T1550.002"],
+        kind: Kind::Identity,
+    },
+    AlertTemplate {
+        title: "Possible credential dumping from LSASS memory",
+        category: "CredentialAccess",
+        service: "MicrosoftDefenderForEndpoint",
+        detection: "EDR",
+        techniques: &["T1003", "T1003.001"],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "Mass download by a single user",
+        category: "Exfiltration",
+        service: "MicrosoftCloudAppSecurity",
+        detection: "MCAS",
+        techniques: &["T1530"],
+        kind: Kind::Cloud,
+    },
+    AlertTemplate {
+        title: "Anomaly detected in ASEP registry",
+        category: "Persistence",
+        service: "MicrosoftDefenderForEndpoint",
+        detection: "EDR",
+        techniques: &["T1547.001"],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "'Mimikatz' hacktool was detected",
+        category: "Malware",
+        service: "MicrosoftDefenderForEndpoint",
+        detection: "WindowsDefenderAv",
+        techniques: &[],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "Connection to a custom network indicator",
+        category: "CommandAndControl",
+        service: "MicrosoftDefenderForEndpoint",
+        detection: "CustomerTI",
+        techniques: &["T1071", "T1071.001"],
+        kind: Kind::Endpoint,
+    },
+    AlertTemplate {
+        title: "Suspicious inbox manipulation rule",
+        category: "DefenseEvasion",
+        service: "MicrosoftCloudAppSecurity",
+        detection: "MCAS",
+        techniques: &["T1564.008"],
+        kind: Kind::Email,
+    },
+    AlertTemplate {
+        title: "Suspicious additions to sensitive groups",
+        category: "PrivilegeEscalation",
+        service: "MicrosoftDefenderForIdentity",
+        detection: "AzureATP",
+        techniques: &["T1098"],
+        kind: Kind::Identity,
+    },
 ];
 
 const HOSTS: [&str; 10] = [
-    "ws-fin-0042", "ws-hr-0107", "ws-dev-0311", "srv-sql-01", "srv-dc-02", "laptop-ada", "ws-sales-0219",
-    "srv-web-03", "mac-design-07", "lnx-build-05",
+    "ws-fin-0042",
+    "ws-hr-0107",
+    "ws-dev-0311",
+    "srv-sql-01",
+    "srv-dc-02",
+    "laptop-ada",
+    "ws-sales-0219",
+    "srv-web-03",
+    "mac-design-07",
+    "lnx-build-05",
 ];
-const PEOPLE: [&str; 8] = [
-    "jdoe", "mchen", "pgarcia", "akhan", "lnovak", "obrien", "ssato", "tmueller",
-];
-const TAGS: [&str; 8] = ["Ransomware", "Phishing", "BEC", "Red team", "VIP", "Crown jewels", "Needs triage", "Credential Phish"];
+const PEOPLE: [&str; 8] = ["jdoe", "mchen", "pgarcia", "akhan", "lnovak", "obrien", "ssato", "tmueller"];
+const TAGS: [&str; 8] =
+    ["Ransomware", "Phishing", "BEC", "Red team", "VIP", "Crown jewels", "Needs triage", "Credential Phish"];
 
 /// Generates `n` incidents over the 90 days before `now_ms` (plus hostile ones), newest first.
 pub fn generate(seed: u64, n: u32, now_ms: i64, hostile: bool) -> Vec<Incident> {
@@ -166,9 +300,30 @@ fn summary(r: &mut Rng, id: u64, created: i64, now_ms: i64, earlier: &[Incident]
     let severity = *r.weighted(&[("High", 15), ("Medium", 35), ("Low", 30), ("Informational", 15), ("UnSpecified", 5)]);
     let (classification, determination) = if status == "Resolved" || status == "Redirected" || r.chance(0.1) {
         match *r.weighted(&[("TruePositive", 50), ("FalsePositive", 25), ("InformationalExpectedActivity", 25)]) {
-            "TruePositive" => ("TruePositive", *r.pick(&["Apt", "Malware", "MultiStagedAttack", "MaliciousUserActivity", "CompromisedUser", "Phishing", "UnwantedSoftware", "Other"])),
+            "TruePositive" => (
+                "TruePositive",
+                *r.pick(&[
+                    "Apt",
+                    "Malware",
+                    "MultiStagedAttack",
+                    "MaliciousUserActivity",
+                    "CompromisedUser",
+                    "Phishing",
+                    "UnwantedSoftware",
+                    "Other",
+                ]),
+            ),
             "FalsePositive" => ("FalsePositive", *r.pick(&["Clean", "InsufficientData", "Other"])),
-            _ => ("InformationalExpectedActivity", *r.pick(&["SecurityTesting", "SecurityPersonnel", "LineOfBusinessApplication", "ConfirmedUserActivity", "Other"])),
+            _ => (
+                "InformationalExpectedActivity",
+                *r.pick(&[
+                    "SecurityTesting",
+                    "SecurityPersonnel",
+                    "LineOfBusinessApplication",
+                    "ConfirmedUserActivity",
+                    "Other",
+                ]),
+            ),
         }
     } else {
         ("Unknown", "NotAvailable")
@@ -275,10 +430,7 @@ pub fn defender_json(inc: &Incident) -> Value {
         alerts.push(alert_json(&mut r, inc, tmpl, t, k));
         t += r.range(1_000, 3_600_000);
     }
-    let detection_source = alerts
-        .first()
-        .and_then(|a| a.get("detectionSource").cloned())
-        .unwrap_or(Value::Null);
+    let detection_source = alerts.first().and_then(|a| a.get("detectionSource").cloned()).unwrap_or(Value::Null);
     let tags: Vec<Value> = (0..r.below(3)).map(|_| json!(r.pick(&TAGS))).collect();
     let comments: Vec<Value> = (0..r.below(3))
         .map(|k| {
@@ -323,7 +475,11 @@ fn alert_json(r: &mut Rng, inc: &Incident, tmpl: &AlertTemplate, t: i64, k: usiz
         Kind::Identity => "aa",
         Kind::Cloud => "ca",
     };
-    let alert_id = format!("{prefix}{}_{}", 637_000_000_000_000_000u64 + r.below(999_999_999_999_999), -(r.below(2_000_000_000) as i64));
+    let alert_id = format!(
+        "{prefix}{}_{}",
+        637_000_000_000_000_000u64 + r.below(999_999_999_999_999),
+        -(r.below(2_000_000_000) as i64)
+    );
     let resolved = inc.status.as_deref() == Some("Resolved");
     let status = if resolved { "Resolved" } else { *r.pick(&["New", "InProgress", "Active", "New"]) };
     let host = *r.pick(&HOSTS);
@@ -393,11 +549,37 @@ fn device_json(r: &mut Rng, host: &str, t: i64) -> Value {
 }
 
 const ENTITY_FIELDS: [&str; 31] = [
-    "entityType", "sha1", "sha256", "fileName", "filePath", "processId", "processCommandLine",
-    "processCreationTime", "parentProcessId", "parentProcessCreationTime", "ipAddress", "url", "accountName",
-    "domainName", "userSid", "aadUserId", "userPrincipalName", "mailboxDisplayName", "mailboxAddress",
-    "clusterBy", "sender", "recipient", "subject", "deliveryAction", "securityGroupId", "securityGroupName",
-    "registryHive", "registryKey", "registryValueType", "registryValue", "deviceId",
+    "entityType",
+    "sha1",
+    "sha256",
+    "fileName",
+    "filePath",
+    "processId",
+    "processCommandLine",
+    "processCreationTime",
+    "parentProcessId",
+    "parentProcessCreationTime",
+    "ipAddress",
+    "url",
+    "accountName",
+    "domainName",
+    "userSid",
+    "aadUserId",
+    "userPrincipalName",
+    "mailboxDisplayName",
+    "mailboxAddress",
+    "clusterBy",
+    "sender",
+    "recipient",
+    "subject",
+    "deliveryAction",
+    "securityGroupId",
+    "securityGroupName",
+    "registryHive",
+    "registryKey",
+    "registryValueType",
+    "registryValue",
+    "deviceId",
 ];
 
 fn entity(pairs: &[(&str, Value)]) -> Value {
@@ -473,11 +655,18 @@ fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, devi
             }
             out.push(entity(&[("entityType", json!("Ip")), ("ipAddress", json!(ip(r)))]));
             if r.chance(0.4) {
-                out.push(entity(&[("entityType", json!("Url")), ("url", json!(format!("http://{}.example/{}", r.hex(8), r.hex(6))))]));
+                out.push(entity(&[
+                    ("entityType", json!("Url")),
+                    ("url", json!(format!("http://{}.example/{}", r.hex(8), r.hex(6)))),
+                ]));
             }
         }
         Kind::Email => {
-            let subject = *r.pick(&["Your invoice is overdue", "Action required: password expiry", "Shared document: Q3 bonus plan"]);
+            let subject = *r.pick(&[
+                "Your invoice is overdue",
+                "Action required: password expiry",
+                "Shared document: Q3 bonus plan",
+            ]);
             out.push(entity(&[
                 ("entityType", json!("MailBox")),
                 ("mailboxDisplayName", json!(person)),
@@ -496,7 +685,10 @@ fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, devi
                 ("clusterBy", json!("Subject;P2SenderDomain")),
                 ("subject", json!(subject)),
             ]));
-            out.push(entity(&[("entityType", json!("Url")), ("url", json!(format!("https://login-{}.example/auth", r.hex(6))))]));
+            out.push(entity(&[
+                ("entityType", json!("Url")),
+                ("url", json!(format!("https://login-{}.example/auth", r.hex(6)))),
+            ]));
         }
         Kind::Identity => {
             out.push(entity(&[("entityType", json!("Ip")), ("ipAddress", json!(ip(r)))]));
@@ -509,7 +701,10 @@ fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, devi
         Kind::Cloud => {
             out.push(entity(&[("entityType", json!("Ip")), ("ipAddress", json!(ip(r)))]));
             out.push(entity(&[("entityType", json!("Ip")), ("ipAddress", json!(ip(r)))]));
-            out.push(entity(&[("entityType", json!("Url")), ("url", json!("https://contoso-my.sharepoint.com/personal"))]));
+            out.push(entity(&[
+                ("entityType", json!("Url")),
+                ("url", json!("https://contoso-my.sharepoint.com/personal")),
+            ]));
         }
     }
     let _ = host;
@@ -530,7 +725,10 @@ fn apply_hostile_json(v: &mut Value, h: Hostile) {
             if let Some(Value::Array(alerts)) = obj.get_mut("alerts") {
                 for a in alerts {
                     if let Some(Value::Array(ents)) = a.get_mut("entities") {
-                        ents.push(entity(&[("entityType", json!("Url")), ("url", json!("javascript:alert(document.cookie)"))]));
+                        ents.push(entity(&[
+                            ("entityType", json!("Url")),
+                            ("url", json!("javascript:alert(document.cookie)")),
+                        ]));
                     }
                 }
             }
@@ -658,8 +856,20 @@ pub fn incident_web_url(id: &Value) -> String {
 }
 
 const DEFENDER_INCIDENT_FIELDS: [&str; 14] = [
-    "incidentId", "redirectIncidentId", "incidentName", "createdTime", "lastUpdateTime", "assignedTo",
-    "classification", "determination", "detectionSource", "status", "severity", "tags", "comments", "alerts",
+    "incidentId",
+    "redirectIncidentId",
+    "incidentName",
+    "createdTime",
+    "lastUpdateTime",
+    "assignedTo",
+    "classification",
+    "determination",
+    "detectionSource",
+    "status",
+    "severity",
+    "tags",
+    "comments",
+    "alerts",
 ];
 
 /// Converts a Defender-shaped incident to the Graph `microsoft.graph.security.incident`
@@ -674,11 +884,13 @@ pub fn graph_json(d: &Value, expand_alerts: bool) -> Value {
     let comments = match d.get("comments") {
         Some(Value::Array(cs)) => Value::Array(
             cs.iter()
-                .map(|c| json!({
-                    "comment": c.get("comment").cloned().unwrap_or(Value::Null),
-                    "createdBy": {"user": {"displayName": c.get("createdBy").cloned().unwrap_or(Value::Null)}},
-                    "createdDateTime": c.get("createdTime").cloned().unwrap_or(Value::Null),
-                }))
+                .map(|c| {
+                    json!({
+                        "comment": c.get("comment").cloned().unwrap_or(Value::Null),
+                        "createdBy": {"user": {"displayName": c.get("createdBy").cloned().unwrap_or(Value::Null)}},
+                        "createdDateTime": c.get("createdTime").cloned().unwrap_or(Value::Null),
+                    })
+                })
                 .collect(),
         ),
         Some(other) => other.clone(),
@@ -763,23 +975,35 @@ fn graph_alert(a: &Value, incident_id: &Value) -> Value {
                 "azureAdUserId": f("aadUserId"), "userPrincipalName": f("userPrincipalName"), "displayName": f("accountName")}}),
             Some("Ip") => json!({"@odata.type": "#microsoft.graph.security.ipEvidence", "ipAddress": f("ipAddress")}),
             Some("Url") => json!({"@odata.type": "#microsoft.graph.security.urlEvidence", "url": f("url")}),
-            Some("File") => json!({"@odata.type": "#microsoft.graph.security.fileEvidence", "detectionStatus": "detected",
+            Some("File") => {
+                json!({"@odata.type": "#microsoft.graph.security.fileEvidence", "detectionStatus": "detected",
                 "fileDetails": {"fileName": f("fileName"), "filePath": f("filePath"), "sha1": f("sha1"), "sha256": f("sha256")},
-                "mdeDeviceId": f("deviceId")}),
-            Some("Process") => json!({"@odata.type": "#microsoft.graph.security.processEvidence", "processId": f("processId"),
+                "mdeDeviceId": f("deviceId")})
+            }
+            Some("Process") => {
+                json!({"@odata.type": "#microsoft.graph.security.processEvidence", "processId": f("processId"),
                 "processCommandLine": f("processCommandLine"), "processCreationDateTime": f("processCreationTime"),
                 "parentProcessId": f("parentProcessId"), "parentProcessCreationDateTime": f("parentProcessCreationTime"),
                 "imageFile": {"fileName": f("fileName"), "filePath": f("filePath"), "sha1": f("sha1"), "sha256": f("sha256")},
-                "mdeDeviceId": f("deviceId")}),
-            Some("MailBox") => json!({"@odata.type": "#microsoft.graph.security.mailboxEvidence", "displayName": f("mailboxDisplayName"),
-                "primaryAddress": f("mailboxAddress"), "userAccount": {"userPrincipalName": f("userPrincipalName")}}),
+                "mdeDeviceId": f("deviceId")})
+            }
+            Some("MailBox") => {
+                json!({"@odata.type": "#microsoft.graph.security.mailboxEvidence", "displayName": f("mailboxDisplayName"),
+                "primaryAddress": f("mailboxAddress"), "userAccount": {"userPrincipalName": f("userPrincipalName")}})
+            }
             Some("MailMessage") => json!({"@odata.type": "#microsoft.graph.security.analyzedMessageEvidence",
                 "senderIp": Value::Null, "p1Sender": {"emailAddress": f("sender")}, "recipientEmailAddress": f("recipient"),
                 "subject": f("subject"), "deliveryAction": map_str(e.get("deliveryAction"), camel)}),
-            Some("MailCluster") => json!({"@odata.type": "#microsoft.graph.security.mailClusterEvidence", "clusterBy": f("clusterBy"), "query": f("subject")}),
-            Some("Registry") => json!({"@odata.type": "#microsoft.graph.security.registryValueEvidence", "registryHive": f("registryHive"),
-                "registryKey": f("registryKey"), "registryValueType": f("registryValueType"), "registryValue": f("registryValue"), "mdeDeviceId": f("deviceId")}),
-            Some("SecurityGroup") => json!({"@odata.type": "#microsoft.graph.security.securityGroupEvidence", "securityGroupId": f("securityGroupId"), "displayName": f("securityGroupName")}),
+            Some("MailCluster") => {
+                json!({"@odata.type": "#microsoft.graph.security.mailClusterEvidence", "clusterBy": f("clusterBy"), "query": f("subject")})
+            }
+            Some("Registry") => {
+                json!({"@odata.type": "#microsoft.graph.security.registryValueEvidence", "registryHive": f("registryHive"),
+                "registryKey": f("registryKey"), "registryValueType": f("registryValueType"), "registryValue": f("registryValue"), "mdeDeviceId": f("deviceId")})
+            }
+            Some("SecurityGroup") => {
+                json!({"@odata.type": "#microsoft.graph.security.securityGroupEvidence", "securityGroupId": f("securityGroupId"), "displayName": f("securityGroupName")})
+            }
             _ => json!({"@odata.type": "#microsoft.graph.security.alertEvidence"}),
         };
         if let (Some(o), Some(c)) = (ev.as_object_mut(), common.as_object()) {
@@ -841,10 +1065,27 @@ mod tests {
         assert!(a.windows(2).all(|w| w[0].last_update >= w[1].last_update));
         let all: Vec<Value> = a.iter().map(defender_json).collect();
         let text = serde_json::to_string(&all).unwrap();
-        for v in SEVERITIES.iter().chain(&STATUSES).chain(&CLASSIFICATIONS).chain(&DETERMINATIONS).chain(&INVESTIGATION_STATES) {
+        for v in SEVERITIES
+            .iter()
+            .chain(&STATUSES)
+            .chain(&CLASSIFICATIONS)
+            .chain(&DETERMINATIONS)
+            .chain(&INVESTIGATION_STATES)
+        {
             assert!(text.contains(&format!("\"{v}\"")), "missing enum value {v}");
         }
-        for e in ["User", "Ip", "Url", "File", "Process", "MailBox", "MailMessage", "MailCluster", "Registry", "SecurityGroup"] {
+        for e in [
+            "User",
+            "Ip",
+            "Url",
+            "File",
+            "Process",
+            "MailBox",
+            "MailMessage",
+            "MailCluster",
+            "Registry",
+            "SecurityGroup",
+        ] {
             assert!(text.contains(&format!("\"entityType\":\"{e}\"")), "missing entity {e}");
         }
     }

@@ -28,16 +28,31 @@ pub struct User {
 
 /// All sandbox users, in picker order.
 pub const USERS: [User; 3] = [
-    User { id: "analyst", name: "Ada Analyst", upn: "ada.analyst@sandbox.onbehalf.test", oid: "0a7a1a5e-0000-4000-8000-00000000a001" },
-    User { id: "reader", name: "Reed Reader", upn: "reed.reader@sandbox.onbehalf.test", oid: "0a7a1a5e-0000-4000-8000-00000000b002" },
-    User { id: "admin", name: "Avery Admin", upn: "avery.admin@sandbox.onbehalf.test", oid: "0a7a1a5e-0000-4000-8000-00000000c003" },
+    User {
+        id: "analyst",
+        name: "Ada Analyst",
+        upn: "ada.analyst@sandbox.onbehalf.test",
+        oid: "0a7a1a5e-0000-4000-8000-00000000a001",
+    },
+    User {
+        id: "reader",
+        name: "Reed Reader",
+        upn: "reed.reader@sandbox.onbehalf.test",
+        oid: "0a7a1a5e-0000-4000-8000-00000000b002",
+    },
+    User {
+        id: "admin",
+        name: "Avery Admin",
+        upn: "avery.admin@sandbox.onbehalf.test",
+        oid: "0a7a1a5e-0000-4000-8000-00000000c003",
+    },
 ];
 
 /// Looks a user up by short id, UPN or oid (case-insensitive), as `login_hint` may be any.
 pub fn find_user(key: &str) -> Option<&'static User> {
-    USERS.iter().find(|u| {
-        u.id.eq_ignore_ascii_case(key) || u.upn.eq_ignore_ascii_case(key) || u.oid.eq_ignore_ascii_case(key)
-    })
+    USERS
+        .iter()
+        .find(|u| u.id.eq_ignore_ascii_case(key) || u.upn.eq_ignore_ascii_case(key) || u.oid.eq_ignore_ascii_case(key))
 }
 
 /// A resource API and its delegated permissions.

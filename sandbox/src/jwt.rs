@@ -37,12 +37,7 @@ impl KeyPair {
             "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
             "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
         });
-        Ok(Self {
-            kid,
-            signer: SigningKey::<Sha256>::new(private),
-            verifier: VerifyingKey::<Sha256>::new(public),
-            jwk,
-        })
+        Ok(Self { kid, signer: SigningKey::<Sha256>::new(private), verifier: VerifyingKey::<Sha256>::new(public), jwk })
     }
 
     /// The public key as a JWK.
@@ -92,27 +87,15 @@ pub fn decode_unverified(token: &str) -> Option<Value> {
 
 /// Validates signature (against the current key only, so rotation invalidates old
 /// tokens), lifetime, audience and issuer; returns the claims.
-pub fn validate(
-    key: &KeyPair,
-    token: &str,
-    audience: &str,
-    issuer: &str,
-    now_secs: i64,
-) -> Result<Value, JwtError> {
+pub fn validate(key: &KeyPair, token: &str, audience: &str, issuer: &str, now_secs: i64) -> Result<Value, JwtError> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(JwtError::Malformed);
     };
-    let header: Value = URL_SAFE_NO_PAD
-        .decode(h)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(JwtError::Malformed)?;
-    let claims: Value = URL_SAFE_NO_PAD
-        .decode(p)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(JwtError::Malformed)?;
+    let header: Value =
+        URL_SAFE_NO_PAD.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(JwtError::Malformed)?;
+    let claims: Value =
+        URL_SAFE_NO_PAD.decode(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(JwtError::Malformed)?;
     if header.get("alg").and_then(Value::as_str) != Some("RS256")
         || header.get("kid").and_then(Value::as_str) != Some(key.kid.as_str())
     {
@@ -121,9 +104,7 @@ pub fn validate(
     let sig_bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwtError::BadSignature)?;
     let sig = Signature::try_from(sig_bytes.as_slice()).map_err(|_| JwtError::BadSignature)?;
     let signed = &token[..h.len() + 1 + p.len()];
-    key.verifier
-        .verify(signed.as_bytes(), &sig)
-        .map_err(|_| JwtError::BadSignature)?;
+    key.verifier.verify(signed.as_bytes(), &sig).map_err(|_| JwtError::BadSignature)?;
     let exp = claims.get("exp").and_then(Value::as_i64).ok_or(JwtError::Malformed)?;
     let nbf = claims.get("nbf").and_then(Value::as_i64).unwrap_or(0);
     // Entra-protected APIs allow five minutes of clock skew; the sandbox allows none so

@@ -87,9 +87,7 @@ fn url_host(host: &str) -> String {
 
 async fn bind(host: &str, port: u16) -> Result<(TcpListener, u16), Error> {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    let l = TcpListener::bind((h, port))
-        .await
-        .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
+    let l = TcpListener::bind((h, port)).await.map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
     let p = l.local_addr()?.port();
     Ok((l, p))
 }

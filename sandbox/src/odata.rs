@@ -193,7 +193,9 @@ impl Parser<'_> {
                     (Some(_), FieldKind::DateTime) => {
                         return Err(format!("'{field}' must be compared with an unquoted DateTimeOffset"))
                     }
-                    (Some(_), FieldKind::Text) => return Err(format!("'{field}' must be compared with a quoted string")),
+                    (Some(_), FieldKind::Text) => {
+                        return Err(format!("'{field}' must be compared with a quoted string"))
+                    }
                     (None, _) => return Err("expected a literal".into()),
                 };
                 self.pos += 1;
@@ -255,7 +257,8 @@ mod tests {
 
     #[test]
     fn parses_and_evaluates() {
-        let e = parse("(status eq 'Active' or status eq 'InProgress') and lastUpdateTime ge 2024-01-01T00:00:00Z", &F).unwrap();
+        let e = parse("(status eq 'Active' or status eq 'InProgress') and lastUpdateTime ge 2024-01-01T00:00:00Z", &F)
+            .unwrap();
         let get = |f: &str| match f {
             "status" => FieldValue::Text(Some("Active".into())),
             _ => FieldValue::DateTime(Some(1_714_558_272_345)),

@@ -11,8 +11,7 @@ pub fn s256(verifier: &str) -> String {
 
 /// RFC 7636 §4.1: 43–128 characters of the unreserved set.
 pub fn valid_verifier(v: &str) -> bool {
-    (43..=128).contains(&v.len())
-        && v.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
+    (43..=128).contains(&v.len()) && v.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
 }
 
 /// An S256 challenge is always the 43-character base64url encoding of 32 bytes.

@@ -59,12 +59,8 @@ fn resolve(dist: &Path, url_path: &str) -> Option<PathBuf> {
 async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let policy = {
-        let index = st
-            .opts
-            .dist
-            .as_ref()
-            .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
-            .unwrap_or_default();
+        let index =
+            st.opts.dist.as_ref().and_then(|d| std::fs::read_to_string(d.join("index.html")).ok()).unwrap_or_default();
         csp(&inline_scripts(&index), &[&st.origins.idp, api_origin(&st)])
     };
     let mut resp = if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {

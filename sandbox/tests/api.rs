@@ -28,20 +28,50 @@ async fn defender_list_shape_cors_and_auth() {
     let times: Vec<&str> = list.iter().map(|i| i["lastUpdateTime"].as_str().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
     let first = &list[0];
-    for k in ["incidentId", "redirectIncidentId", "incidentName", "createdTime", "lastUpdateTime", "assignedTo", "classification", "determination", "detectionSource", "status", "severity", "tags", "comments", "alerts"] {
+    for k in [
+        "incidentId",
+        "redirectIncidentId",
+        "incidentName",
+        "createdTime",
+        "lastUpdateTime",
+        "assignedTo",
+        "classification",
+        "determination",
+        "detectionSource",
+        "status",
+        "severity",
+        "tags",
+        "comments",
+        "alerts",
+    ] {
         assert!(first.get(k).is_some(), "missing {k}");
     }
     let alert = &first["alerts"][0];
-    for k in ["alertId", "serviceSource", "creationTime", "title", "category", "status", "severity", "investigationState", "mitreTechniques", "devices", "entities"] {
+    for k in [
+        "alertId",
+        "serviceSource",
+        "creationTime",
+        "title",
+        "category",
+        "status",
+        "severity",
+        "investigationState",
+        "mitreTechniques",
+        "devices",
+        "entities",
+    ] {
         assert!(alert.get(k).is_some(), "missing alert.{k}");
     }
 
     // Preflight.
-    let pre = s.c.request(Method::OPTIONS, format!("{}/api/incidents", s.h.origins.defender))
-        .header("origin", "http://localhost:7")
-        .header("access-control-request-method", "GET")
-        .header("access-control-request-headers", "authorization")
-        .send().await.unwrap();
+    let pre =
+        s.c.request(Method::OPTIONS, format!("{}/api/incidents", s.h.origins.defender))
+            .header("origin", "http://localhost:7")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+            .await
+            .unwrap();
     assert!(pre.status().is_success());
     assert_eq!(pre.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:7");
     assert!(pre.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
@@ -79,7 +109,14 @@ async fn token_expiry_and_key_rotation_give_401() {
     let r = s.defender("/api/incidents?$top=1", &t).await;
     assert_eq!(r.status(), 401);
     let t = s.mint("analyst", "lifetime=600").await;
-    let old_kid: Value = s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp)).send().await.unwrap().json().await.unwrap();
+    let old_kid: Value =
+        s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     let r = s.control(Method::POST, "rotate-keys", None).await;
     let new_kid: Value = r.json().await.unwrap();
     assert_ne!(old_kid["keys"][0]["kid"], new_kid["kid"]);
@@ -117,9 +154,14 @@ async fn defender_odata_operators_and_errors() {
         (format!("lastUpdateTime gt {pivot_dt}"), count(&|i| ms(&i["lastUpdateTime"]) > p)),
         (format!("lastUpdateTime lt {pivot_dt}"), count(&|i| ms(&i["lastUpdateTime"]) < p)),
         (format!("createdTime le {pivot_dt}"), count(&|i| ms(&i["createdTime"]) <= p)),
-        ("status eq 'Active' or status eq 'InProgress'".into(), count(&|i| i["status"] == "Active" || i["status"] == "InProgress")),
-        (format!("(status eq 'Active' or status eq 'Resolved') and assignedTo eq '{ada}'"),
-            count(&|i| (i["status"] == "Active" || i["status"] == "Resolved") && i["assignedTo"] == ada)),
+        (
+            "status eq 'Active' or status eq 'InProgress'".into(),
+            count(&|i| i["status"] == "Active" || i["status"] == "InProgress"),
+        ),
+        (
+            format!("(status eq 'Active' or status eq 'Resolved') and assignedTo eq '{ada}'"),
+            count(&|i| (i["status"] == "Active" || i["status"] == "Resolved") && i["assignedTo"] == ada),
+        ),
     ];
     for (filter, expected) in cases {
         let mut got = 0;
@@ -136,7 +178,14 @@ async fn defender_odata_operators_and_errors() {
         assert!(expected > 0 || filter.contains("null"), "test data should exercise {filter}");
         assert_eq!(got, expected, "{filter}");
     }
-    for bad in ["severity eq 'High'", "status has 'Active'", "status eq Active", "lastUpdateTime ge '2024-01-01'", "contains(incidentName,'x')", "status eq 'Active' and"] {
+    for bad in [
+        "severity eq 'High'",
+        "status has 'Active'",
+        "status eq Active",
+        "lastUpdateTime ge '2024-01-01'",
+        "contains(incidentName,'x')",
+        "status eq 'Active' and",
+    ] {
         let q = serde_urlencoded::to_string([("$filter", bad)]).unwrap();
         let r = s.defender(&format!("/api/incidents?{q}"), &t).await;
         assert_eq!(r.status(), 400, "{bad}");
@@ -186,8 +235,23 @@ async fn graph_incidents_paging_filter_and_errors() {
     assert_eq!(v["@odata.count"], 300);
     let first = &v["value"][0];
     assert!(first["id"].is_string());
-    assert_eq!(first["incidentWebUrl"], format!("https://security.microsoft.com/incidents/{}?tid={TENANT}", first["id"].as_str().unwrap()));
-    for k in ["displayName", "createdDateTime", "lastUpdateDateTime", "customTags", "systemTags", "comments", "severity", "status", "classification", "determination", "alerts"] {
+    assert_eq!(
+        first["incidentWebUrl"],
+        format!("https://security.microsoft.com/incidents/{}?tid={TENANT}", first["id"].as_str().unwrap())
+    );
+    for k in [
+        "displayName",
+        "createdDateTime",
+        "lastUpdateDateTime",
+        "customTags",
+        "systemTags",
+        "comments",
+        "severity",
+        "status",
+        "classification",
+        "determination",
+        "alerts",
+    ] {
         assert!(first.get(k).is_some(), "missing {k}");
     }
     assert!(first["alerts"][0]["evidence"].is_array());
@@ -208,7 +272,8 @@ async fn graph_incidents_paging_filter_and_errors() {
     let dv: Value = s.defender("/api/incidents?$top=1", &d).await.json().await.unwrap();
     assert_eq!(dv["value"][0]["incidentId"].to_string(), first["id"].as_str().unwrap());
     // camelCase filter.
-    let q = serde_urlencoded::to_string([("$filter", "severity eq 'high' and status ne 'resolved'"), ("$top", "50")]).unwrap();
+    let q = serde_urlencoded::to_string([("$filter", "severity eq 'high' and status ne 'resolved'"), ("$top", "50")])
+        .unwrap();
     let v: Value = s.graph(&format!("/v1.0/security/incidents?{q}"), &t).await.json().await.unwrap();
     assert!(v["value"].as_array().unwrap().iter().all(|i| i["severity"] == "high" && i["status"] != "resolved"));
     assert!(!v["value"].as_array().unwrap().is_empty());
@@ -233,7 +298,12 @@ async fn faults_and_request_log() {
     let s = start(|_| {}).await;
     let t = s.mint("analyst", "").await;
     s.control(Method::DELETE, "requests", None).await;
-    let f: Value = s.control(Method::POST, "faults", Some(json!({"force_429": 2, "retry_after": "garbage"}))).await.json().await.unwrap();
+    let f: Value = s
+        .control(Method::POST, "faults", Some(json!({"force_429": 2, "retry_after": "garbage"})))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(f["force_429"], 2);
     for _ in 0..2 {
         let r = s.defender("/api/incidents?$top=1", &t).await;
@@ -246,7 +316,12 @@ async fn faults_and_request_log() {
     let r = s.defender("/api/incidents?$top=1", &t).await;
     assert!(r.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
     assert!(serde_json::from_str::<Value>(&r.text().await.unwrap()).is_err());
-    s.control(Method::POST, "faults", Some(json!({"malformed_json": false, "wrong_content_type": false, "truncate_body": true}))).await;
+    s.control(
+        Method::POST,
+        "faults",
+        Some(json!({"malformed_json": false, "wrong_content_type": false, "truncate_body": true})),
+    )
+    .await;
     let r = s.defender("/api/incidents?$top=3", &t).await;
     assert!(serde_json::from_str::<Value>(&r.text().await.unwrap()).is_err());
     s.control(Method::POST, "faults", Some(json!({"truncate_body": false, "error_rate": 1.0}))).await;
@@ -274,7 +349,13 @@ async fn control_edits_incidents() {
     let t = s.mint("analyst", "").await;
     let v: Value = s.defender("/api/incidents", &t).await.json().await.unwrap();
     let last = v["value"][99]["incidentId"].as_u64().unwrap();
-    let r = s.control(Method::PATCH, &format!("incidents/{last}"), Some(json!({"status": "Resolved", "assignedTo": null, "severity": "High"}))).await;
+    let r = s
+        .control(
+            Method::PATCH,
+            &format!("incidents/{last}"),
+            Some(json!({"status": "Resolved", "assignedTo": null, "severity": "High"})),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let v: Value = s.defender("/api/incidents?$top=1", &t).await.json().await.unwrap();
     let top = &v["value"][0];
@@ -283,7 +364,12 @@ async fn control_edits_incidents() {
     assert!(top["assignedTo"].is_null());
     assert_eq!(s.control(Method::PATCH, &format!("incidents/{last}"), Some(json!({"alerts": []}))).await.status(), 400);
     assert_eq!(s.control(Method::PATCH, "incidents/1", Some(json!({"status": "Active"}))).await.status(), 404);
-    let created: Value = s.control(Method::POST, "incidents", Some(json!({"incidentName": "Fresh one", "severity": "Low"}))).await.json().await.unwrap();
+    let created: Value = s
+        .control(Method::POST, "incidents", Some(json!({"incidentName": "Fresh one", "severity": "Low"})))
+        .await
+        .json()
+        .await
+        .unwrap();
     let v: Value = s.defender("/api/incidents?$top=1", &t).await.json().await.unwrap();
     assert_eq!(v["value"][0]["incidentId"], created["incidentId"]);
     assert_eq!(v["value"][0]["incidentName"], "Fresh one");

@@ -21,7 +21,8 @@ async fn serves_dist_with_config_and_security_headers() {
     let r = s.c.get(format!("{app}/")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
-    let expected = onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.defender]);
+    let expected =
+        onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.defender]);
     assert_eq!(csp, expected);
     assert!(csp.contains("'sha256-"));
     assert_eq!(r.headers()["referrer-policy"], "no-referrer");

@@ -21,7 +21,8 @@ async fn full_flow_then_code_reuse_is_rejected() {
     let (v, c) = pkce();
     let scope = format!("openid profile offline_access {DEFENDER_READ}");
     // The sign-in page lists every user, then consent lists the one delegated permission.
-    let page = s.get_idp(&s.authorize_url(&scope, &c, &[("login_hint", "ada.analyst@sandbox.onbehalf.test".into())])).await;
+    let page =
+        s.get_idp(&s.authorize_url(&scope, &c, &[("login_hint", "ada.analyst@sandbox.onbehalf.test".into())])).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     for u in ["analyst", "reader", "admin"] {
@@ -69,7 +70,14 @@ async fn full_flow_then_code_reuse_is_rejected() {
         let h = body["access_token"].as_str().unwrap().split('.').next().unwrap();
         serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h).unwrap()).unwrap()
     };
-    let jwks: Value = s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp)).send().await.unwrap().json().await.unwrap();
+    let jwks: Value =
+        s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(header["kid"], jwks["keys"][0]["kid"]);
     assert_eq!(header["typ"], "JWT");
 
@@ -106,7 +114,8 @@ async fn full_flow_then_code_reuse_is_rejected() {
 async fn redirect_uri_mismatch_shows_error_page_and_never_redirects() {
     let s = start(|_| {}).await;
     let (_, c) = pkce();
-    let r = s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[("redirect_uri", "https://evil.example/<b>".into())])).await;
+    let r =
+        s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[("redirect_uri", "https://evil.example/<b>".into())])).await;
     assert_eq!(r.status(), 400);
     assert!(r.headers().get(LOCATION).is_none());
     let html = r.text().await.unwrap();
@@ -122,7 +131,11 @@ async fn redirect_uri_mismatch_shows_error_page_and_never_redirects() {
 async fn extra_redirect_uri_flag_and_fragment_mode() {
     let mut s = start(|o| o.redirect_uris.push("http://127.0.0.1:9999/callback".into())).await;
     let (_, c) = pkce();
-    let url = s.authorize_url(DEFENDER_READ, &c, &[("redirect_uri", "http://127.0.0.1:9999/callback".into()), ("response_mode", "fragment".into())]);
+    let url = s.authorize_url(
+        DEFENDER_READ,
+        &c,
+        &[("redirect_uri", "http://127.0.0.1:9999/callback".into()), ("response_mode", "fragment".into())],
+    );
     let page = s.get_idp(&url).await.text().await.unwrap();
     let consent = s.pick_user(&page, "admin").await.text().await.unwrap();
     let r = s.consent(&consent, true, &[DEFENDER_READ]).await;
@@ -136,20 +149,25 @@ async fn token_endpoint_requires_origin_and_answers_preflight() {
     let (v, c) = pkce();
     let code = s.code_for("analyst", DEFENDER_READ, &c).await;
     let ru = redirect_uri(&s);
-    let form = [("client_id", CLIENT_ID), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &ru), ("code_verifier", &v)];
+    let form = [
+        ("client_id", CLIENT_ID),
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", &ru),
+        ("code_verifier", &v),
+    ];
     let (status, body, _) = s.token(&form, None).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_request");
     assert!(body["error_description"].as_str().unwrap().starts_with("AADSTS9002327"));
-    let pre = s
-        .c
-        .request(reqwest::Method::OPTIONS, format!("{}/{TENANT}/oauth2/v2.0/token", s.h.origins.idp))
-        .header("origin", "http://localhost:1234")
-        .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type")
-        .send()
-        .await
-        .unwrap();
+    let pre =
+        s.c.request(reqwest::Method::OPTIONS, format!("{}/{TENANT}/oauth2/v2.0/token", s.h.origins.idp))
+            .header("origin", "http://localhost:1234")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+            .await
+            .unwrap();
     assert!(pre.status().is_success());
     assert_eq!(pre.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:1234");
     // The code was not burnt by the refused attempt.
@@ -237,7 +255,13 @@ async fn prompt_none() {
     assert_eq!(p["error"], "login_required");
     assert!(p["error_description"].starts_with("AADSTS50058"));
     s.code_for("analyst", DEFENDER_READ, &c).await;
-    let r = s.get_idp(&s.authorize_url("https://graph.microsoft.com/SecurityIncident.Read.All", &c, &[("prompt", "none".into())])).await;
+    let r = s
+        .get_idp(&s.authorize_url(
+            "https://graph.microsoft.com/SecurityIncident.Read.All",
+            &c,
+            &[("prompt", "none".into())],
+        ))
+        .await;
     let (_, p) = location_params(&r);
     assert_eq!(p["error"], "consent_required");
     assert!(p["error_description"].starts_with("AADSTS65001"));
@@ -256,7 +280,11 @@ async fn refresh_rotates_and_expires() {
         let s = &s;
         let origin = origin.clone();
         async move {
-            s.token(&[("client_id", CLIENT_ID), ("grant_type", "refresh_token"), ("refresh_token", &rt), ("scope", &scope)], Some(&origin)).await
+            s.token(
+                &[("client_id", CLIENT_ID), ("grant_type", "refresh_token"), ("refresh_token", &rt), ("scope", &scope)],
+                Some(&origin),
+            )
+            .await
         }
     };
     let (status, b2, _) = refresh(rt1.clone(), scope.clone()).await;
@@ -284,20 +312,41 @@ async fn refresh_rotates_and_expires() {
 async fn discovery_keys_and_logout() {
     let mut s = start(|_| {}).await;
     let idp = s.h.origins.idp.clone();
-    let d: Value = s.c.get(format!("{idp}/organizations/v2.0/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    let d: Value =
+        s.c.get(format!("{idp}/organizations/v2.0/.well-known/openid-configuration"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(d["issuer"], format!("{idp}/{{tenantid}}/v2.0"));
     assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(d["authorization_response_iss_parameter_supported"], false);
     assert_eq!(d["id_token_signing_alg_values_supported"], json!(["RS256"]));
     assert!(d["end_session_endpoint"].as_str().unwrap().ends_with("/organizations/oauth2/v2.0/logout"));
-    let d: Value = s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    let d: Value =
+        s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(d["issuer"], format!("{idp}/{TENANT}/v2.0"));
     let r = s.c.get(format!("{idp}/not-a-tenant/v2.0/.well-known/openid-configuration")).send().await.unwrap();
     assert_eq!(r.status(), 400);
 
     // iss fault: discovery advertises it and the authorize response carries it.
     s.control(reqwest::Method::POST, "faults", Some(json!({"iss_in_authorize_response": true}))).await;
-    let d: Value = s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    let d: Value =
+        s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(d["authorization_response_iss_parameter_supported"], true);
     let (_, c) = pkce();
     let page = s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[])).await.text().await.unwrap();
@@ -311,7 +360,8 @@ async fn discovery_keys_and_logout() {
     assert_eq!(r.status(), 302);
     assert_eq!(r.headers()[LOCATION], ru.as_str());
     assert!(r.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-    let r = s.get_idp(&format!("{idp}/{TENANT}/oauth2/v2.0/logout?post_logout_redirect_uri=https://evil.example/")).await;
+    let r =
+        s.get_idp(&format!("{idp}/{TENANT}/oauth2/v2.0/logout?post_logout_redirect_uri=https://evil.example/")).await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("You signed out"));
     s.cookie = None;
@@ -322,7 +372,12 @@ async fn discovery_keys_and_logout() {
 #[tokio::test]
 async fn id_token_faults() {
     let mut s = start(|_| {}).await;
-    s.control(reqwest::Method::POST, "faults", Some(json!({"id_token_claims": {"iss": "https://evil.example", "nonce": null}, "id_token_alg_none": true}))).await;
+    s.control(
+        reqwest::Method::POST,
+        "faults",
+        Some(json!({"id_token_claims": {"iss": "https://evil.example", "nonce": null}, "id_token_alg_none": true})),
+    )
+    .await;
     let body = s.sign_in("analyst", &format!("openid {DEFENDER_READ}")).await;
     let idt = body["id_token"].as_str().unwrap();
     assert!(idt.ends_with('.'), "alg none has an empty signature");

@@ -105,7 +105,8 @@ fn error_parts(body: &str) -> (Option<String>, String) {
                 return (code, msg);
             }
             Some(Value::String(code)) => {
-                let msg = v.get("error_description").and_then(Value::as_str).map(|s| truncate(s, 1000)).unwrap_or_default();
+                let msg =
+                    v.get("error_description").and_then(Value::as_str).map(|s| truncate(s, 1000)).unwrap_or_default();
                 return (Some(truncate(code, 100)), msg);
             }
             _ => {}
@@ -136,7 +137,11 @@ pub fn body_retry_seconds(body: &str) -> Option<u64> {
         // hh:mm:ss form
         if let Some(tail) = after.strip_prefix(':') {
             let parts: Vec<u64> = std::iter::once(n)
-                .chain(tail.split(':').take(2).map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)))
+                .chain(
+                    tail.split(':')
+                        .take(2)
+                        .map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)),
+                )
                 .collect();
             let secs = match parts.as_slice() {
                 [h, m, s] => h.saturating_mul(3600).saturating_add(m.saturating_mul(60)).saturating_add(*s),
@@ -262,19 +267,34 @@ mod tests {
     }
 
     fn r(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        HttpResponse { status, headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(), body: body.into() }
+        HttpResponse {
+            status,
+            headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            body: body.into(),
+        }
     }
 
     #[test]
     fn ok_passes_and_non_json_is_bad_body() {
-        assert!(map_response(&r(200, &[("Content-Type", "application/json; odata.metadata=minimal")], "{}"), Source::Defender).is_ok());
+        assert!(map_response(
+            &r(200, &[("Content-Type", "application/json; odata.metadata=minimal")], "{}"),
+            Source::Defender
+        )
+        .is_ok());
         assert!(map_response(&r(200, &[], "{}"), Source::Graph).is_ok());
-        assert!(matches!(map_response(&r(200, &[("content-type", "text/html")], "<html>"), Source::Graph), Err(ApiError::BadBody(_))));
+        assert!(matches!(
+            map_response(&r(200, &[("content-type", "text/html")], "<html>"), Source::Graph),
+            Err(ApiError::BadBody(_))
+        ));
     }
 
     #[test]
     fn unauthorized() {
-        let e = map_response(&r(401, &[], r#"{"error":{"code":"Unauthorized","message":"Unauthorized","target":"t-1"}}"#), Source::Defender).unwrap_err();
+        let e = map_response(
+            &r(401, &[], r#"{"error":{"code":"Unauthorized","message":"Unauthorized","target":"t-1"}}"#),
+            Source::Defender,
+        )
+        .unwrap_err();
         assert_eq!(e, ApiError::Unauthorized { message: "Unauthorized".into() });
         assert!(!e.is_retryable());
     }
@@ -295,7 +315,13 @@ mod tests {
             e => panic!("{e:?}"),
         };
         assert_eq!(f(&[("Retry-After", "12")], ""), 12);
-        assert_eq!(f(&[("retry-after", "garbage")], r#"{"error":{"code":"TooManyRequests","message":"Rate limit is exceeded. Try again in 33 seconds."}}"#), 33);
+        assert_eq!(
+            f(
+                &[("retry-after", "garbage")],
+                r#"{"error":{"code":"TooManyRequests","message":"Rate limit is exceeded. Try again in 33 seconds."}}"#
+            ),
+            33
+        );
         assert_eq!(f(&[], "Quota will reset in 2 minutes"), 120);
         assert_eq!(f(&[], "Try again in 00:01:05"), 65);
         assert_eq!(f(&[], ""), 30);
@@ -307,12 +333,20 @@ mod tests {
 
     #[test]
     fn server_and_bad_request_and_not_found() {
-        let e = map_response(&r(500, &[], r#"{"error":{"code":"InternalServerError","message":"oops"}}"#), Source::Defender).unwrap_err();
+        let e = map_response(
+            &r(500, &[], r#"{"error":{"code":"InternalServerError","message":"oops"}}"#),
+            Source::Defender,
+        )
+        .unwrap_err();
         assert_eq!(e, ApiError::Server { status: 500, message: "oops".into() });
         assert!(e.is_retryable());
         let e = map_response(&r(502, &[], "<html><body>Bad Gateway</body></html>"), Source::Defender).unwrap_err();
         assert!(matches!(e, ApiError::Server { status: 502, .. }));
-        let e = map_response(&r(400, &[], r#"{"error":{"code":"ODataError","message":"Invalid OData URI query"}}"#), Source::Defender).unwrap_err();
+        let e = map_response(
+            &r(400, &[], r#"{"error":{"code":"ODataError","message":"Invalid OData URI query"}}"#),
+            Source::Defender,
+        )
+        .unwrap_err();
         assert_eq!(e, ApiError::BadRequest { code: "ODataError".into(), message: "Invalid OData URI query".into() });
         let e = map_response(&r(400, &[], "not json {"), Source::Graph).unwrap_err();
         assert!(matches!(e, ApiError::BadRequest { ref code, .. } if code == "HTTP 400"));

@@ -12,12 +12,37 @@ use std::collections::BTreeSet;
 /// Keys every known enum value turns into; they are borrowed, so only values the app does not know cost an
 /// allocation per incident.
 const KNOWN_KEYS: &[&str] = &[
-    "active", "inprogress", "resolved", "redirected", "awaitingaction", "unknown",
-    "informational", "low", "medium", "high", "unspecified",
-    "notclassified", "falsepositive", "truepositive", "informationalexpectedactivity",
-    "notavailable", "apt", "malware", "securitypersonnel", "securitytesting", "unwantedsoftware",
-    "multistagedattack", "malicioususeractivity", "compromiseduser", "phishing",
-    "lineofbusinessapplication", "confirmeduseractivity", "clean", "notmalicious", "insufficientdata", "other",
+    "active",
+    "inprogress",
+    "resolved",
+    "redirected",
+    "awaitingaction",
+    "unknown",
+    "informational",
+    "low",
+    "medium",
+    "high",
+    "unspecified",
+    "notclassified",
+    "falsepositive",
+    "truepositive",
+    "informationalexpectedactivity",
+    "notavailable",
+    "apt",
+    "malware",
+    "securitypersonnel",
+    "securitytesting",
+    "unwantedsoftware",
+    "multistagedattack",
+    "malicioususeractivity",
+    "compromiseduser",
+    "phishing",
+    "lineofbusinessapplication",
+    "confirmeduseractivity",
+    "clean",
+    "notmalicious",
+    "insufficientdata",
+    "other",
 ];
 
 /// Separates fields in the search text. A needle containing it takes the slow path, so a match can never
@@ -218,7 +243,11 @@ impl Index {
                     && in_list(&view.determination, &f.determination)
                     && view.matches_others(inc, me, window)
                     && needle.as_deref().is_none_or(|n| {
-                        if n.contains(SEP) { text_matches(inc, n) } else { f.text.contains(n) }
+                        if n.contains(SEP) {
+                            text_matches(inc, n)
+                        } else {
+                            f.text.contains(n)
+                        }
                     })
             })
             .map(|(i, _)| i)
@@ -281,8 +310,15 @@ mod tests {
     const NOW: i64 = 1_760_000_000;
 
     fn inc(n: usize) -> Incident {
-        let sev = [Severity::High, Severity::Medium, Severity::Low, Severity::Informational, Severity::Unknown("Catastrophic".into())];
-        let st = [Status::Active, Status::InProgress, Status::Resolved, Status::Redirected, Status::Unknown(String::new())];
+        let sev = [
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Informational,
+            Severity::Unknown("Catastrophic".into()),
+        ];
+        let st =
+            [Status::Active, Status::InProgress, Status::Resolved, Status::Redirected, Status::Unknown(String::new())];
         let cls = [Classification::Unknown, Classification::TruePositive, Classification::Other("Ödd Öne".into())];
         let det = [Determination::NotAvailable, Determination::Malware, Determination::Other("Other".into())];
         Incident {
@@ -311,13 +347,22 @@ mod tests {
                     severity: Severity::High,
                     status: Status::Active,
                     category: None,
-                    service_source: Some(["MicrosoftDefenderForEndpoint", "MicrosoftDefenderForOffice365"][a % 2].into()),
+                    service_source: Some(
+                        ["MicrosoftDefenderForEndpoint", "MicrosoftDefenderForOffice365"][a % 2].into(),
+                    ),
                     detection_source: None,
                     mitre_techniques: vec![],
                     first_activity: None,
                     last_activity: None,
-                    devices: vec![Device { device_dns_name: Some(format!("WS-{n}.contoso.com")), ..Default::default() }],
-                    entities: vec![Entity { ip_address: Some(format!("203.0.113.{n}")), entity_type: Some("Ip".into()), ..Default::default() }],
+                    devices: vec![Device {
+                        device_dns_name: Some(format!("WS-{n}.contoso.com")),
+                        ..Default::default()
+                    }],
+                    entities: vec![Entity {
+                        ip_address: Some(format!("203.0.113.{n}")),
+                        entity_type: Some("Ip".into()),
+                        ..Default::default()
+                    }],
                 })
                 .collect(),
             comments: vec![],
@@ -327,7 +372,21 @@ mod tests {
     fn views() -> Vec<View> {
         let base = View { status: vec![], severity: vec![], range: Range::All, ..View::default() };
         let mut out = vec![View::default(), base.clone()];
-        for text in ["a", "ransomware", "Ada", "203.0.113.1", "ws-2", "ip: 203", "ς", "σ", "éclair", "inc-7", "sign-in 1", "\0", "nothing here"] {
+        for text in [
+            "a",
+            "ransomware",
+            "Ada",
+            "203.0.113.1",
+            "ws-2",
+            "ip: 203",
+            "ς",
+            "σ",
+            "éclair",
+            "inc-7",
+            "sign-in 1",
+            "\0",
+            "nothing here",
+        ] {
             out.push(View { text: text.into(), ..base.clone() });
         }
         out.push(View { status: vec!["unknown".into(), "redirected".into()], ..base.clone() });
@@ -339,7 +398,17 @@ mod tests {
         out.push(View { service_source: vec!["microsoftdefenderforoffice365".into()], ..base.clone() });
         out.push(View { time_field: TimeField::Created, range: Range::Last(30 * 3600), ..base.clone() });
         out.push(View { range: Range::Custom(Some(NOW - 3000), None), ..base.clone() });
-        for sort in [SortKey::Id, SortKey::Name, SortKey::Severity, SortKey::Status, SortKey::Assigned, SortKey::Classification, SortKey::Created, SortKey::Updated, SortKey::Alerts] {
+        for sort in [
+            SortKey::Id,
+            SortKey::Name,
+            SortKey::Severity,
+            SortKey::Status,
+            SortKey::Assigned,
+            SortKey::Classification,
+            SortKey::Created,
+            SortKey::Updated,
+            SortKey::Alerts,
+        ] {
             for desc in [false, true] {
                 out.push(View { sort, desc, ..base.clone() });
             }
@@ -354,7 +423,11 @@ mod tests {
         let mut ix = Index::new(items[..120].to_vec());
         ix.extend(items[120..].to_vec());
         for v in views() {
-            assert_eq!(ix.visible(&v, Some("ada@contoso.com"), NOW), visible_indices(&items, &v, Some("ada@contoso.com"), NOW), "{v:?}");
+            assert_eq!(
+                ix.visible(&v, Some("ada@contoso.com"), NOW),
+                visible_indices(&items, &v, Some("ada@contoso.com"), NOW),
+                "{v:?}"
+            );
         }
     }
 

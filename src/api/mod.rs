@@ -10,8 +10,8 @@ pub mod view;
 
 pub use error::{map_response, ApiError, Backoff};
 pub use model::{
-    parse_defender_page, parse_graph_page, sort_newest_first, Alert, Classification, Comment, Determination, Device, Entity,
-    Incident, Severity, Status,
+    parse_defender_page, parse_graph_page, sort_newest_first, Alert, Classification, Comment, Determination, Device,
+    Entity, Incident, Severity, Status,
 };
 pub use query::{
     accepted_scopes, api_request, defender_url, graph_url, parse_rfc3339, required_scope, rfc3339, IncidentQuery,

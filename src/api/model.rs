@@ -688,7 +688,8 @@ fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::BadBody("response too large".into()));
     }
-    let v: Value = serde_json::from_str(body).map_err(|e| ApiError::BadBody(format!("the response is not valid JSON ({e})")))?;
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| ApiError::BadBody(format!("the response is not valid JSON ({e})")))?;
     match v {
         Value::Object(o) => {
             if !o.get("value").is_some_and(Value::is_array) {

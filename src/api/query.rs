@@ -61,8 +61,11 @@ pub fn incidents_url(source: Source, api_base: &str, q: &IncidentQuery) -> Strin
 pub fn next_link_for(api_base: &str, next: &str) -> Option<String> {
     let (bs, bh, _) = split_url(api_base)?;
     let (ns, nh, _) = split_url(next)?;
-    (bs.eq_ignore_ascii_case(ns) && host_name(bh) == host_name(nh) && bh.eq_ignore_ascii_case(nh) && !next.contains(char::is_whitespace))
-        .then(|| next.to_string())
+    (bs.eq_ignore_ascii_case(ns)
+        && host_name(bh) == host_name(nh)
+        && bh.eq_ignore_ascii_case(nh)
+        && !next.contains(char::is_whitespace))
+    .then(|| next.to_string())
 }
 
 /// An OData string literal: single-quoted, with `'` doubled.
@@ -263,7 +266,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
                 return None;
             }
             let o = oh * 3600 + om * 60;
-            if *sign == b'+' { o } else { -o }
+            if *sign == b'+' {
+                o
+            } else {
+                -o
+            }
         }
         _ => return None,
     };
@@ -276,7 +283,8 @@ mod tests {
 
     #[test]
     fn defender_urls() {
-        let q = IncidentQuery { top: 500, skip: 100, filter: Some(filter_updated_since("lastUpdateTime", 1_704_067_200)) };
+        let q =
+            IncidentQuery { top: 500, skip: 100, filter: Some(filter_updated_since("lastUpdateTime", 1_704_067_200)) };
         assert_eq!(
             defender_url("https://api.security.microsoft.com/", &q),
             "https://api.security.microsoft.com/api/incidents?$top=100&$skip=100&$filter=lastUpdateTime%20ge%202024-01-01T00%3A00%3A00Z"
@@ -287,7 +295,8 @@ mod tests {
 
     #[test]
     fn graph_urls() {
-        let q = IncidentQuery { top: 100, skip: 0, filter: Some(filter_status_in("status", &["active", "inProgress"])) };
+        let q =
+            IncidentQuery { top: 100, skip: 0, filter: Some(filter_status_in("status", &["active", "inProgress"])) };
         assert_eq!(
             graph_url("https://graph.microsoft.com", &q),
             "https://graph.microsoft.com/v1.0/security/incidents?$expand=alerts&$top=50&$filter=%28status%20eq%20%27active%27%20or%20status%20eq%20%27inProgress%27%29&$count=true"
@@ -297,7 +306,10 @@ mod tests {
     #[test]
     fn odata_building() {
         assert_eq!(filter_updated_since("lastUpdateTime", 1_704_067_200), "lastUpdateTime ge 2024-01-01T00:00:00Z");
-        assert_eq!(filter_status_in("status", &["Active", "InProgress"]), "(status eq 'Active' or status eq 'InProgress')");
+        assert_eq!(
+            filter_status_in("status", &["Active", "InProgress"]),
+            "(status eq 'Active' or status eq 'InProgress')"
+        );
         assert_eq!(filter_status_in("status", &["Active"]), "status eq 'Active'");
         assert_eq!(filter_status_in("status", &[]), "");
         assert_eq!(filter_eq("assignedTo", "o'brien@x"), "assignedTo eq 'o''brien@x'");
@@ -328,7 +340,18 @@ mod tests {
         assert_eq!(parse_rfc3339("2024-01-01T02:00:00+02:00"), Some(1_704_067_200));
         assert_eq!(parse_rfc3339("2023-12-31T19:00:00-05:00"), Some(1_704_067_200));
         assert_eq!(parse_rfc3339("2024-01-01 00:00:00z"), Some(1_704_067_200));
-        for bad in ["", "2024", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z", "2024-01-01T25:00:00Z", "2024-01-01T00:00:00+2:00", "２０２４-01-01T00:00:00Z", "2024-01-01T00:00:00Zjunk"] {
+        for bad in [
+            "",
+            "2024",
+            "2024-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T25:00:00Z",
+            "2024-01-01T00:00:00+2:00",
+            "２０２４-01-01T00:00:00Z",
+            "2024-01-01T00:00:00Zjunk",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
         assert!(parse_rfc3339("2024-02-29T00:00:00Z").is_some());

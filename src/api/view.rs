@@ -3,7 +3,9 @@
 //! the severity × status summary, the incidents-over-time histogram, and CSV/JSON export.
 
 use super::model::{Incident, Status};
-use super::query::{filter_and, filter_eq, filter_status_in, filter_updated_since, created_field, status_value, updated_field};
+use super::query::{
+    created_field, filter_and, filter_eq, filter_status_in, filter_updated_since, status_value, updated_field,
+};
 use crate::config::Source;
 use crate::http::{parse_query, percent_encode};
 
@@ -160,11 +162,20 @@ pub fn key(label: &str) -> String {
 }
 
 fn list(v: &str) -> Vec<String> {
-    v.split(',').map(str::trim).filter(|s| !s.is_empty() && *s != "all").map(|s| s.chars().take(200).collect()).take(50).collect()
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "all")
+        .map(|s| s.chars().take(200).collect())
+        .take(50)
+        .collect()
 }
 
 fn join_or_all(v: &[String]) -> String {
-    if v.is_empty() { "all".into() } else { v.join(",") }
+    if v.is_empty() {
+        "all".into()
+    } else {
+        v.join(",")
+    }
 }
 
 impl View {
@@ -204,12 +215,17 @@ impl View {
                     }
                 }
                 "from" | "to" => {
-                    let ts = super::query::parse_rfc3339(&val).or_else(|| super::query::parse_rfc3339(&format!("{val}T00:00:00Z")));
+                    let ts = super::query::parse_rfc3339(&val)
+                        .or_else(|| super::query::parse_rfc3339(&format!("{val}T00:00:00Z")));
                     let (mut from, mut to) = match v.range {
                         Range::Custom(f, t) => (f, t),
                         _ => (None, None),
                     };
-                    if k == "from" { from = ts } else { to = ts }
+                    if k == "from" {
+                        from = ts
+                    } else {
+                        to = ts
+                    }
                     if from.is_some() || to.is_some() {
                         v.range = Range::Custom(from, to);
                     }
@@ -230,16 +246,26 @@ impl View {
         let d = View::default();
         let mut q: Vec<(String, String)> = vec![];
         let mut put = |k: &str, v: String| q.push((k.into(), v));
-        if self.status != d.status { put("status", join_or_all(&self.status)); }
-        if self.severity != d.severity { put("severity", join_or_all(&self.severity)); }
+        if self.status != d.status {
+            put("status", join_or_all(&self.status));
+        }
+        if self.severity != d.severity {
+            put("severity", join_or_all(&self.severity));
+        }
         match self.assigned {
             Assigned::Anyone => {}
             Assigned::Me => put("assigned", "me".into()),
             Assigned::Unassigned => put("assigned", "unassigned".into()),
         }
-        if !self.classification.is_empty() { put("class", self.classification.join(",")); }
-        if !self.determination.is_empty() { put("det", self.determination.join(",")); }
-        if self.time_field == TimeField::Created { put("time", "created".into()); }
+        if !self.classification.is_empty() {
+            put("class", self.classification.join(","));
+        }
+        if !self.determination.is_empty() {
+            put("det", self.determination.join(","));
+        }
+        if self.time_field == TimeField::Created {
+            put("time", "created".into());
+        }
         match self.range {
             Range::All => put("range", "all".into()),
             Range::Last(secs) if self.range != d.range => {
@@ -249,17 +275,35 @@ impl View {
             }
             Range::Last(_) => {}
             Range::Custom(from, to) => {
-                if let Some(f) = from { put("from", super::query::rfc3339(f)); }
-                if let Some(t) = to { put("to", super::query::rfc3339(t)); }
+                if let Some(f) = from {
+                    put("from", super::query::rfc3339(f));
+                }
+                if let Some(t) = to {
+                    put("to", super::query::rfc3339(t));
+                }
             }
         }
-        if !self.tags.is_empty() { put("tags", self.tags.join(",")); }
-        if !self.service_source.is_empty() { put("source", self.service_source.join(",")); }
-        if !self.text.is_empty() { put("q", self.text.clone()); }
-        if self.sort != d.sort { put("sort", self.sort.token().into()); }
-        if self.desc != d.desc { put("dir", if self.desc { "desc".into() } else { "asc".into() }); }
-        if self.page != 0 { put("page", self.page.to_string()); }
-        if let Some(r) = self.refresh { put("refresh", r.to_string()); }
+        if !self.tags.is_empty() {
+            put("tags", self.tags.join(","));
+        }
+        if !self.service_source.is_empty() {
+            put("source", self.service_source.join(","));
+        }
+        if !self.text.is_empty() {
+            put("q", self.text.clone());
+        }
+        if self.sort != d.sort {
+            put("sort", self.sort.token().into());
+        }
+        if self.desc != d.desc {
+            put("dir", if self.desc { "desc".into() } else { "asc".into() });
+        }
+        if self.page != 0 {
+            put("page", self.page.to_string());
+        }
+        if let Some(r) = self.refresh {
+            put("refresh", r.to_string());
+        }
         let path = match &self.incident {
             Some(id) => format!("#/incidents/{}", percent_encode(id)),
             None => "#/incidents".into(),
@@ -289,12 +333,8 @@ impl View {
     /// `$filter` on status, assignedTo, createdTime and lastUpdateTime; severity is filtered in the page).
     pub fn server_filter(&self, source: Source, me: Option<&str>, now: i64) -> Option<String> {
         let mut clauses = vec![];
-        let statuses: Vec<String> = self
-            .status
-            .iter()
-            .filter_map(|k| status_from_key(k))
-            .map(|s| status_value(source, &s))
-            .collect();
+        let statuses: Vec<String> =
+            self.status.iter().filter_map(|k| status_from_key(k)).map(|s| status_value(source, &s)).collect();
         // Only push when every chosen status is a known value; otherwise the page filters alone.
         if !statuses.is_empty() && statuses.len() == self.status.len() {
             let refs: Vec<&str> = statuses.iter().map(String::as_str).collect();
@@ -324,7 +364,9 @@ impl View {
         if !in_list(&self.status, inc.status.label()) || !in_list(&self.severity, inc.severity.label()) {
             return false;
         }
-        if !in_list(&self.classification, inc.classification.label()) || !in_list(&self.determination, inc.determination.label()) {
+        if !in_list(&self.classification, inc.classification.label())
+            || !in_list(&self.determination, inc.determination.label())
+        {
             return false;
         }
         if !self.matches_others(inc, me, self.window(now)) {
@@ -335,7 +377,12 @@ impl View {
 
     /// The filters that need no derived key or text: assignee, time window, tags and service sources.
     /// Shared by `matches` and `index::Index::filtered`, so the two cannot drift apart.
-    pub(crate) fn matches_others(&self, inc: &Incident, me: Option<&str>, (from, to): (Option<i64>, Option<i64>)) -> bool {
+    pub(crate) fn matches_others(
+        &self,
+        inc: &Incident,
+        me: Option<&str>,
+        (from, to): (Option<i64>, Option<i64>),
+    ) -> bool {
         match self.assigned {
             Assigned::Anyone => {}
             Assigned::Me => {
@@ -368,7 +415,9 @@ impl View {
         }
         if !self.service_source.is_empty()
             && !inc.alerts.iter().any(|a| {
-                a.service_source.as_deref().is_some_and(|s| self.service_source.iter().any(|w| w.eq_ignore_ascii_case(s)))
+                a.service_source
+                    .as_deref()
+                    .is_some_and(|s| self.service_source.iter().any(|w| w.eq_ignore_ascii_case(s)))
             })
         {
             return false;
@@ -485,12 +534,18 @@ pub fn histogram(items: &[&Incident], from: i64, now: i64, buckets: usize) -> Ve
 fn csv_field(s: &str) -> String {
     // A leading = + - @ would make a spreadsheet run a formula from attacker-controlled text.
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
 /// The header and rows of the CSV export.
 pub fn to_csv(items: &[Incident]) -> String {
-    let mut out = String::from("id,name,severity,status,assignedTo,classification,determination,createdTime,lastUpdateTime,alerts,tags\r\n");
+    let mut out = String::from(
+        "id,name,severity,status,assignedTo,classification,determination,createdTime,lastUpdateTime,alerts,tags\r\n",
+    );
     for i in items {
         let cols = [
             i.id.clone(),
@@ -568,7 +623,10 @@ mod tests {
         assert!(v.matches(&inc("2", Severity::Low, Status::InProgress, d), None, NOW));
         assert!(!v.matches(&inc("3", Severity::Informational, Status::Active, d), None, NOW), "informational hidden");
         assert!(!v.matches(&inc("4", Severity::High, Status::Resolved, d), None, NOW), "resolved hidden");
-        assert!(!v.matches(&inc("5", Severity::High, Status::Active, 200 * d), None, NOW), "older than 6 months hidden");
+        assert!(
+            !v.matches(&inc("5", Severity::High, Status::Active, 200 * d), None, NOW),
+            "older than 6 months hidden"
+        );
     }
 
     #[test]
@@ -607,7 +665,11 @@ mod tests {
             assert_eq!(v.sort, SortKey::Updated, "{h}");
             assert_eq!(v.page, 0);
         }
-        assert_eq!(View::from_hash("#/incidents?refresh=1").refresh, Some(15), "refresh is clamped to protect the rate limit");
+        assert_eq!(
+            View::from_hash("#/incidents?refresh=1").refresh,
+            Some(15),
+            "refresh is clamped to protect the rate limit"
+        );
     }
 
     #[test]
@@ -618,7 +680,8 @@ mod tests {
             f,
             "(status eq 'Active' or status eq 'InProgress') and assignedTo eq 'ada@contoso.com' and lastUpdateTime ge 2025-04-10T08:53:20Z"
         );
-        let g = View { time_field: TimeField::Created, ..View::default() }.server_filter(Source::Graph, None, NOW).unwrap();
+        let g =
+            View { time_field: TimeField::Created, ..View::default() }.server_filter(Source::Graph, None, NOW).unwrap();
         assert!(g.contains("status eq 'active'") && g.contains("createdDateTime ge "), "{g}");
         let any = View { status: vec![], range: Range::All, ..View::default() };
         assert_eq!(any.server_filter(Source::Defender, None, NOW), None);
@@ -643,7 +706,11 @@ mod tests {
             first_activity: None,
             last_activity: None,
             devices: vec![],
-            entities: vec![Entity { ip_address: Some("203.0.113.7".into()), entity_type: Some("Ip".into()), ..Default::default() }],
+            entities: vec![Entity {
+                ip_address: Some("203.0.113.7".into()),
+                entity_type: Some("Ip".into()),
+                ..Default::default()
+            }],
         }];
         let b = inc("11", Severity::Medium, Status::Active, 60);
         let base = View::default();
@@ -707,7 +774,8 @@ mod tests {
         let csv = to_csv(&[a]);
         let line = csv.lines().nth(1).unwrap();
         assert!(line.starts_with("1,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\"), with comma\",High,Active"), "{line}");
-        let json: serde_json::Value = serde_json::from_str(&to_json(&[inc("7", Severity::Low, Status::Active, 1)])).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json(&[inc("7", Severity::Low, Status::Active, 1)])).unwrap();
         assert_eq!(json[0]["id"], "7");
         assert_eq!(json[0]["severity"], "Low");
     }

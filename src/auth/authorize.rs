@@ -110,7 +110,11 @@ pub fn authorize_url(
     }
     let base = meta.authorization_endpoint.split('#').next().unwrap_or(&meta.authorization_endpoint);
     let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') { "" } else { "&" }
+        if base.ends_with('?') || base.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
     } else {
         "?"
     };
@@ -184,7 +188,10 @@ pub(crate) mod tests {
         assert_eq!(query_get(&q, "response_type"), Some("code"));
         assert_eq!(query_get(&q, "client_id"), Some("11111111-2222-3333-4444-555555555555"));
         assert_eq!(query_get(&q, "redirect_uri"), Some("https://app.example/spa/?x=1&y"));
-        assert_eq!(query_get(&q, "scope"), Some("openid profile offline_access https://api.security.microsoft.com/Incident.Read"));
+        assert_eq!(
+            query_get(&q, "scope"),
+            Some("openid profile offline_access https://api.security.microsoft.com/Incident.Read")
+        );
         assert_eq!(query_get(&q, "state"), Some("st&ate"));
         assert_eq!(query_get(&q, "nonce"), Some("n0nce+/="));
         assert_eq!(query_get(&q, "code_challenge"), Some(challenge_s256(&p.verifier).as_str()));
@@ -221,7 +228,16 @@ pub(crate) mod tests {
     fn return_to_sanitized() {
         assert_eq!(sanitize_return_to("#/incidents?status=active"), "#/incidents?status=active");
         assert_eq!(sanitize_return_to("/spa/#/x"), "/spa/#/x");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil", "#//evil", "javascript:alert(1)", "", "incidents", "/x\ny"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "#//evil",
+            "javascript:alert(1)",
+            "",
+            "incidents",
+            "/x\ny",
+        ] {
             assert_eq!(sanitize_return_to(bad), "#/incidents", "{bad}");
         }
     }

@@ -153,13 +153,15 @@ mod tests {
         // Reuse: the UI deleted the pending entry on first read, so the second time there is none.
         let e = check_callback(parse_callback("?code=abc&state=s1"), None, false, NOW).unwrap_err();
         assert_eq!(e, AuthError::UnknownState);
-        let e = check_callback(parse_callback("?code=abc&state=other"), Some(pending("s1", NOW)), false, NOW).unwrap_err();
+        let e =
+            check_callback(parse_callback("?code=abc&state=other"), Some(pending("s1", NOW)), false, NOW).unwrap_err();
         assert_eq!(e, AuthError::UnknownState);
     }
 
     #[test]
     fn stale_request() {
-        let e = check_callback(parse_callback("?code=abc&state=s1"), Some(pending("s1", NOW - 16 * 60)), false, NOW).unwrap_err();
+        let e = check_callback(parse_callback("?code=abc&state=s1"), Some(pending("s1", NOW - 16 * 60)), false, NOW)
+            .unwrap_err();
         assert_eq!(e, AuthError::ExpiredRequest);
     }
 
@@ -167,12 +169,24 @@ mod tests {
     fn iss_checks() {
         let ok = format!("?code=abc&state=s1&iss={}", crate::http::percent_encode(ISS));
         assert!(check_callback(parse_callback(&ok), Some(pending("s1", NOW)), true, NOW).is_ok());
-        let e = check_callback(parse_callback("?code=abc&state=s1&iss=https%3A%2F%2Fevil.example"), Some(pending("s1", NOW)), false, NOW).unwrap_err();
+        let e = check_callback(
+            parse_callback("?code=abc&state=s1&iss=https%3A%2F%2Fevil.example"),
+            Some(pending("s1", NOW)),
+            false,
+            NOW,
+        )
+        .unwrap_err();
         assert!(matches!(e, AuthError::IssuerMismatch { .. }));
         let e = check_callback(parse_callback("?code=abc&state=s1"), Some(pending("s1", NOW)), true, NOW).unwrap_err();
         assert_eq!(e, AuthError::MissingIss);
         // Error responses are checked for iss too (RFC 9207: don't trust errors from another AS).
-        let e = check_callback(parse_callback("?error=access_denied&state=s1&iss=https%3A%2F%2Fevil"), Some(pending("s1", NOW)), false, NOW).unwrap_err();
+        let e = check_callback(
+            parse_callback("?error=access_denied&state=s1&iss=https%3A%2F%2Fevil"),
+            Some(pending("s1", NOW)),
+            false,
+            NOW,
+        )
+        .unwrap_err();
         assert!(matches!(e, AuthError::IssuerMismatch { .. }));
     }
 
@@ -180,10 +194,22 @@ mod tests {
     fn iss_template() {
         let mut p = pending("s1", NOW);
         p.issuer = "https://login.microsoftonline.com/{tenantid}/v2.0".into();
-        assert!(check_callback(parse_callback(&format!("?code=a&state=s1&iss={}", crate::http::percent_encode(ISS))), Some(p), true, NOW).is_ok());
+        assert!(check_callback(
+            parse_callback(&format!("?code=a&state=s1&iss={}", crate::http::percent_encode(ISS))),
+            Some(p),
+            true,
+            NOW
+        )
+        .is_ok());
         let mut p = pending("s1", NOW);
         p.issuer = "https://login.microsoftonline.com/{tenantid}/v2.0".into();
-        assert!(check_callback(parse_callback("?code=a&state=s1&iss=https://login.microsoftonline.com/evil/v2.0"), Some(p), true, NOW).is_err());
+        assert!(check_callback(
+            parse_callback("?code=a&state=s1&iss=https://login.microsoftonline.com/evil/v2.0"),
+            Some(p),
+            true,
+            NOW
+        )
+        .is_err());
     }
 
     #[test]

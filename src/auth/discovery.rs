@@ -74,7 +74,9 @@ fn same_authority_host(authority: &str, url: &str) -> bool {
 }
 
 fn looks_like_tenant_guid(s: &str) -> bool {
-    s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') && s.bytes().filter(|b| *b == b'-').count() == 4
+    s.len() == 36
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && s.bytes().filter(|b| *b == b'-').count() == 4
 }
 
 /// Splits `https://host/{tenant}/v2.0` into (`https://host/`, tenant, `/v2.0`).
@@ -142,7 +144,8 @@ pub fn parse_discovery(json: &str, authority: &str) -> Result<ProviderMetadata, 
     let authorization_endpoint = check("authorization_endpoint", req_str(obj, "authorization_endpoint")?)?;
     let token_endpoint = check("token_endpoint", req_str(obj, "token_endpoint")?)?;
     // Optional endpoints: a bad one is dropped rather than failing sign-in (logout still clears locally).
-    let end_session_endpoint = req_str(obj, "end_session_endpoint").ok().and_then(|v| check("end_session_endpoint", v).ok());
+    let end_session_endpoint =
+        req_str(obj, "end_session_endpoint").ok().and_then(|v| check("end_session_endpoint", v).ok());
     let jwks_uri = req_str(obj, "jwks_uri").ok().and_then(|v| check("jwks_uri", v).ok());
 
     let code_challenge_methods: Vec<String> = match obj.get("code_challenge_methods_supported") {
@@ -230,7 +233,8 @@ pub(crate) mod tests {
 
     #[test]
     fn organizations_template() {
-        let m = parse_discovery(&entra_doc("{tenantid}"), "https://login.microsoftonline.com/organizations/v2.0").unwrap();
+        let m =
+            parse_discovery(&entra_doc("{tenantid}"), "https://login.microsoftonline.com/organizations/v2.0").unwrap();
         assert!(m.is_issuer_template());
         assert_eq!(m.expected_issuer(Some(TENANT)), Some(format!("https://login.microsoftonline.com/{TENANT}/v2.0")));
         assert_eq!(m.expected_issuer(None), None);
@@ -241,33 +245,55 @@ pub(crate) mod tests {
 
     #[test]
     fn template_refused_for_single_tenant_authority() {
-        let e = parse_discovery(&entra_doc("{tenantid}"), &format!("https://login.microsoftonline.com/{TENANT}/v2.0")).unwrap_err();
+        let e = parse_discovery(&entra_doc("{tenantid}"), &format!("https://login.microsoftonline.com/{TENANT}/v2.0"))
+            .unwrap_err();
         assert!(matches!(e, DiscoveryError::IssuerMismatch { .. }));
     }
 
     #[test]
     fn issuer_mismatch() {
-        let e = parse_discovery(&entra_doc(TENANT), "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0").unwrap_err();
+        let e = parse_discovery(
+            &entra_doc(TENANT),
+            "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("issuer"));
-        let doc = entra_doc(TENANT).replace("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "https://evil.example/v2.0");
+        let doc = entra_doc(TENANT).replace(
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+            "https://evil.example/v2.0",
+        );
         assert!(parse_discovery(&doc, &format!("https://login.microsoftonline.com/{TENANT}/v2.0")).is_err());
     }
 
     #[test]
     fn domain_tenant_accepts_guid_issuer() {
-        assert!(parse_discovery(&entra_doc(TENANT), "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0").is_ok());
+        assert!(parse_discovery(&entra_doc(TENANT), "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0")
+            .is_ok());
     }
 
     #[test]
     fn bad_endpoints_and_pkce() {
         let a = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
-        let doc = entra_doc(TENANT).replace("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token", "http://login.microsoftonline.com/x");
-        assert!(matches!(parse_discovery(&doc, &a).unwrap_err(), DiscoveryError::BadEndpoint { field: "token_endpoint", .. }));
-        let doc = entra_doc(TENANT).replace("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/authorize", "https://evil.example/authorize");
+        let doc = entra_doc(TENANT).replace(
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token",
+            "http://login.microsoftonline.com/x",
+        );
+        assert!(matches!(
+            parse_discovery(&doc, &a).unwrap_err(),
+            DiscoveryError::BadEndpoint { field: "token_endpoint", .. }
+        ));
+        let doc = entra_doc(TENANT).replace(
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/authorize",
+            "https://evil.example/authorize",
+        );
         assert!(parse_discovery(&doc, &a).is_err());
         let doc = entra_doc(TENANT).replacen('{', r#"{"code_challenge_methods_supported":["plain"],"#, 1);
         assert!(matches!(parse_discovery(&doc, &a).unwrap_err(), DiscoveryError::NoS256(_)));
-        let doc = entra_doc(TENANT).replacen('{', r#"{"code_challenge_methods_supported":["S256"],"authorization_response_iss_parameter_supported":true,"#, 1);
+        let doc = entra_doc(TENANT).replacen(
+            '{',
+            r#"{"code_challenge_methods_supported":["S256"],"authorization_response_iss_parameter_supported":true,"#,
+            1,
+        );
         let m = parse_discovery(&doc, &a).unwrap();
         assert!(m.iss_parameter_supported);
         assert!(parse_discovery("[]", &a).is_err());

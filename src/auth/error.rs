@@ -110,10 +110,15 @@ impl AuthError {
     pub fn needs_interactive_sign_in(&self) -> bool {
         match self {
             AuthError::Provider { error, code, .. } => {
-                matches!(error.as_str(), "invalid_grant" | "interaction_required" | "login_required" | "consent_required")
-                    || matches!(code, Some(700084 | 54005 | 70008 | 50058 | 50076 | 50079))
+                matches!(
+                    error.as_str(),
+                    "invalid_grant" | "interaction_required" | "login_required" | "consent_required"
+                ) || matches!(code, Some(700084 | 54005 | 70008 | 50058 | 50076 | 50079))
             }
-            AuthError::RefreshImpossible | AuthError::UnknownState | AuthError::ExpiredRequest | AuthError::MissingState => true,
+            AuthError::RefreshImpossible
+            | AuthError::UnknownState
+            | AuthError::ExpiredRequest
+            | AuthError::MissingState => true,
             _ => false,
         }
     }
@@ -125,7 +130,10 @@ mod tests {
 
     #[test]
     fn provider_message_with_code() {
-        let e = AuthError::provider("invalid_grant".into(), Some("AADSTS700084: The refresh token was issued to a single page app (SPA)...".into()));
+        let e = AuthError::provider(
+            "invalid_grant".into(),
+            Some("AADSTS700084: The refresh token was issued to a single page app (SPA)...".into()),
+        );
         let AuthError::Provider { code, explanation, .. } = &e else { panic!() };
         assert_eq!(*code, Some(700084));
         assert!(explanation.is_some());

@@ -290,11 +290,7 @@ pub(crate) mod tests {
     pub const NOW: u64 = 1_700_000_000;
 
     pub fn jwt(header: Value, claims: Value) -> String {
-        format!(
-            "{}.{}.c2ln",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        )
+        format!("{}.{}.c2ln", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()))
     }
 
     pub fn good_claims() -> Value {
@@ -390,7 +386,10 @@ pub(crate) mod tests {
     fn rejects_alg_none() {
         for h in [json!({"alg":"none"}), json!({"alg":"NoNe"}), json!({"typ":"JWT"}), json!({"alg":""})] {
             let t = IdToken::new(jwt(h, good_claims()));
-            assert_eq!(validate_id_token(&t, &meta(), CID, &Nonce::new("n0nce+/=".into()), NOW).unwrap_err(), IdTokenError::UnsignedAlg);
+            assert_eq!(
+                validate_id_token(&t, &meta(), CID, &Nonce::new("n0nce+/=".into()), NOW).unwrap_err(),
+                IdTokenError::UnsignedAlg
+            );
         }
     }
 
@@ -400,7 +399,8 @@ pub(crate) mod tests {
             assert!(decode_unverified(t).is_err(), "{t}");
         }
         assert_eq!(decode_unverified(&"a".repeat(70_000)).unwrap_err(), JwtError::TooLarge);
-        let e = validate_id_token(&IdToken::new("garbage".into()), &meta(), CID, &Nonce::new("x".into()), NOW).unwrap_err();
+        let e =
+            validate_id_token(&IdToken::new("garbage".into()), &meta(), CID, &Nonce::new("x".into()), NOW).unwrap_err();
         assert!(!e.to_string().contains("garbage"));
     }
 

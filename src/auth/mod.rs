@@ -28,7 +28,8 @@ mod no_panic {
 
     /// Deterministic pseudo-random strings over a hostile alphabet (xorshift; no dev-dependency needed).
     fn inputs() -> Vec<String> {
-        let alphabet: Vec<char> = "%+&=?#/:.-_~{}[]\"',\\ 0123456789aAzZéü\u{0}\u{202e}TZ+-AADSTS.eyJ".chars().collect();
+        let alphabet: Vec<char> =
+            "%+&=?#/:.-_~{}[]\"',\\ 0123456789aAzZéü\u{0}\u{202e}TZ+-AADSTS.eyJ".chars().collect();
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut out = vec![String::new(), "%".into(), "%F".into(), "&&==".into(), "{\"value\":[{}]}".into()];
         for _ in 0..3000 {
@@ -55,20 +56,27 @@ mod no_panic {
             let _ = http::is_secure_url(&s);
             let _ = auth::callback::parse_callback(&s);
             let _ = auth::jwt::decode_unverified(&s);
-            let _ = auth::jwt::validate_id_token(&auth::IdToken::new(s.clone()), &m, "c", &auth::Nonce::new("n".into()), 0);
+            let _ =
+                auth::jwt::validate_id_token(&auth::IdToken::new(s.clone()), &m, "c", &auth::Nonce::new("n".into()), 0);
             let _ = auth::jwt::access_claims(&auth::AccessToken::new(s.clone()));
             let _ = auth::aadsts::aadsts_code(&s);
             let _ = auth::sanitize_return_to(&s);
             let _ = auth::discovery::parse_discovery(&s, &s);
-            let _ = auth::discovery::issuer_matches_authority(&s, "https://login.microsoftonline.com/organizations/v2.0");
+            let _ =
+                auth::discovery::issuer_matches_authority(&s, "https://login.microsoftonline.com/organizations/v2.0");
             let _ = config::parse_config(&s);
-            let _ = config::parse_config(&format!(r#"{{"authority":"{}","client_id":"{}"}}"#, s.replace('"', ""), s.replace('"', "")));
+            let _ = config::parse_config(&format!(
+                r#"{{"authority":"{}","client_id":"{}"}}"#,
+                s.replace('"', ""),
+                s.replace('"', "")
+            ));
             let _ = api::query::parse_rfc3339(&s);
             let _ = api::error::body_retry_seconds(&s);
             let _ = api::query::next_link_for("https://graph.microsoft.com", &s);
             let _ = api::model::parse_defender_page(&s);
             let _ = api::model::parse_graph_page(&s);
-            let r = http::HttpResponse { status: 429, headers: vec![("Retry-After".into(), s.clone())], body: s.clone() };
+            let r =
+                http::HttpResponse { status: 429, headers: vec![("Retry-After".into(), s.clone())], body: s.clone() };
             let _ = api::map_response(&r, config::Source::Graph);
             let _ = auth::parse_token_response(&http::HttpResponse { status: 400, headers: vec![], body: s.clone() });
         }

@@ -111,7 +111,8 @@ impl Session {
 
     /// A refresh token exists and its fixed 24 h SPA lifetime has not passed.
     pub fn refresh_possible(&self, now: u64) -> bool {
-        self.refresh_token.is_some() && self.signed_in_at.saturating_add(SPA_REFRESH_LIFETIME_SECS) > now.saturating_add(60)
+        self.refresh_token.is_some()
+            && self.signed_in_at.saturating_add(SPA_REFRESH_LIFETIME_SECS) > now.saturating_add(60)
     }
 
     /// True when stored data is implausible (received in the future: clock turned back), as MSAL discards it.
@@ -147,8 +148,16 @@ mod tests {
 
     fn claims() -> IdClaims {
         IdClaims {
-            iss: "i".into(), sub: "s".into(), aud: vec!["a".into()], exp: NOW + 3600, iat: NOW,
-            nonce: None, tid: None, oid: None, name: Some("Ada".into()), preferred_username: None,
+            iss: "i".into(),
+            sub: "s".into(),
+            aud: vec!["a".into()],
+            exp: NOW + 3600,
+            iat: NOW,
+            nonce: None,
+            tid: None,
+            oid: None,
+            name: Some("Ada".into()),
+            preferred_username: None,
         }
     }
 
@@ -165,7 +174,12 @@ mod tests {
 
     #[test]
     fn expiry_math() {
-        let s = session_from_token_response(resp(3600, Some("https://api.security.microsoft.com/Incident.Read openid"), Some("rt")), claims(), "i".into(), NOW);
+        let s = session_from_token_response(
+            resp(3600, Some("https://api.security.microsoft.com/Incident.Read openid"), Some("rt")),
+            claims(),
+            "i".into(),
+            NOW,
+        );
         assert_eq!(s.expires_at, NOW + 3600);
         assert_eq!(s.seconds_left(NOW + 3700), -100);
         assert!(!s.is_expired(NOW + 3000));
@@ -181,7 +195,12 @@ mod tests {
 
     #[test]
     fn scopes() {
-        let s = session_from_token_response(resp(3600, Some("https://api.security.microsoft.com/Incident.Read"), None), claims(), "i".into(), NOW);
+        let s = session_from_token_response(
+            resp(3600, Some("https://api.security.microsoft.com/Incident.Read"), None),
+            claims(),
+            "i".into(),
+            NOW,
+        );
         assert!(s.has_scope("Incident.Read"));
         assert!(s.has_scope("incident.read"));
         assert!(!s.has_scope("Incident.ReadWrite"));

@@ -21,7 +21,12 @@ fn token_post(meta: &ProviderMetadata, body: String) -> HttpRequest {
 }
 
 /// The authorization-code redemption (public client: no secret; PKCE verifier instead).
-pub fn code_exchange_request(meta: &ProviderMetadata, cfg: &Config, code: &AuthCode, pending: &PendingAuth) -> HttpRequest {
+pub fn code_exchange_request(
+    meta: &ProviderMetadata,
+    cfg: &Config,
+    code: &AuthCode,
+    pending: &PendingAuth,
+) -> HttpRequest {
     let scope = cfg.request_scopes();
     token_post(
         meta,
@@ -91,13 +96,19 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, AuthEr
     if let Some(err) = str_field(&v, "error") {
         return Err(AuthError::provider(err, str_field(&v, "error_description")));
     }
-    let access_token = str_field(&v, "access_token").ok_or_else(|| AuthError::TokenEndpoint("no access_token".into()))?;
+    let access_token =
+        str_field(&v, "access_token").ok_or_else(|| AuthError::TokenEndpoint("no access_token".into()))?;
     let token_type = str_field(&v, "token_type").ok_or_else(|| AuthError::TokenEndpoint("no token_type".into()))?;
     if !token_type.eq_ignore_ascii_case("bearer") {
-        return Err(AuthError::TokenEndpoint(format!("unsupported token_type \"{}\" (expected Bearer)", token_type.chars().take(40).collect::<String>())));
+        return Err(AuthError::TokenEndpoint(format!(
+            "unsupported token_type \"{}\" (expected Bearer)",
+            token_type.chars().take(40).collect::<String>()
+        )));
     }
     let expires_in = match v.get("expires_in") {
-        Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64)),
+        Some(Value::Number(n)) => {
+            n.as_u64().or_else(|| n.as_f64().filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64))
+        }
         Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
         None | Some(Value::Null) => Some(3600),
         _ => None,
@@ -156,7 +167,8 @@ mod tests {
         assert_eq!(t.access_token.secret(), "at");
         assert_eq!(t.refresh_token.unwrap().secret(), "rt");
         assert!(t.id_token.is_some());
-        let t = parse_token_response(&resp(200, r#"{"token_type":"Bearer","expires_in":3599,"access_token":"at"}"#)).unwrap();
+        let t = parse_token_response(&resp(200, r#"{"token_type":"Bearer","expires_in":3599,"access_token":"at"}"#))
+            .unwrap();
         assert!(t.refresh_token.is_none() && t.scope.is_none());
     }
 
@@ -175,11 +187,16 @@ mod tests {
 
     #[test]
     fn bad_answers() {
-        assert!(matches!(parse_token_response(&resp(502, "<html>Bad gateway</html>")).unwrap_err(), AuthError::TokenEndpoint(m) if m.contains("502")));
+        assert!(
+            matches!(parse_token_response(&resp(502, "<html>Bad gateway</html>")).unwrap_err(), AuthError::TokenEndpoint(m) if m.contains("502"))
+        );
         assert!(matches!(parse_token_response(&resp(200, "<html>")).unwrap_err(), AuthError::TokenEndpoint(_)));
-        assert!(matches!(parse_token_response(&resp(200, r#"{"token_type":"mac","expires_in":1,"access_token":"a"}"#)).unwrap_err(), AuthError::TokenEndpoint(m) if m.contains("Bearer")));
+        assert!(
+            matches!(parse_token_response(&resp(200, r#"{"token_type":"mac","expires_in":1,"access_token":"a"}"#)).unwrap_err(), AuthError::TokenEndpoint(m) if m.contains("Bearer"))
+        );
         assert!(parse_token_response(&resp(200, r#"{"token_type":"Bearer","expires_in":1}"#)).is_err());
-        assert!(parse_token_response(&resp(200, r#"{"token_type":"Bearer","expires_in":"soon","access_token":"a"}"#)).is_err());
+        assert!(parse_token_response(&resp(200, r#"{"token_type":"Bearer","expires_in":"soon","access_token":"a"}"#))
+            .is_err());
         assert!(parse_token_response(&resp(200, r#"{"error":"invalid_request"}"#)).is_err());
         assert!(parse_token_response(&resp(200, "[]")).is_err());
     }

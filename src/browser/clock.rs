@@ -7,10 +7,7 @@ pub fn now() -> u64 {
 
 /// Milliseconds since the page started, for measurements.
 pub fn perf_now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 /// Waits `ms` milliseconds without blocking the page.

@@ -6,8 +6,6 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
     let crypto = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .ok_or("This browser has no crypto.getRandomValues; sign-in cannot be made safe here.")?;
-    crypto
-        .get_random_values_with_u8_array(&mut buf)
-        .map_err(|_| "crypto.getRandomValues failed.".to_string())?;
+    crypto.get_random_values_with_u8_array(&mut buf).map_err(|_| "crypto.getRandomValues failed.".to_string())?;
     Ok(buf)
 }

@@ -11,7 +11,8 @@ pub fn save(filename: &str, mime: &str, content: &str) -> Result<(), String> {
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("No document.")?;
-    let a: web_sys::HtmlAnchorElement = doc.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "No anchor.".to_string())?;
+    let a: web_sys::HtmlAnchorElement =
+        doc.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "No anchor.".to_string())?;
     a.set_href(&url);
     a.set_download(filename);
     a.click();

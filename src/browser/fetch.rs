@@ -37,16 +37,14 @@ async fn send_with(mut b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> 
     }
     .map_err(|e| format!("Could not build the request: {e}"))?;
     let resp = built.send().await.map_err(|_| {
-        "The request did not reach the server (network error, or the server does not allow this page's origin).".to_string()
+        "The request did not reach the server (network error, or the server does not allow this page's origin)."
+            .to_string()
     })?;
     let headers: Vec<(String, String)> = ["content-type", "retry-after", "content-length"]
         .iter()
         .filter_map(|k| resp.headers().get(k).map(|v| (k.to_string(), v)))
         .collect();
-    let declared = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.trim().parse::<u64>().ok());
+    let declared = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(format!(
             "The server answered with a {} MB body, more than the {} MB this page accepts.",
@@ -54,9 +52,6 @@ async fn send_with(mut b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> 
             MAX_BODY_BYTES / 1_000_000
         ));
     }
-    let body = resp
-        .text()
-        .await
-        .map_err(|_| "The response body could not be read.".to_string())?;
+    let body = resp.text().await.map_err(|_| "The response body could not be read.".to_string())?;
     Ok(HttpResponse { status: resp.status(), headers, body })
 }

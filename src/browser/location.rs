@@ -17,11 +17,7 @@ pub fn hash() -> String {
 /// Origin + path, without query or fragment: the default redirect URI.
 pub fn page_url() -> String {
     let Some(l) = location() else { return String::new() };
-    format!(
-        "{}{}",
-        l.origin().unwrap_or_default(),
-        l.pathname().unwrap_or_default()
-    )
+    format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
 }
 
 /// Replaces the current history entry (so the code and state never stay in the address bar or history).

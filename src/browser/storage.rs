@@ -28,10 +28,8 @@ pub fn remove(key: &str) {
 pub fn remove_prefixed(prefix: &str) {
     let Some(s) = store() else { return };
     let len = s.length().unwrap_or(0);
-    let keys: Vec<String> = (0..len)
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(prefix))
-        .collect();
+    let keys: Vec<String> =
+        (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
     for k in keys {
         let _ = s.remove_item(&k);
     }

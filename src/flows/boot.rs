@@ -38,9 +38,8 @@ pub fn start(ctx: Ctx) {
                 if session.is_expired(now) && !session.refresh_possible(now) {
                     storage::remove(SESSION_KEY);
                     ctx.auth.set(AuthState::SignedOut);
-                    ctx.auth_error.set(Some(Problem::new(
-                        "Your session has ended. Sign in again to see the incident queue.",
-                    )));
+                    ctx.auth_error
+                        .set(Some(Problem::new("Your session has ended. Sign in again to see the incident queue.")));
                     discover_in_background(ctx, cfg);
                     return;
                 }
@@ -118,9 +117,8 @@ fn restore_session() -> Option<Session> {
 }
 
 async fn load_config() -> Result<Config, String> {
-    let resp = fetch::send_own_file("config.json")
-        .await
-        .map_err(|e| format!("config.json could not be loaded: {e}"))?;
+    let resp =
+        fetch::send_own_file("config.json").await.map_err(|e| format!("config.json could not be loaded: {e}"))?;
     match resp.status {
         200..=299 => parse_config(&resp.body).map_err(|e| format!("config.json is not valid: {e}")),
         404 => Err("config.json was not found next to index.html. Every deployment needs one.".into()),

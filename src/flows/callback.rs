@@ -67,12 +67,11 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
     let req = code_exchange_request(&meta, cfg, &code, &pending);
     let resp = fetch::send(&req).await.map_err(AuthError::Network)?;
     let tokens = parse_token_response(&resp)?;
-    let id_token = tokens
-        .id_token
-        .as_ref()
-        .ok_or_else(|| AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into()))?;
-    let claims = validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now())
-        .map_err(AuthError::IdToken)?;
+    let id_token = tokens.id_token.as_ref().ok_or_else(|| {
+        AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into())
+    })?;
+    let claims =
+        validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now()).map_err(AuthError::IdToken)?;
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
     let session = session_from_token_response(tokens, claims, issuer, clock::now());
     let json = crate::auth::stored::session_to_json(&session);

@@ -8,7 +8,9 @@ use crate::api::error::{ApiError, Backoff};
 use crate::api::index::{Index, Upsert};
 use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
 use crate::api::paging::{max_page, may_have_more, next_top};
-use crate::api::query::{api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery};
+use crate::api::query::{
+    api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery,
+};
 use crate::browser::{clock, fetch, location};
 use crate::config::{Config, Source};
 use crate::http::HttpResponse;
@@ -137,7 +139,13 @@ fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
 type Page = (Vec<Incident>, Option<NextPage>, Option<u64>);
 
 /// Retries what is worth retrying, within bounds, telling the user while it waits.
-async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>, top: u32) -> Result<Page, ApiError> {
+async fn fetch_page_patiently(
+    ctx: Ctx,
+    cfg: &Config,
+    filter: Option<&str>,
+    next: Option<NextPage>,
+    top: u32,
+) -> Result<Page, ApiError> {
     let mut backoff = Backoff::default();
     let mut waits = 0;
     loop {
@@ -168,7 +176,13 @@ async fn fetch_page_patiently(ctx: Ctx, cfg: &Config, filter: Option<&str>, next
 }
 
 /// One page: `top` incidents from `next` (the first page when `None`). Graph's next link carries its own size.
-async fn fetch_page(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<NextPage>, top: u32) -> Result<Page, ApiError> {
+async fn fetch_page(
+    ctx: Ctx,
+    cfg: &Config,
+    filter: Option<&str>,
+    next: Option<NextPage>,
+    top: u32,
+) -> Result<Page, ApiError> {
     let filter = filter.map(str::to_string);
     let skip = match next {
         Some(NextPage::Skip(s)) => s,
@@ -177,7 +191,9 @@ async fn fetch_page(ctx: Ctx, cfg: &Config, filter: Option<&str>, next: Option<N
     let url = match (&next, cfg.source) {
         (Some(NextPage::Link(link)), _) => link.clone(),
         (_, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top, skip, filter }),
-        (None, Source::Graph) | (Some(NextPage::Skip(_)), Source::Graph) => graph_url(&cfg.api_base, &IncidentQuery { top, skip: 0, filter }),
+        (None, Source::Graph) | (Some(NextPage::Skip(_)), Source::Graph) => {
+            graph_url(&cfg.api_base, &IncidentQuery { top, skip: 0, filter })
+        }
     };
     let resp = send_authorized(ctx, cfg, &url).await?;
     match cfg.source {

@@ -2,8 +2,8 @@
 
 use super::ctx;
 use crate::api::index::Choices;
-use crate::api::view::{key, Assigned, Range, TimeField, View, RANGES};
 use crate::api::query::{parse_rfc3339, rfc3339};
+use crate::api::view::{key, Assigned, Range, TimeField, View, RANGES};
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
 
@@ -26,7 +26,9 @@ pub fn Filters() -> impl IntoView {
     });
     // The choices change only when a page brings a value not seen before.
     let choices = move |f: fn(&Choices) -> &std::collections::BTreeSet<String>| {
-        Signal::from(Memo::new(move |_| ctx.queue.with(|q| f(q.items.choices()).iter().take(200).cloned().collect::<Vec<_>>())))
+        Signal::from(Memo::new(move |_| {
+            ctx.queue.with(|q| f(q.items.choices()).iter().take(200).cloned().collect::<Vec<_>>())
+        }))
     };
     view! {
         <div class="filters" role="search" aria-label="Filter incidents">
@@ -155,7 +157,10 @@ fn CustomRange() -> impl IntoView {
     let set = move |from: bool, val: String| {
         let ts = parse_rfc3339(&format!("{val}T00:00:00Z")).map(|t| if from { t } else { t + 86_399 });
         change_view(ctx, true, |v| {
-            let (f, t) = match v.range { Range::Custom(f, t) => (f, t), _ => (None, None) };
+            let (f, t) = match v.range {
+                Range::Custom(f, t) => (f, t),
+                _ => (None, None),
+            };
             v.range = if from { Range::Custom(ts, t) } else { Range::Custom(f, ts) };
             v.page = 0;
         });

@@ -2,8 +2,8 @@
 
 use super::ctx;
 use crate::api::model::{Alert, Entity, Incident};
-use crate::browser::clock::local_time;
 use crate::api::query::parse_rfc3339;
+use crate::browser::clock::local_time;
 use leptos::prelude::*;
 
 fn when(s: &Option<String>) -> String {
@@ -21,7 +21,8 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     };
     let id2 = id.clone();
     let found = move || ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned());
-    let body = move || match found() {
+    let body = move || {
+        match found() {
         Some(inc) => view! { <Detail inc=inc/> }.into_any(),
         None if ctx.queue.with(|q| !q.loaded || q.loading) => {
             view! { <p class="muted placeholder" role="status">"Loading…"</p> }.into_any()
@@ -31,6 +32,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
                 "Incident " {id.clone()} " is not in the loaded view. Widen the filters (for example Any time, all statuses) and open it again."
             </p>
         }.into_any(),
+    }
     };
     view! {
         <section class="incident-page">

@@ -12,8 +12,8 @@ mod token_panel;
 
 use crate::auth::session::AuthState;
 use crate::browser::clock;
-use crate::flows::state::{ConfigState, Ctx};
 use crate::flows::boot;
+use crate::flows::state::{ConfigState, Ctx};
 use leptos::prelude::*;
 
 /// The whole page.
@@ -42,8 +42,13 @@ pub fn App() -> impl IntoView {
             }
             .into_any(),
             AuthState::Loading => view! { <p class="muted center" role="status">"Starting…"</p> }.into_any(),
-            AuthState::Redirecting => view! { <p class="muted center" role="status">"Taking you to sign in…"</p> }.into_any(),
-            AuthState::ExchangingCode => view! { <p class="muted center" role="status" data-testid="signing-in">"Signing you in…"</p> }.into_any(),
+            AuthState::Redirecting => {
+                view! { <p class="muted center" role="status">"Taking you to sign in…"</p> }.into_any()
+            }
+            AuthState::ExchangingCode => {
+                view! { <p class="muted center" role="status" data-testid="signing-in">"Signing you in…"</p> }
+                    .into_any()
+            }
             AuthState::SignedOut | AuthState::Failed(_) => view! { <sign_in::SignInPage/> }.into_any(),
         },
     };

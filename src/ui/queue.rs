@@ -22,7 +22,14 @@ pub fn QueuePage() -> impl IntoView {
     // Each stage follows only the part of the view it needs, so a sort click does not re-filter, a page
     // click does neither, and the pictures (which don't depend on order) are not redrawn by a sort.
     let filter_part = Memo::new(move |_| {
-        ctx.view.with(|v| View { sort: SortKey::Updated, desc: true, page: 0, refresh: None, incident: None, ..v.clone() })
+        ctx.view.with(|v| View {
+            sort: SortKey::Updated,
+            desc: true,
+            page: 0,
+            refresh: None,
+            incident: None,
+            ..v.clone()
+        })
     });
     let order = Memo::new(move |_| ctx.view.with(|v| (v.sort, v.desc)));
     // Positions in the loaded incidents that the filters keep, in arrival order. Recomputed when the data
@@ -63,7 +70,10 @@ pub fn QueuePage() -> impl IntoView {
         // Read the queue in place: cloning 10,000 incidents on every change is what made filtering slow.
         let (loaded, loading, none_loaded) = ctx.queue.with(|q| (q.loaded, q.loading, q.items.is_empty()));
         if !loaded && loading {
-            Some(view! { <p class="muted placeholder" role="status" data-testid="loading">"Loading incidents…"</p> }.into_any())
+            Some(
+                view! { <p class="muted placeholder" role="status" data-testid="loading">"Loading incidents…"</p> }
+                    .into_any(),
+            )
         } else if loaded && shown.get() == 0 {
             let msg = if none_loaded {
                 "No incidents in this view. Either the queue is clear, or your role in Defender lets you see none."
@@ -77,7 +87,8 @@ pub fn QueuePage() -> impl IntoView {
     };
     let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
     let export = move |json: bool| {
-        let items: Vec<Incident> = visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
+        let items: Vec<Incident> =
+            visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
         let result = if json {
             download::save("incidents.json", "application/json", &to_json(&items))
         } else {
@@ -256,7 +267,8 @@ impl RowData {
 #[component]
 fn Row(row: RowData) -> impl IntoView {
     let ctx: Ctx = ctx();
-    let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } = row;
+    let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } =
+        row;
     let sev_class = format!("sev sev-{}", crate::api::view::key(&sev));
     let updated_title = updated.map(local_time).unwrap_or_default();
     let age = move || updated.map(|t| relative_age(t, ctx.now.get() as i64)).unwrap_or_else(|| "—".into());

@@ -16,7 +16,11 @@ pub fn SignInPage() -> impl IntoView {
                 Source::Defender => "the Microsoft 365 Defender incidents API",
                 Source::Graph => "Microsoft Graph security incidents",
             };
-            format!("Signs you in at {} and reads {api} with your own delegated permission ({}).", host_of(&c.authority), c.api_scopes().join(", "))
+            format!(
+                "Signs you in at {} and reads {api} with your own delegated permission ({}).",
+                host_of(&c.authority),
+                c.api_scopes().join(", ")
+            )
         })
     };
     view! {

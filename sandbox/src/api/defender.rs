@@ -26,10 +26,7 @@ const FIELDS: [(&str, FieldKind); 4] = [
 
 /// Routes of the Defender origin.
 pub fn router(st: AppState) -> Router {
-    Router::new()
-        .route("/api/incidents", get(list))
-        .route("/api/incidents/{id}", get(one))
-        .with_state(st)
+    Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one)).with_state(st)
 }
 
 fn odata_error(message: &str) -> Response {
@@ -63,7 +60,9 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
         match k.as_str() {
             "$top" => match v.trim().parse::<usize>() {
                 Ok(n) if n <= MAX_TOP => top = n,
-                Ok(n) => return odata_error(&format!("the $top value {n} exceeds the maximum page size of {MAX_TOP}.")),
+                Ok(n) => {
+                    return odata_error(&format!("the $top value {n} exceeds the maximum page size of {MAX_TOP}."))
+                }
                 Err(_) => return odata_error(&format!("'{v}' is not a valid value for $top.")),
             },
             "$skip" => match v.trim().parse::<usize>() {
@@ -74,7 +73,9 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
                 Ok(e) => filter = Some(e),
                 Err(e) => return odata_error(&e),
             },
-            other if other.starts_with('$') => return odata_error(&format!("the query option '{other}' is not supported.")),
+            other if other.starts_with('$') => {
+                return odata_error(&format!("the query option '{other}' is not supported."))
+            }
             _ => {}
         }
     }
@@ -87,10 +88,13 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
         .map(defender_json)
         .collect();
     drop(incidents);
-    finish(&st, &json!({
-        "@odata.context": "https://api.security.microsoft.com/api/$metadata#Incidents",
-        "value": page,
-    }))
+    finish(
+        &st,
+        &json!({
+            "@odata.context": "https://api.security.microsoft.com/api/$metadata#Incidents",
+            "value": page,
+        }),
+    )
 }
 
 async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -106,6 +110,8 @@ async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<Stri
             v["@odata.context"] = json!("https://api.security.microsoft.com/api/$metadata#Incidents/$entity");
             finish(&st, &v)
         }
-        None => Api::Defender.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found.")),
+        None => {
+            Api::Defender.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found."))
+        }
     }
 }

@@ -64,7 +64,9 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
     let mut keep: Vec<(String, String)> = Vec::new();
     for (k, v) in &pairs {
         if keep.iter().any(|(x, _)| x == k) {
-            return bad_request(&format!("Query option '{k}' was specified more than once, but it must be specified at most once."));
+            return bad_request(&format!(
+                "Query option '{k}' was specified more than once, but it must be specified at most once."
+            ));
         }
         match k.as_str() {
             "$top" => match v.trim().parse::<usize>() {
@@ -95,17 +97,11 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
         keep.push((k.clone(), v.clone()));
     }
     let incidents = st.incidents.read().unwrap_or_else(|e| e.into_inner());
-    let matching: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| filter.as_ref().is_none_or(|f| odata::eval(f, &|n| field(i, n))))
-        .collect();
+    let matching: Vec<&Incident> =
+        incidents.iter().filter(|i| filter.as_ref().is_none_or(|f| odata::eval(f, &|n| field(i, n)))).collect();
     let total = matching.len();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(skip)
-        .take(top)
-        .map(|i| data::graph_json(&defender_json(i), expand))
-        .collect();
+    let page: Vec<Value> =
+        matching.iter().skip(skip).take(top).map(|i| data::graph_json(&defender_json(i), expand)).collect();
     drop(incidents);
     let context = if expand {
         "https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())"
@@ -130,7 +126,12 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
     finish(&st, &body)
 }
 
-async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
+async fn one(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     if let Err(r) = guard(&st, Api::Graph, &headers, GRAPH_RESOURCE, &PERMISSIONS).await {
         return r;
     }

@@ -93,7 +93,13 @@ fn too_many(st: &AppState, api: Api, secs: u64) -> Response {
 }
 
 /// Runs faults, bearer validation, permission check and rate limit; returns the claims.
-pub async fn guard(st: &AppState, api: Api, headers: &HeaderMap, audience: &str, any_of: &[&str]) -> Result<Value, Response> {
+pub async fn guard(
+    st: &AppState,
+    api: Api,
+    headers: &HeaderMap,
+    audience: &str,
+    any_of: &[&str],
+) -> Result<Value, Response> {
     let faults = st.faults();
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
@@ -108,9 +114,17 @@ pub async fn guard(st: &AppState, api: Api, headers: &HeaderMap, audience: &str,
     }
     if faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {
         return Err(if rand::random::<bool>() {
-            api.error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", "An unexpected error occurred. Please retry.")
+            api.error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerError",
+                "An unexpected error occurred. Please retry.",
+            )
         } else {
-            api.error(StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable", "The service is temporarily unavailable. Please retry.")
+            api.error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable. Please retry.",
+            )
         });
     }
     let (unauth_code, forbidden_code) = match api {
@@ -124,7 +138,11 @@ pub async fn guard(st: &AppState, api: Api, headers: &HeaderMap, audience: &str,
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim().to_string());
     let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err(api.error(StatusCode::UNAUTHORIZED, unauth_code, "Access token is empty. Authorization header is missing or invalid."));
+        return Err(api.error(
+            StatusCode::UNAUTHORIZED,
+            unauth_code,
+            "Access token is empty. Authorization header is missing or invalid.",
+        ));
     };
     let claims = jwt::validate(&st.key(), &token, audience, &st.issuer(), now_secs()).map_err(|e| {
         let msg = match e {
@@ -141,7 +159,10 @@ pub async fn guard(st: &AppState, api: Api, headers: &HeaderMap, audience: &str,
         return Err(api.error(
             StatusCode::FORBIDDEN,
             forbidden_code,
-            &format!("Missing permissions on the request. API requires one of '{}'. Permissions on the request '{scp}'.", any_of.join(", ")),
+            &format!(
+                "Missing permissions on the request. API requires one of '{}'. Permissions on the request '{scp}'.",
+                any_of.join(", ")
+            ),
         ));
     }
     let oid = claims.get("oid").and_then(Value::as_str).unwrap_or("").to_string();
@@ -180,7 +201,8 @@ pub fn finish(st: &AppState, body: &Value) -> Response {
     let f = st.faults();
     let mut text = serde_json::to_string(body).unwrap_or_default();
     if f.malformed_json {
-        text = "{\"@odata.context\": \"$metadata#Incidents\", \"value\": [ {incidentId: 1, 'status': undefined,} ".into();
+        text =
+            "{\"@odata.context\": \"$metadata#Incidents\", \"value\": [ {incidentId: 1, 'status': undefined,} ".into();
     }
     if let Some(mb) = f.huge_body_mb.filter(|mb| *mb > 0) {
         // Valid JSON with the real page in it, padded with one huge unknown field: only a size limit stops it.
@@ -197,7 +219,11 @@ pub fn finish(st: &AppState, body: &Value) -> Response {
         }
         text.truncate(cut);
     }
-    let ctype = if f.wrong_content_type { "text/html; charset=utf-8" } else { "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8" };
+    let ctype = if f.wrong_content_type {
+        "text/html; charset=utf-8"
+    } else {
+        "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
+    };
     (StatusCode::OK, [(header::CONTENT_TYPE, ctype)], text).into_response()
 }
 

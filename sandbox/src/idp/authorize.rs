@@ -33,10 +33,7 @@ fn error_page(status: StatusCode, description: &str) -> Response {
 }
 
 fn no_store() -> [(header::HeaderName, &'static str); 2] {
-    [
-        (header::CACHE_CONTROL, "no-store"),
-        (header::HeaderName::from_static("x-frame-options"), "DENY"),
-    ]
+    [(header::CACHE_CONTROL, "no-store"), (header::HeaderName::from_static("x-frame-options"), "DENY")]
 }
 
 /// Builds the redirect back to the client with `params` in the query or fragment.
@@ -65,12 +62,15 @@ fn iss_param(st: &AppState) -> Option<(&'static str, String)> {
 }
 
 /// Redirects an OAuth error to the (already validated) redirect URI.
-pub fn error_redirect(st: &AppState, req_uri: &str, fragment: bool, state: Option<&str>, error: &str, description: &str) -> Response {
-    let code = description
-        .strip_prefix("AADSTS")
-        .and_then(|r| r.split(':').next())
-        .unwrap_or("0")
-        .to_string();
+pub fn error_redirect(
+    st: &AppState,
+    req_uri: &str,
+    fragment: bool,
+    state: Option<&str>,
+    error: &str,
+    description: &str,
+) -> Response {
+    let code = description.strip_prefix("AADSTS").and_then(|r| r.split(':').next()).unwrap_or("0").to_string();
     let mut p: Vec<(&str, String)> = vec![
         ("error", error.to_string()),
         ("error_description", description.to_string()),
@@ -108,7 +108,12 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// `GET /{tenant}/oauth2/v2.0/authorize`
-pub async fn authorize(State(st): State<AppState>, Path(tenant): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+pub async fn authorize(
+    State(st): State<AppState>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let p = params(q.as_deref().unwrap_or(""));
     let get = |k: &str| p.get(k).map(String::as_str);
     if !tenant_ok(&tenant) {
@@ -116,7 +121,10 @@ pub async fn authorize(State(st): State<AppState>, Path(tenant): Path<String>, R
     }
     let client_id = get("client_id").unwrap_or("");
     if client_id.is_empty() {
-        return error_page(StatusCode::BAD_REQUEST, "AADSTS900144: The request body must contain the following parameter: 'client_id'.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        );
     }
     if client_id != CLIENT_ID {
         return error_page(StatusCode::BAD_REQUEST, &format!("AADSTS700016: Application with identifier '{client_id}' was not found in the directory 'Onbehalf Sandbox'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."));
@@ -138,9 +146,24 @@ pub async fn authorize(State(st): State<AppState>, Path(tenant): Path<String>, R
     let err = |e: &str, d: &str| error_redirect(&st, redirect_uri, fragment, state.as_deref(), e, d);
     match get("response_type") {
         Some("code") => {}
-        Some(rt) if rt.contains("token") => return err("unsupported_response_type", &format!("AADSTS700054: response_type '{rt}' is not enabled for the application.")),
-        Some(rt) => return err("unsupported_response_type", &format!("AADSTS700054: response_type '{rt}' is not supported. Only 'code' is allowed.")),
-        None => return err("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'response_type'."),
+        Some(rt) if rt.contains("token") => {
+            return err(
+                "unsupported_response_type",
+                &format!("AADSTS700054: response_type '{rt}' is not enabled for the application."),
+            )
+        }
+        Some(rt) => {
+            return err(
+                "unsupported_response_type",
+                &format!("AADSTS700054: response_type '{rt}' is not supported. Only 'code' is allowed."),
+            )
+        }
+        None => {
+            return err(
+                "invalid_request",
+                "AADSTS900144: The request body must contain the following parameter: 'response_type'.",
+            )
+        }
     }
     let challenge = get("code_challenge").unwrap_or("");
     let method = get("code_challenge_method").unwrap_or("plain");
@@ -184,10 +207,20 @@ pub async fn authorize(State(st): State<AppState>, Path(tenant): Path<String>, R
     let prompt = req.prompt.as_deref();
     if prompt == Some("none") {
         let Some((_, user, signed_in)) = session else {
-            return req_error(&st, &req, "login_required", "AADSTS50058: A silent sign-in request was sent but no user is signed in.");
+            return req_error(
+                &st,
+                &req,
+                "login_required",
+                "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
+            );
         };
         if hinted.is_some_and(|h| h.id != user.id) {
-            return req_error(&st, &req, "login_required", "AADSTS50058: A silent sign-in request was sent but the signed-in user does not match the login_hint.");
+            return req_error(
+                &st,
+                &req,
+                "login_required",
+                "AADSTS50058: A silent sign-in request was sent but the signed-in user does not match the login_hint.",
+            );
         }
         if !undecided_scopes(&st, user, &req).is_empty() {
             return req_error(&st, &req, "consent_required", &format!("AADSTS65001: The user or administrator has not consented to use the application with ID '{CLIENT_ID}' named '{APP_NAME}'. Send an interactive authorization request for this user and resource."));
@@ -196,12 +229,19 @@ pub async fn authorize(State(st): State<AppState>, Path(tenant): Path<String>, R
     }
     let needs_picker = match &session {
         None => true,
-        Some((_, user, _)) => matches!(prompt, Some("login" | "select_account")) || hinted.is_some_and(|h| h.id != user.id),
+        Some((_, user, _)) => {
+            matches!(prompt, Some("login" | "select_account")) || hinted.is_some_and(|h| h.id != user.id)
+        }
     };
     let txn = random_token(18);
     let mut pending = Pending { req, user: None, signed_in_ms: 0, created_ms: now_ms() };
     if needs_picker {
-        let page = pages::sign_in(&format!("/{}/oauth2/v2.0/authorize/signin", pending.req.tenant), &txn, hinted, session.as_ref().map(|s| s.1));
+        let page = pages::sign_in(
+            &format!("/{}/oauth2/v2.0/authorize/signin", pending.req.tenant),
+            &txn,
+            hinted,
+            session.as_ref().map(|s| s.1),
+        );
         remember(&st, txn, pending);
         return (no_store(), Html(page)).into_response();
     }
@@ -224,11 +264,7 @@ fn remember(st: &AppState, txn: String, pending: Pending) {
 fn undecided_scopes(st: &AppState, user: &User, req: &AuthRequest) -> Vec<String> {
     let consents = lock(&st.consents);
     let decided = consents.get(&(user.id.to_string(), req.client_id.clone()));
-    req.scopes
-        .full_permissions()
-        .into_iter()
-        .filter(|s| !decided.is_some_and(|d| d.contains_key(s)))
-        .collect()
+    req.scopes.full_permissions().into_iter().filter(|s| !decided.is_some_and(|d| d.contains_key(s))).collect()
 }
 
 fn consent_or_code(st: &AppState, txn: String, pending: Pending, allow_forced: bool) -> Response {
@@ -288,7 +324,8 @@ fn take_pending(st: &AppState, form: &HashMap<String, String>) -> Option<(String
     Some((txn, p))
 }
 
-const EXPIRED: &str = "AADSTS90000: This sign-in request has expired or was already completed. Go back to the app and sign in again.";
+const EXPIRED: &str =
+    "AADSTS90000: This sign-in request has expired or was already completed. Go back to the app and sign in again.";
 
 /// `POST …/authorize/signin`: the user picked an account.
 pub async fn sign_in(State(st): State<AppState>, body: Bytes) -> Response {
@@ -297,7 +334,10 @@ pub async fn sign_in(State(st): State<AppState>, body: Bytes) -> Response {
         return error_page(StatusCode::BAD_REQUEST, EXPIRED);
     };
     let Some(user) = form.get("user").and_then(|u| find_user(u)) else {
-        return error_page(StatusCode::BAD_REQUEST, "AADSTS50034: The user account does not exist in the sandbox directory.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "AADSTS50034: The user account does not exist in the sandbox directory.",
+        );
     };
     let now = now_ms();
     let sid = random_token(24);
@@ -323,7 +363,12 @@ pub async fn consent(State(st): State<AppState>, body: Bytes) -> Response {
         return error_page(StatusCode::BAD_REQUEST, EXPIRED);
     };
     if form.get("action").map(String::as_str) != Some("accept") {
-        return req_error(&st, &pending.req, "access_denied", "AADSTS65004: User declined to consent to access the app.");
+        return req_error(
+            &st,
+            &pending.req,
+            "access_denied",
+            "AADSTS65004: User declined to consent to access the app.",
+        );
     }
     let checked: Vec<String> = serde_urlencoded::from_str::<Vec<(String, String)>>(&body)
         .unwrap_or_default()

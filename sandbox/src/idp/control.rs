@@ -174,12 +174,17 @@ struct TokenQuery {
     lifetime: Option<i64>,
 }
 
-async fn mint_token(State(st): State<AppState>, Path(user): Path<String>, q: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn mint_token(
+    State(st): State<AppState>,
+    Path(user): Path<String>,
+    q: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Ok(Query(q)) = q else {
         return bad("invalid query: scp (string), aud (string), lifetime (integer seconds)");
     };
     let Some(user) = find_user(&user) else {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": "unknown user (analyst, reader, admin)"}))).into_response();
+        return (StatusCode::NOT_FOUND, Json(json!({"error": "unknown user (analyst, reader, admin)"})))
+            .into_response();
     };
     let aud = match q.aud.as_deref() {
         None | Some("defender") => DEFENDER_RESOURCE.to_string(),
@@ -187,9 +192,14 @@ async fn mint_token(State(st): State<AppState>, Path(user): Path<String>, q: Res
         Some(other) => other.to_string(),
     };
     let scp = q.scp.unwrap_or_else(|| {
-        if aud == GRAPH_RESOURCE { "SecurityIncident.Read.All".into() } else { "Incident.Read".into() }
+        if aud == GRAPH_RESOURCE {
+            "SecurityIncident.Read.All".into()
+        } else {
+            "Incident.Read".into()
+        }
     });
     let lifetime = q.lifetime.unwrap_or(st.opts.token_lifetime as i64);
     let token = crate::idp::token::access_token(&st, user, &aud, &scp, lifetime);
-    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "aud": aud, "scp": scp})).into_response()
+    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "aud": aud, "scp": scp}))
+        .into_response()
 }

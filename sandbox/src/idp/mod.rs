@@ -49,10 +49,7 @@ async fn index(State(st): State<AppState>) -> Html<String> {
 
 fn public_json(v: serde_json::Value) -> Response {
     // Entra serves metadata and keys to any origin.
-    (
-        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"), (header::CACHE_CONTROL, "max-age=86400, private")],
-        Json(v),
-    )
+    ([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"), (header::CACHE_CONTROL, "max-age=86400, private")], Json(v))
         .into_response()
 }
 

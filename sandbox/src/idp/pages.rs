@@ -154,9 +154,7 @@ pub fn error(description: &str) -> String {
 
 /// Shown after logout when there is no registered place to go back to.
 pub fn signed_out(note: Option<&str>) -> String {
-    let note = note
-        .map(|n| format!("<p class=\"muted\">{}</p>", escape(n)))
-        .unwrap_or_default();
+    let note = note.map(|n| format!("<p class=\"muted\">{}</p>", escape(n))).unwrap_or_default();
     layout(
         "Signed out",
         &format!(

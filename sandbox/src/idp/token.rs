@@ -17,11 +17,8 @@ use super::tenant_ok;
 
 /// Entra-shaped token error.
 pub fn token_error(origin: Option<&str>, status: StatusCode, error: &str, description: &str) -> Response {
-    let code: u64 = description
-        .strip_prefix("AADSTS")
-        .and_then(|r| r.split(':').next())
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+    let code: u64 =
+        description.strip_prefix("AADSTS").and_then(|r| r.split(':').next()).and_then(|c| c.parse().ok()).unwrap_or(0);
     let trace = random_guid();
     let corr = random_guid();
     let body = json!({
@@ -164,10 +161,16 @@ fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
         let rt = format!("0.sandbox.{}", random_token(64));
         lock(&st.refresh).insert(
             rt.clone(),
-            RefreshGrant { client_id: CLIENT_ID.into(), user: i.user, tenant: i.tenant.to_string(), chain_start_ms: i.chain_start_ms },
+            RefreshGrant {
+                client_id: CLIENT_ID.into(),
+                user: i.user,
+                tenant: i.tenant.to_string(),
+                chain_start_ms: i.chain_start_ms,
+            },
         );
         body["refresh_token"] = Value::String(rt);
-        body["refresh_token_expires_in"] = json!(((i.chain_start_ms + st.opts.refresh_lifetime as i64 * 1000 - now_ms()) / 1000).max(0));
+        body["refresh_token_expires_in"] =
+            json!(((i.chain_start_ms + st.opts.refresh_lifetime as i64 * 1000 - now_ms()) / 1000).max(0));
     }
     if has("openid") {
         body["id_token"] = Value::String(id_token(st, i.user, i.nonce, 3600));
@@ -175,12 +178,18 @@ fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
     }
     with_cors(
         Some(origin),
-        (StatusCode::OK, [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], axum::Json(body)).into_response(),
+        (StatusCode::OK, [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], axum::Json(body))
+            .into_response(),
     )
 }
 
 /// `POST /{tenant}/oauth2/v2.0/token`
-pub async fn token(State(st): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token(
+    State(st): State<AppState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let o = origin.as_deref();
     let bad = StatusCode::BAD_REQUEST;
@@ -191,7 +200,12 @@ pub async fn token(State(st): State<AppState>, Path(tenant): Path<String>, heade
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id");
     if client_id.is_empty() {
-        return token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'client_id'.");
+        return token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        );
     }
     if client_id != CLIENT_ID {
         return token_error(o, bad, "unauthorized_client", &format!("AADSTS700016: Application with identifier '{client_id}' was not found in the directory 'Onbehalf Sandbox'."));
@@ -200,13 +214,28 @@ pub async fn token(State(st): State<AppState>, Path(tenant): Path<String>, heade
         return token_error(None, bad, "invalid_request", "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
     };
     if !p.get("client_secret").map_or(true, String::is_empty) {
-        return token_error(o, StatusCode::UNAUTHORIZED, "invalid_client", "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+        return token_error(
+            o,
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        );
     }
     match get("grant_type") {
         "authorization_code" => redeem_code(&st, &origin, &tenant, &p),
         "refresh_token" => redeem_refresh(&st, &origin, &p),
-        "" => token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'grant_type'."),
-        other => token_error(o, bad, "unsupported_grant_type", &format!("AADSTS70003: The app requested an unsupported grant type '{other}'.")),
+        "" => token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'grant_type'.",
+        ),
+        other => token_error(
+            o,
+            bad,
+            "unsupported_grant_type",
+            &format!("AADSTS70003: The app requested an unsupported grant type '{other}'."),
+        ),
     }
 }
 
@@ -216,16 +245,31 @@ fn redeem_code(st: &AppState, origin: &str, tenant: &str, p: &std::collections::
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let code = get("code");
     if code.is_empty() {
-        return token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'code'.");
+        return token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'code'.",
+        );
     }
     let verifier = get("code_verifier");
     if verifier.is_empty() {
-        return token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'code_verifier'.");
+        return token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'code_verifier'.",
+        );
     }
     let grant = {
         let mut codes = lock(&st.codes);
         let Some(g) = codes.get_mut(code) else {
-            return token_error(o, bad, "invalid_grant", "AADSTS70000: The provided value for the 'code' parameter is not valid.");
+            return token_error(
+                o,
+                bad,
+                "invalid_grant",
+                "AADSTS70000: The provided value for the 'code' parameter is not valid.",
+            );
         };
         if g.used {
             return token_error(o, bad, "invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
@@ -247,17 +291,22 @@ fn redeem_code(st: &AppState, origin: &str, tenant: &str, p: &std::collections::
     };
     let resource = grant.req.scopes.resource.unwrap_or(GRAPH_RESOURCE);
     // With only OIDC scopes Entra still returns a Graph token; mirror that.
-    let granted = if grant.req.scopes.resource.is_none() { vec!["User.Read".to_string()] } else { grant.granted.clone() };
+    let granted =
+        if grant.req.scopes.resource.is_none() { vec!["User.Read".to_string()] } else { grant.granted.clone() };
     let _ = tenant;
-    issue(st, origin, Issue {
-        user: grant.user,
-        resource,
-        granted: &granted,
-        oidc: &grant.req.scopes.oidc,
-        nonce: grant.req.nonce.as_deref(),
-        tenant: &grant.req.tenant,
-        chain_start_ms: now_ms(),
-    })
+    issue(
+        st,
+        origin,
+        Issue {
+            user: grant.user,
+            resource,
+            granted: &granted,
+            oidc: &grant.req.scopes.oidc,
+            nonce: grant.req.nonce.as_deref(),
+            tenant: &grant.req.tenant,
+            chain_start_ms: now_ms(),
+        },
+    )
 }
 
 fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<String, String>) -> Response {
@@ -266,11 +315,21 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let rt = get("refresh_token");
     if rt.is_empty() {
-        return token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.");
+        return token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.",
+        );
     }
     let scope = get("scope");
     if scope.trim().is_empty() {
-        return token_error(o, bad, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'scope'.");
+        return token_error(
+            o,
+            bad,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'scope'.",
+        );
     }
     let scopes = match parse_scopes(scope) {
         Ok(s) => s,
@@ -279,10 +338,20 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     let grant = {
         let mut rts = lock(&st.refresh);
         let Some(g) = rts.get(rt).cloned() else {
-            return token_error(o, bad, "invalid_grant", "AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.");
+            return token_error(
+                o,
+                bad,
+                "invalid_grant",
+                "AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
+            );
         };
         if g.client_id != get("client_id") {
-            return token_error(o, bad, "invalid_grant", "AADSTS70000: The refresh token was issued to a different client.");
+            return token_error(
+                o,
+                bad,
+                "invalid_grant",
+                "AADSTS70000: The refresh token was issued to a different client.",
+            );
         }
         if now_ms() >= g.chain_start_ms + st.opts.refresh_lifetime as i64 * 1000 {
             rts.remove(rt);
@@ -317,15 +386,19 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     if !oidc.iter().any(|s| s == "offline_access") {
         oidc.push("offline_access".into());
     }
-    issue(st, origin, Issue {
-        user: grant.user,
-        resource,
-        granted: &granted,
-        oidc: &oidc,
-        nonce: None,
-        tenant: &grant.tenant,
-        chain_start_ms: grant.chain_start_ms,
-    })
+    issue(
+        st,
+        origin,
+        Issue {
+            user: grant.user,
+            resource,
+            granted: &granted,
+            oidc: &oidc,
+            nonce: None,
+            tenant: &grant.tenant,
+            chain_start_ms: grant.chain_start_ms,
+        },
+    )
 }
 
 fn lifetime_text(secs: u64) -> String {

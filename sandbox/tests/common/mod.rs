@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use onbehalf_sandbox::directory::CLIENT_ID;
 use onbehalf_sandbox::{serve, Handles, Options};
-use reqwest::header::{HeaderMap, LOCATION, ORIGIN, SET_COOKIE, COOKIE};
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -160,11 +160,7 @@ impl Sandbox {
         if resp.status() == 200 {
             let page = resp.text().await.unwrap();
             assert!(page.contains("data-testid=\"consent-accept\""), "consent page expected: {page}");
-            let scopes: Vec<String> = scope
-                .split(' ')
-                .filter(|s| s.starts_with("http"))
-                .map(str::to_string)
-                .collect();
+            let scopes: Vec<String> = scope.split(' ').filter(|s| s.starts_with("http")).map(str::to_string).collect();
             let refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
             resp = self.consent(&page, true, &refs).await;
         }
@@ -192,7 +188,13 @@ impl Sandbox {
     pub async fn redeem(&self, code: &str, verifier: &str) -> (u16, Value, HeaderMap) {
         let ru = redirect_uri(self);
         self.token(
-            &[("client_id", CLIENT_ID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", &ru), ("code_verifier", verifier)],
+            &[
+                ("client_id", CLIENT_ID),
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", &ru),
+                ("code_verifier", verifier),
+            ],
             Some(&self.h.origins.app),
         )
         .await

@@ -227,7 +227,10 @@ fn defender_sample() {
 #[test]
 fn graph_sample() {
     let (v, next) = parse_graph_page(GRAPH_SAMPLE).unwrap();
-    assert_eq!(next.as_deref(), Some("https://graph.microsoft.com/v1.0/security/incidents?$expand=alerts&$top=50&$skip=50"));
+    assert_eq!(
+        next.as_deref(),
+        Some("https://graph.microsoft.com/v1.0/security/incidents?$expand=alerts&$top=50&$skip=50")
+    );
     assert_eq!(v.len(), 2);
     let a = &v[0];
     assert_eq!(a.id, "2972395");
