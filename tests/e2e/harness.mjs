@@ -8,18 +8,24 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Screenshots land in docs/screenshots so the README always shows the latest run.
-export const ARTIFACTS = join(ROOT, 'docs', 'screenshots');
+// Screenshots land in an ignored folder, so a test run never rewrites tracked files; `scripts/screenshots` sets
+// ONBEHALF_SCREENSHOTS=docs/screenshots to refresh the README's pictures.
+export const ARTIFACTS = process.env.ONBEHALF_SCREENSHOTS
+  ? join(ROOT, process.env.ONBEHALF_SCREENSHOTS) : join(ROOT, 'target', 'e2e-screenshots');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 // ONBEHALF_E2E_DIST points the tests at another build (e.g. /tmp/dist-x) without touching the shared dist/.
 const defaultDist = () => process.env.ONBEHALF_E2E_DIST || join(ROOT, 'dist');
 
 /** Starts `onbehalf-sandbox` with `args`, serving `dist`; resolves with its origins once it prints its ready line. */
+// Tests that are not about rate limits must not meet them: however slow the machine, the sandbox's documented
+// 50/min would otherwise turn a reload late in a file into a 25 s pause. A test about limits passes its own.
+const GENEROUS_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'];
 export async function startSandbox(args = [], { dist = defaultDist() } = {}) {
   const bin = join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
+  const limits = args.some((a) => a.startsWith('--rate-per-')) ? [] : GENEROUS_LIMITS;
   const child = spawn(bin, ['--dist', dist, '--app-port', '0', '--idp-port', '0',
-    '--defender-port', '0', '--graph-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--defender-port', '0', '--graph-port', '0', ...limits, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const ready = await new Promise((resolve, reject) => {
@@ -76,4 +82,4 @@ export async function newPage(browser, opts = {}) {
   return page;
 }
 
-export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+export const shot = (target, name) => target.screenshot({ path: join(ARTIFACTS, `${name}.png`) });

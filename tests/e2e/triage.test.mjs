@@ -204,7 +204,7 @@ test('light and dark screenshots of the queue, the incident page and the token p
     await app.page.emulateMedia({ colorScheme: scheme });
     await go('#/incidents');
     await shot(app.page, `queue-${scheme}`);
-    await app.page.getByTestId('token-claims').screenshot({ path: join(ROOT, 'docs', 'screenshots', `token-${scheme}.png`) });
+    await shot(app.page.getByTestId('token-claims'), `token-${scheme}`);
     await app.rows().first().getByTestId('incident-link').click();
     await app.page.getByTestId('incident-detail').waitFor();
     await shot(app.page, `incident-${scheme}`);
