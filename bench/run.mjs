@@ -333,7 +333,8 @@ async function apiServer({ sb, runs }) {
 /** One session with the sandbox's default limits (50/min): the default view loads every page through the
  * client's budget; must see rows and no 429. */
 async function normalLimits({ browser }) {
-  const sb = await startSandbox([]);
+  // Named, because the harness otherwise gives tests generous limits.
+  const sb = await startSandbox(['--rate-per-minute', '50', '--rate-per-hour', '1500']);
   try {
     const { context, page } = await toCallback(browser, sb);
     await waitForMark(page, 'loadedPainted', 120_000);
