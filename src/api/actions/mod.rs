@@ -10,7 +10,7 @@ pub mod request;
 pub mod rules;
 
 pub use access::{action_call, call_info, calls, classify_forbidden, is_granted, may_retry, Call, CallInfo, Refusal};
-pub use request::{update_requests, WriteKind, WriteMethod, WriteRequest};
+pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteMethod, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
     MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,

@@ -96,7 +96,8 @@ fn incident_url(source: Source, api_base: &str, id: &str) -> Result<String, Acti
     }
 }
 
-fn classification_wire(source: Source, c: &Classification) -> Option<&'static str> {
+/// A classification as each API writes it (`TruePositive` / `truePositive`); `None` for values nobody writes.
+pub fn classification_wire(source: Source, c: &Classification) -> Option<&'static str> {
     let (defender, graph) = match c {
         Classification::TruePositive => ("TruePositive", "truePositive"),
         Classification::InformationalExpectedActivity => {
