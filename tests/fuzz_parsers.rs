@@ -317,3 +317,142 @@ fn deeply_nested_bodies_are_errors_not_crashes() {
     let tok = format!("{}.{}.s", URL_SAFE_NO_PAD.encode("{\"alg\":\"RS256\"}"), URL_SAFE_NO_PAD.encode(&deep));
     assert!(decode_unverified(&tok).is_err());
 }
+
+/// Writes on the analyst's behalf (issue 14): whatever the action, id and source, nothing panics, and every
+/// request that is built carries only what the validity rules accept, in the documented names and spellings.
+mod actions {
+    use super::*;
+    use onbehalf::api::actions::{
+        classification_wire, determination_wire, update_requests, valid_determinations, validate,
+        writable_classifications, writable_statuses, Action, WriteMethod, MAX_TAGS,
+    };
+    use onbehalf::api::query::status_value;
+    use onbehalf::api::{Classification, Determination, Status};
+
+    fn status() -> impl Strategy<Value = Status> {
+        prop_oneof![
+            Just(Status::Active),
+            Just(Status::InProgress),
+            Just(Status::Resolved),
+            Just(Status::Redirected),
+            Just(Status::AwaitingAction),
+            nasty_string().prop_map(Status::Unknown),
+        ]
+    }
+
+    fn classification() -> impl Strategy<Value = Classification> {
+        prop_oneof![
+            Just(Classification::Unknown),
+            Just(Classification::TruePositive),
+            Just(Classification::FalsePositive),
+            Just(Classification::InformationalExpectedActivity),
+            nasty_string().prop_map(Classification::Other),
+        ]
+    }
+
+    fn determination() -> impl Strategy<Value = Determination> {
+        prop_oneof![
+            prop::sample::select(vec![
+                Determination::NotAvailable,
+                Determination::Apt,
+                Determination::Malware,
+                Determination::SecurityPersonnel,
+                Determination::SecurityTesting,
+                Determination::UnwantedSoftware,
+                Determination::MultiStagedAttack,
+                Determination::MaliciousUserActivity,
+                Determination::CompromisedUser,
+                Determination::Phishing,
+                Determination::LineOfBusinessApplication,
+                Determination::ConfirmedUserActivity,
+                Determination::Clean,
+                Determination::NotMalicious,
+                Determination::InsufficientData,
+            ]),
+            prop_oneof![Just("Other".to_string()), Just(" oTHER ".to_string()), nasty_string()]
+                .prop_map(Determination::Other),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![nasty_string(), Just(String::new()), Just("  \n\t ".to_string()), "[ a-z]{0,12}"]
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            text().prop_map(Action::AssignTo),
+            Just(Action::Unassign),
+            status().prop_map(Action::SetStatus),
+            (classification(), determination())
+                .prop_map(|(classification, determination)| Action::Classify { classification, determination }),
+            prop::collection::vec(text(), 0..8).prop_map(Action::SetTags),
+            text().prop_map(Action::Comment),
+            (classification(), determination(), prop::option::of(text())).prop_map(
+                |(classification, determination, comment)| Action::Resolve { classification, determination, comment }
+            ),
+        ]
+    }
+
+    fn clean_text(v: &Value) -> bool {
+        v.as_str().is_some_and(|s| !s.is_empty() && s.trim() == s)
+    }
+
+    proptest! {
+        #![proptest_config(cfg())]
+
+        #[test]
+        fn every_built_write_is_valid(a in action(), graph in any::<bool>(),
+                                      id in prop_oneof![nasty_string(), "[0-9]{1,20}", Just("..".to_string())],
+                                      base in prop_oneof![Just("https://api.example.test".to_string()), nasty_string()]) {
+            let source = if graph { Source::Graph } else { Source::Defender };
+            let token = AccessToken::new("t".into());
+            let Ok(reqs) = update_requests(source, &base, &id, &a, &token) else { return Ok(()) };
+            prop_assert!(validate(source, &a).is_ok(), "built a request the rules refuse: {a:?}");
+            prop_assert!(is_secure_url(&base));
+            let most = if graph { 2 } else { 1 };
+            prop_assert!(!reqs.is_empty() && reqs.len() <= most, "{} requests", reqs.len());
+            for r in &reqs {
+                prop_assert!(r.url.starts_with(base.trim_end_matches('/')));
+                let path = r.url.get(base.trim_end_matches('/').len()..).unwrap_or("");
+                prop_assert!(!path.contains("/../") && !path.ends_with("/..") && !path.contains(['?', '#', ' ']), "{path}");
+                let body: Value = serde_json::from_str(&r.body).expect("body is JSON");
+                let o = body.as_object().expect("body is an object");
+                prop_assert!(!o.is_empty());
+                if r.method == WriteMethod::Post {
+                    prop_assert!(graph && r.url.ends_with("/comments"));
+                    prop_assert_eq!(o.get("@odata.type"), Some(&json!("microsoft.graph.security.alertComment")));
+                    prop_assert!(o.get("comment").is_some_and(clean_text));
+                    prop_assert_eq!(o.len(), 2);
+                    continue;
+                }
+                for (k, v) in o {
+                    match k.as_str() {
+                        "status" => prop_assert!(writable_statuses(source).iter()
+                            .any(|s| v.as_str() == Some(status_value(source, s).as_str())), "status {v}"),
+                        "assignedTo" => prop_assert!(clean_text(v) || (graph && v.is_null()), "assignee {v}"),
+                        "classification" => {
+                            let c = writable_classifications().iter()
+                                .find(|c| v.as_str() == classification_wire(source, c));
+                            prop_assert!(c.is_some(), "classification {v}");
+                            let d = o.get("determination").and_then(Value::as_str);
+                            prop_assert!(c.is_some_and(|c| valid_determinations(source, c).iter()
+                                .any(|x| determination_wire(source, x) == d)), "pair {v} {d:?}");
+                        }
+                        "determination" => prop_assert!(o.contains_key("classification")),
+                        "tags" | "customTags" => {
+                            prop_assert_eq!(k == "customTags", graph);
+                            let tags = v.as_array().expect("tags are an array");
+                            prop_assert!(tags.len() <= MAX_TAGS && tags.iter().all(clean_text));
+                            let mut lower: Vec<String> = tags.iter().filter_map(Value::as_str).map(str::to_lowercase).collect();
+                            lower.sort();
+                            lower.dedup();
+                            prop_assert_eq!(lower.len(), tags.len());
+                        }
+                        "comment" => prop_assert!(!graph && clean_text(v)),
+                        other => prop_assert!(false, "unexpected property {other}"),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Pure incidents API logic: one incident model for both sources, OData query building, error mapping and backoff.
 
+pub mod actions;
 pub mod budget;
 pub mod error;
 pub mod index;
