@@ -1,6 +1,6 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use super::model::Status;
+use super::source::api;
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
@@ -33,27 +33,21 @@ fn push_common(url: &mut String, top: u32, q: &IncidentQuery) {
     }
 }
 
-/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=100, the documented maximum).
+/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=the API's page limit).
 pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
-    let mut u = format!("{}/api/incidents?", api_base.trim_end_matches('/'));
-    push_common(&mut u, q.top.clamp(1, 100), q);
+    let a = api(Source::Defender);
+    let mut u = format!("{}{}?", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), q);
     u
 }
 
-/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=50: Graph answers 400 above).
+/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=the API's page limit).
 pub fn graph_url(api_base: &str, q: &IncidentQuery) -> String {
-    let mut u = format!("{}/v1.0/security/incidents?$expand=alerts&", api_base.trim_end_matches('/'));
-    push_common(&mut u, q.top.clamp(1, 50), q);
+    let a = api(Source::Graph);
+    let mut u = format!("{}{}?$expand=alerts&", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), q);
     u.push_str("&$count=true");
     u
-}
-
-/// URL for the configured source.
-pub fn incidents_url(source: Source, api_base: &str, q: &IncidentQuery) -> String {
-    match source {
-        Source::Defender => defender_url(api_base, q),
-        Source::Graph => graph_url(api_base, q),
-    }
 }
 
 /// Accepts Graph's `@odata.nextLink` only if it points at the configured API (same scheme and host):
@@ -106,56 +100,17 @@ pub fn filter_and(clauses: &[String]) -> Option<String> {
 
 /// Field holding the last update time for this source.
 pub fn updated_field(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "lastUpdateTime",
-        Source::Graph => "lastUpdateDateTime",
-    }
-}
-
-/// Field holding the creation time for this source.
-pub fn created_field(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "createdTime",
-        Source::Graph => "createdDateTime",
-    }
-}
-
-/// A status as this source spells it in filters (Defender PascalCase, Graph camelCase).
-pub fn status_value(source: Source, s: &Status) -> String {
-    let pascal = match s {
-        Status::Active => "Active",
-        Status::InProgress => "InProgress",
-        Status::Resolved => "Resolved",
-        Status::Redirected => "Redirected",
-        Status::AwaitingAction => "AwaitingAction",
-        Status::Unknown(x) => x.as_str(),
-    };
-    match source {
-        Source::Defender => pascal.to_string(),
-        Source::Graph => {
-            let mut c = pascal.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        }
-    }
+    api(source).updated_field
 }
 
 /// The delegated permission the incidents list needs.
 pub fn required_scope(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "Incident.Read",
-        Source::Graph => "SecurityIncident.Read.All",
-    }
+    api(source).required_scope
 }
 
 /// Any of these permissions lets the list work.
 pub fn accepted_scopes(source: Source) -> &'static [&'static str] {
-    match source {
-        Source::Defender => &["Incident.Read", "Incident.ReadWrite"],
-        Source::Graph => &["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"],
-    }
+    api(source).accepted_scopes
 }
 
 /// GET with the bearer token, asking for JSON.
@@ -174,7 +129,7 @@ pub fn api_request(url: String, token: &AccessToken) -> HttpRequest {
 /// Like [`api_request`], plus Graph's `Prefer: include-unknown-enum-members` so evolvable enums arrive as-is.
 pub fn api_request_for(source: Source, url: String, token: &AccessToken) -> HttpRequest {
     let mut r = api_request(url, token);
-    if source == Source::Graph {
+    if api(source).prefer_unknown_enum_members {
         r.headers.push(("Prefer".into(), "include-unknown-enum-members".into()));
     }
     r
@@ -316,8 +271,8 @@ mod tests {
         assert_eq!(filter_eq("bad field)or(1", "x"), "badfieldor1 eq 'x'");
         assert_eq!(filter_and(&["a eq 1".into(), "".into(), "b eq 2".into()]).as_deref(), Some("a eq 1 and b eq 2"));
         assert_eq!(filter_and(&[]), None);
-        assert_eq!(status_value(Source::Graph, &Status::InProgress), "inProgress");
-        assert_eq!(status_value(Source::Defender, &Status::InProgress), "InProgress");
+        assert_eq!(crate::api::model::Status::InProgress.api_value(Source::Graph), "inProgress");
+        assert_eq!(crate::api::model::Status::InProgress.api_value(Source::Defender), "InProgress");
         assert_eq!(updated_field(Source::Graph), "lastUpdateDateTime");
     }
 
