@@ -280,19 +280,19 @@ mod tests {
         let cls = [Classification::Unknown, Classification::TruePositive, Classification::Other("Ödd Öne".into())];
         let det = [Determination::NotAvailable, Determination::Malware, Determination::Other("Other".into())];
         Incident {
-            id: if n % 7 == 0 { format!("inc-{n}") } else { (n * 37 % 101).to_string() },
+            id: if n.is_multiple_of(7) { format!("inc-{n}") } else { (n * 37 % 101).to_string() },
             name: format!("{} Incident ΣΑΣ {}", ["Ransomware on", "phishing at", "Éclair in"][n % 3], n % 5),
             severity: sev[n % sev.len()].clone(),
             status: st[n % st.len()].clone(),
-            assigned_to: (n % 4 == 0).then(|| "Ada@Contoso.com".into()),
+            assigned_to: n.is_multiple_of(4).then(|| "Ada@Contoso.com".into()),
             classification: cls[n % cls.len()].clone(),
             determination: det[n % det.len()].clone(),
             created: None,
             last_update: None,
             created_ts: Some(NOW - (n as i64) * 3600),
-            last_update_ts: (n % 9 != 0).then(|| NOW - (n as i64 % 13) * 600),
+            last_update_ts: (!n.is_multiple_of(9)).then(|| NOW - (n as i64 % 13) * 600),
             alert_count: n % 4,
-            tags: if n % 2 == 0 { vec!["Ransomware".into()] } else { vec![] },
+            tags: if n.is_multiple_of(2) { vec!["Ransomware".into()] } else { vec![] },
             redirect_id: None,
             web_url: None,
             tenant_id: None,

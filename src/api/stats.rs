@@ -44,7 +44,7 @@ mod tests {
 
     #[test]
     fn summary_and_histogram_count_what_they_should() {
-        let v = vec![
+        let v = [
             inc("1", Severity::High, Status::Active, 10),
             inc("2", Severity::High, Status::Active, 10),
             inc("3", Severity::Low, Status::Resolved, 10),

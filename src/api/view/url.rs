@@ -186,9 +186,8 @@ mod tests {
         let h = v.to_hash();
         assert!(h.starts_with("#/incidents?status=resolved&severity=all&assigned=me"), "{h}");
         assert_eq!(View::from_hash(&h), v);
-        let mut custom = View::default();
-        custom.range = Range::Custom(Some(NOW - 1000), Some(NOW));
-        custom.incident = Some("42".into());
+        let custom =
+            View { range: Range::Custom(Some(NOW - 1000), Some(NOW)), incident: Some("42".into()), ..View::default() };
         assert_eq!(View::from_hash(&custom.to_hash()), custom);
         assert!(custom.to_hash().starts_with("#/incidents/42?"));
     }
