@@ -46,9 +46,13 @@ pub struct Api {
     pub accepted_scopes: &'static [&'static str],
     /// The largest `$top` the API accepts.
     pub max_page: u32,
-    /// Field holding the last update time (for `$filter`).
+    /// Field holding an incident's id.
+    pub id_field: &'static str,
+    /// Field holding an incident's name.
+    pub name_field: &'static str,
+    /// Field holding the last update time (also for `$filter`).
     pub updated_field: &'static str,
-    /// Field holding the creation time (for `$filter`).
+    /// Field holding the creation time (also for `$filter`).
     pub created_field: &'static str,
     /// How enum values are spelled in `$filter`.
     pub status_case: Case,
@@ -65,6 +69,8 @@ const DEFENDER: Api = Api {
     accepted_scopes: &["Incident.Read", "Incident.ReadWrite"],
     // Documented maximum.
     max_page: 100,
+    id_field: "incidentId",
+    name_field: "incidentName",
     updated_field: "lastUpdateTime",
     created_field: "createdTime",
     status_case: Case::Pascal,
@@ -80,6 +86,8 @@ const GRAPH: Api = Api {
     accepted_scopes: &["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"],
     // Graph answers 400 above 50.
     max_page: 50,
+    id_field: "id",
+    name_field: "displayName",
     updated_field: "lastUpdateDateTime",
     created_field: "createdDateTime",
     status_case: Case::Camel,

@@ -1,9 +1,9 @@
 //! Parsing a Defender `GET /api/incidents` page into the shared model.
 
-use super::{comments, first_text, objects, page, raw_str, strings, text};
-use super::{Alert, Classification, Determination, Device, Entity, Incident, Severity, Status};
+use super::{first_text, incident, objects, page, raw_str, strings, text};
+use super::{Alert, Device, Entity, Incident, Severity, Status};
 use crate::api::error::ApiError;
-use crate::api::query::parse_rfc3339;
+use crate::config::Source;
 use serde_json::{Map, Value};
 
 fn defender_device(d: &Map<String, Value>) -> Device {
@@ -62,31 +62,11 @@ fn defender_alert(a: &Map<String, Value>) -> Alert {
 }
 
 fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {
-    let id = text(o, "incidentId")?;
-    let created = text(o, "createdTime");
-    let last_update = text(o, "lastUpdateTime");
-    let alerts: Vec<Alert> = objects(o, "alerts").map(defender_alert).collect();
+    let alerts = objects(o, "alerts").map(defender_alert).collect();
     Some(Incident {
-        name: text(o, "incidentName").unwrap_or_else(|| format!("Incident {id}")),
-        id,
-        severity: Severity::parse(raw_str(o, "severity")),
-        status: Status::parse(raw_str(o, "status")),
-        assigned_to: text(o, "assignedTo"),
-        classification: Classification::parse(raw_str(o, "classification")),
-        determination: Determination::parse(raw_str(o, "determination")),
-        created_ts: created.as_deref().and_then(parse_rfc3339),
-        last_update_ts: last_update.as_deref().and_then(parse_rfc3339),
-        created,
-        last_update,
-        alert_count: alerts.len(),
         tags: strings(o, "tags"),
-        redirect_id: text(o, "redirectIncidentId"),
-        web_url: None,
-        tenant_id: None,
         detection_source: text(o, "detectionSource"),
-        description: None,
-        alerts,
-        comments: comments(o),
+        ..incident(o, Source::Defender, alerts)?
     })
 }
 

@@ -1,10 +1,10 @@
 //! Parsing a Graph `GET /security/incidents` page into the shared model.
 
-use super::{cap, comments, objects, page, raw_str, strings, sub, text};
-use super::{Alert, Classification, Determination, Device, Entity, Incident, Severity, Status};
+use super::{cap, incident, objects, page, raw_str, strings, sub, text};
+use super::{Alert, Device, Entity, Incident, Severity, Status};
 use crate::api::error::ApiError;
-use crate::api::query::parse_rfc3339;
 use crate::api::source::safe_portal_url;
+use crate::config::Source;
 use serde_json::{Map, Value};
 
 /// Graph evidence type from `@odata.type` (`#microsoft.graph.security.userEvidence` → `User`).
@@ -83,33 +83,15 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
 }
 
 fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
-    let id = text(o, "id")?;
-    let created = text(o, "createdDateTime");
-    let last_update = text(o, "lastUpdateDateTime");
-    let alerts: Vec<Alert> = objects(o, "alerts").map(graph_alert).collect();
+    let alerts = objects(o, "alerts").map(graph_alert).collect();
     let mut tags = strings(o, "customTags");
     tags.extend(strings(o, "systemTags"));
     Some(Incident {
-        name: text(o, "displayName").unwrap_or_else(|| format!("Incident {id}")),
-        id,
-        severity: Severity::parse(raw_str(o, "severity")),
-        status: Status::parse(raw_str(o, "status")),
-        assigned_to: text(o, "assignedTo"),
-        classification: Classification::parse(raw_str(o, "classification")),
-        determination: Determination::parse(raw_str(o, "determination")),
-        created_ts: created.as_deref().and_then(parse_rfc3339),
-        last_update_ts: last_update.as_deref().and_then(parse_rfc3339),
-        created,
-        last_update,
-        alert_count: alerts.len(),
         tags,
-        redirect_id: text(o, "redirectIncidentId"),
         web_url: raw_str(o, "incidentWebUrl").and_then(safe_portal_url),
         tenant_id: text(o, "tenantId"),
-        detection_source: None,
         description: text(o, "description"),
-        alerts,
-        comments: comments(o),
+        ..incident(o, Source::Graph, alerts)?
     })
 }
 

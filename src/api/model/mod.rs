@@ -8,6 +8,8 @@ mod enums;
 mod graph;
 
 use super::error::ApiError;
+use super::query::parse_rfc3339;
+use crate::config::Source;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -17,7 +19,7 @@ pub use enums::{Classification, Determination, Known, Severity, Status};
 pub use graph::parse_graph_page;
 
 /// Bodies larger than this are refused before parsing.
-pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 /// Text fields longer than this are truncated for display.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
@@ -201,7 +203,7 @@ pub struct Incident {
 }
 
 /// Truncates to `max` characters, adding "…".
-pub fn cap(s: &str, max: usize) -> String {
+pub(crate) fn cap(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => s.to_string(),
         Some((i, _)) => format!("{}…", s.get(..i).unwrap_or("")),
@@ -257,6 +259,37 @@ fn comments(o: &Map<String, Value>) -> Vec<Comment> {
             created_time: first_text(c, &["createdTime", "createdDateTime"]),
         })
         .collect()
+}
+
+/// The fields both APIs name alike (and those the source description names), read from an incident object;
+/// the fields only one API has are left empty. `None` without an id.
+fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Option<Incident> {
+    let f = crate::api::source::api(source);
+    let id = text(o, f.id_field)?;
+    let created = text(o, f.created_field);
+    let last_update = text(o, f.updated_field);
+    Some(Incident {
+        name: text(o, f.name_field).unwrap_or_else(|| format!("Incident {id}")),
+        id,
+        severity: Severity::parse(raw_str(o, "severity")),
+        status: Status::parse(raw_str(o, "status")),
+        assigned_to: text(o, "assignedTo"),
+        classification: Classification::parse(raw_str(o, "classification")),
+        determination: Determination::parse(raw_str(o, "determination")),
+        created_ts: created.as_deref().and_then(parse_rfc3339),
+        last_update_ts: last_update.as_deref().and_then(parse_rfc3339),
+        created,
+        last_update,
+        alert_count: alerts.len(),
+        tags: vec![],
+        redirect_id: text(o, "redirectIncidentId"),
+        web_url: None,
+        tenant_id: None,
+        detection_source: None,
+        description: None,
+        alerts,
+        comments: comments(o),
+    })
 }
 
 fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
