@@ -1,6 +1,6 @@
 //! `config.json` → a validated [`Config`]: which tenant, which app registration, which incidents API.
 
-use crate::http::{is_secure_url, percent_encode, split_url};
+use crate::http::{is_secure_url, split_url};
 use serde_json::Value;
 
 /// Which incidents API the app reads.
@@ -335,21 +335,6 @@ impl Config {
     pub fn discovery_url(&self) -> String {
         format!("{}/.well-known/openid-configuration", self.authority)
     }
-
-    /// Link to the incident in the Defender portal (same pattern as Graph's `incidentWebUrl`).
-    pub fn portal_incident_url(&self, id: &str, tenant: Option<&str>) -> String {
-        portal_incident_url(id, tenant)
-    }
-}
-
-/// `https://security.microsoft.com/incidents/{id}?tid={tenant}` with both parts percent-encoded.
-pub fn portal_incident_url(id: &str, tenant: Option<&str>) -> String {
-    let mut u = format!("https://security.microsoft.com/incidents/{}", percent_encode(id));
-    if let Some(t) = tenant.filter(|t| !t.is_empty()) {
-        u.push_str("?tid=");
-        u.push_str(&percent_encode(t));
-    }
-    u
 }
 
 #[cfg(test)]
@@ -449,10 +434,5 @@ mod tests {
         assert_eq!(c.post_logout_uri_for("https://app.example/spa/#/incidents"), "https://app.example/spa/");
         let c = cfg(r#","redirect_uri":"https://app.example/cb""#).unwrap();
         assert_eq!(c.redirect_uri_for("https://other/"), "https://app.example/cb");
-        assert_eq!(
-            c.portal_incident_url("42/x", Some("t-1")),
-            "https://security.microsoft.com/incidents/42%2Fx?tid=t-1"
-        );
-        assert_eq!(c.portal_incident_url("42", None), "https://security.microsoft.com/incidents/42");
     }
 }

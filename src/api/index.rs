@@ -5,57 +5,14 @@
 //! The derived facts live beside `Incident`, never inside it: the model stays what the API said.
 
 use super::model::Incident;
-use super::view::{key, text_matches, SortKey, View, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use super::stats::{SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use super::view::{text_matches, SortKey, View};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-
-/// Keys every known enum value turns into; they are borrowed, so only values the app does not know cost an
-/// allocation per incident.
-const KNOWN_KEYS: &[&str] = &[
-    "active",
-    "inprogress",
-    "resolved",
-    "redirected",
-    "awaitingaction",
-    "unknown",
-    "informational",
-    "low",
-    "medium",
-    "high",
-    "unspecified",
-    "notclassified",
-    "falsepositive",
-    "truepositive",
-    "informationalexpectedactivity",
-    "notavailable",
-    "apt",
-    "malware",
-    "securitypersonnel",
-    "securitytesting",
-    "unwantedsoftware",
-    "multistagedattack",
-    "malicioususeractivity",
-    "compromiseduser",
-    "phishing",
-    "lineofbusinessapplication",
-    "confirmeduseractivity",
-    "clean",
-    "notmalicious",
-    "insufficientdata",
-    "other",
-];
 
 /// Separates fields in the search text. A needle containing it takes the slow path, so a match can never
 /// span two fields.
 const SEP: char = '\0';
-
-fn small_key(label: &str) -> Cow<'static, str> {
-    let k = key(label);
-    match KNOWN_KEYS.iter().find(|s| **s == k) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(k),
-    }
-}
 
 /// What the queue filters and sorts on, for one incident.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,10 +51,10 @@ impl Facts {
             text.push_str(f);
         }
         Facts {
-            status: small_key(inc.status.label()),
-            severity: small_key(inc.severity.label()),
-            classification: small_key(inc.classification.label()),
-            determination: small_key(inc.determination.label()),
+            status: inc.status.key(),
+            severity: inc.severity.key(),
+            classification: inc.classification.key(),
+            determination: inc.determination.key(),
             id_num: inc.id.parse().ok(),
             name_end,
             text: text.into_boxed_str(),
@@ -254,7 +211,7 @@ impl Index {
             .collect()
     }
 
-    /// Sorts positions by `key` in the same order as `view::compare`.
+    /// Sorts positions by `key` in the same order as the reference `view::order::compare`.
     pub fn sort(&self, idx: &mut [usize], key: SortKey, desc: bool) {
         let (items, facts) = (&self.items, &self.facts);
         // Unstable is safe here and ~2x faster on 10,000: the comparison is total (ties fall back to id, and
@@ -283,10 +240,10 @@ impl Index {
         idx
     }
 
-    /// Counts per (severity, status) cell of the summary over the positions `idx`, like `view::summary`.
+    /// Counts per (severity, status) cell of the summary over the positions `idx`, like `stats::summary`.
     pub fn summary(&self, idx: &[usize]) -> Vec<Vec<usize>> {
-        let sev: Vec<String> = SUMMARY_SEVERITIES.iter().map(|s| key(s)).collect();
-        let st: Vec<String> = SUMMARY_STATUSES.iter().map(|s| key(s)).collect();
+        let sev: Vec<Cow<'static, str>> = SUMMARY_SEVERITIES.iter().map(|s| s.key()).collect();
+        let st: Vec<Cow<'static, str>> = SUMMARY_STATUSES.iter().map(|s| s.key()).collect();
         let mut grid = vec![vec![0usize; st.len()]; sev.len()];
         for f in idx.iter().filter_map(|&i| self.facts.get(i)) {
             let r = sev.iter().position(|s| *s == f.severity);
@@ -305,7 +262,8 @@ impl Index {
 mod tests {
     use super::*;
     use crate::api::model::{Alert, Classification, Determination, Device, Entity, Severity, Status};
-    use crate::api::view::{summary, visible_indices, Assigned, Range, TimeField};
+    use crate::api::stats::summary;
+    use crate::api::view::{visible_indices, Assigned, Range, TimeField};
 
     const NOW: i64 = 1_760_000_000;
 
@@ -322,19 +280,19 @@ mod tests {
         let cls = [Classification::Unknown, Classification::TruePositive, Classification::Other("Ödd Öne".into())];
         let det = [Determination::NotAvailable, Determination::Malware, Determination::Other("Other".into())];
         Incident {
-            id: if n % 7 == 0 { format!("inc-{n}") } else { (n * 37 % 101).to_string() },
+            id: if n.is_multiple_of(7) { format!("inc-{n}") } else { (n * 37 % 101).to_string() },
             name: format!("{} Incident ΣΑΣ {}", ["Ransomware on", "phishing at", "Éclair in"][n % 3], n % 5),
             severity: sev[n % sev.len()].clone(),
             status: st[n % st.len()].clone(),
-            assigned_to: (n % 4 == 0).then(|| "Ada@Contoso.com".into()),
+            assigned_to: n.is_multiple_of(4).then(|| "Ada@Contoso.com".into()),
             classification: cls[n % cls.len()].clone(),
             determination: det[n % det.len()].clone(),
             created: None,
             last_update: None,
             created_ts: Some(NOW - (n as i64) * 3600),
-            last_update_ts: (n % 9 != 0).then(|| NOW - (n as i64 % 13) * 600),
+            last_update_ts: (!n.is_multiple_of(9)).then(|| NOW - (n as i64 % 13) * 600),
             alert_count: n % 4,
-            tags: if n % 2 == 0 { vec!["Ransomware".into()] } else { vec![] },
+            tags: if n.is_multiple_of(2) { vec!["Ransomware".into()] } else { vec![] },
             redirect_id: None,
             web_url: None,
             tenant_id: None,

@@ -1,19 +1,20 @@
-//! Pure incidents API logic: one incident model for both sources, OData query building, error mapping and backoff.
+//! Pure incidents API logic: one incident model for both sources, one description per source, OData query
+//! building, error mapping and backoff, the queue view and what is derived from it.
 
 pub mod actions;
 pub mod budget;
 pub mod error;
-pub mod index;
+pub(crate) mod export;
+pub(crate) mod index;
 pub mod model;
-pub mod paging;
+pub(crate) mod paging;
 pub mod query;
-pub mod view;
+pub(crate) mod source;
+pub(crate) mod stats;
+pub(crate) mod view;
+
+#[cfg(test)]
+mod fixture;
 
 pub use error::{map_response, ApiError, Backoff};
-pub use model::{
-    parse_defender_page, parse_graph_page, sort_newest_first, Alert, Classification, Comment, Determination, Device,
-    Entity, Incident, Severity, Status,
-};
-pub use query::{
-    accepted_scopes, api_request, defender_url, graph_url, parse_rfc3339, required_scope, rfc3339, IncidentQuery,
-};
+pub use model::{parse_defender_page, parse_graph_page};

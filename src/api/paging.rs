@@ -10,12 +10,9 @@ pub const FIRST_PAGE: u32 = super::view::PAGE_SIZE as u32;
 /// A view loads at most this many incidents; narrower views are the way past it.
 pub const MAX_INCIDENTS: usize = 10_000;
 
-/// The largest `$top` each API accepts (Defender documents 100; Graph answers 400 above 50).
+/// The largest `$top` the API accepts (`source::Api::max_page`).
 pub fn max_page(source: Source) -> u32 {
-    match source {
-        Source::Defender => 100,
-        Source::Graph => 50,
-    }
+    super::source::api(source).max_page
 }
 
 /// Requests one view may make: enough for the cap in full pages, and a bound on a server that pages in

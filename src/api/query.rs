@@ -1,6 +1,6 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use super::model::Status;
+use super::source::api;
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
@@ -33,32 +33,26 @@ fn push_common(url: &mut String, top: u32, q: &IncidentQuery) {
     }
 }
 
-/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=100, the documented maximum).
+/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=the API's page limit).
 pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
-    let mut u = format!("{}/api/incidents?", api_base.trim_end_matches('/'));
-    push_common(&mut u, q.top.clamp(1, 100), q);
+    let a = api(Source::Defender);
+    let mut u = format!("{}{}?", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), q);
     u
 }
 
-/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=50: Graph answers 400 above).
-pub fn graph_url(api_base: &str, q: &IncidentQuery) -> String {
-    let mut u = format!("{}/v1.0/security/incidents?$expand=alerts&", api_base.trim_end_matches('/'));
-    push_common(&mut u, q.top.clamp(1, 50), q);
+/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=the API's page limit).
+pub(crate) fn graph_url(api_base: &str, q: &IncidentQuery) -> String {
+    let a = api(Source::Graph);
+    let mut u = format!("{}{}?$expand=alerts&", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), q);
     u.push_str("&$count=true");
     u
 }
 
-/// URL for the configured source.
-pub fn incidents_url(source: Source, api_base: &str, q: &IncidentQuery) -> String {
-    match source {
-        Source::Defender => defender_url(api_base, q),
-        Source::Graph => graph_url(api_base, q),
-    }
-}
-
 /// Accepts Graph's `@odata.nextLink` only if it points at the configured API (same scheme and host):
 /// the bearer token must never be sent elsewhere.
-pub fn next_link_for(api_base: &str, next: &str) -> Option<String> {
+pub(crate) fn next_link_for(api_base: &str, next: &str) -> Option<String> {
     let (bs, bh, _) = split_url(api_base)?;
     let (ns, nh, _) = split_url(next)?;
     (bs.eq_ignore_ascii_case(ns)
@@ -69,7 +63,7 @@ pub fn next_link_for(api_base: &str, next: &str) -> Option<String> {
 }
 
 /// An OData string literal: single-quoted, with `'` doubled.
-pub fn odata_string(v: &str) -> String {
+pub(crate) fn odata_string(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
 }
 
@@ -79,17 +73,17 @@ fn field(f: &str) -> String {
 }
 
 /// `{field} ge 2024-01-01T00:00:00Z`.
-pub fn filter_updated_since(field_name: &str, ts: i64) -> String {
+pub(crate) fn filter_updated_since(field_name: &str, ts: i64) -> String {
     format!("{} ge {}", field(field_name), rfc3339(ts))
 }
 
 /// `{field} eq 'value'`.
-pub fn filter_eq(field_name: &str, value: &str) -> String {
+pub(crate) fn filter_eq(field_name: &str, value: &str) -> String {
     format!("{} eq {}", field(field_name), odata_string(value))
 }
 
 /// `(status eq 'Active' or status eq 'InProgress')`; a single value has no parentheses; none gives "".
-pub fn filter_status_in(field_name: &str, values: &[&str]) -> String {
+pub(crate) fn filter_status_in(field_name: &str, values: &[&str]) -> String {
     let parts: Vec<String> = values.iter().map(|v| filter_eq(field_name, v)).collect();
     match parts.len() {
         0 => String::new(),
@@ -99,67 +93,28 @@ pub fn filter_status_in(field_name: &str, values: &[&str]) -> String {
 }
 
 /// Joins non-empty clauses with ` and `.
-pub fn filter_and(clauses: &[String]) -> Option<String> {
+pub(crate) fn filter_and(clauses: &[String]) -> Option<String> {
     let parts: Vec<&str> = clauses.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
 /// Field holding the last update time for this source.
-pub fn updated_field(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "lastUpdateTime",
-        Source::Graph => "lastUpdateDateTime",
-    }
-}
-
-/// Field holding the creation time for this source.
-pub fn created_field(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "createdTime",
-        Source::Graph => "createdDateTime",
-    }
-}
-
-/// A status as this source spells it in filters (Defender PascalCase, Graph camelCase).
-pub fn status_value(source: Source, s: &Status) -> String {
-    let pascal = match s {
-        Status::Active => "Active",
-        Status::InProgress => "InProgress",
-        Status::Resolved => "Resolved",
-        Status::Redirected => "Redirected",
-        Status::AwaitingAction => "AwaitingAction",
-        Status::Unknown(x) => x.as_str(),
-    };
-    match source {
-        Source::Defender => pascal.to_string(),
-        Source::Graph => {
-            let mut c = pascal.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        }
-    }
+pub(crate) fn updated_field(source: Source) -> &'static str {
+    api(source).updated_field
 }
 
 /// The delegated permission the incidents list needs.
-pub fn required_scope(source: Source) -> &'static str {
-    match source {
-        Source::Defender => "Incident.Read",
-        Source::Graph => "SecurityIncident.Read.All",
-    }
+pub(crate) fn required_scope(source: Source) -> &'static str {
+    api(source).required_scope
 }
 
 /// Any of these permissions lets the list work.
-pub fn accepted_scopes(source: Source) -> &'static [&'static str] {
-    match source {
-        Source::Defender => &["Incident.Read", "Incident.ReadWrite"],
-        Source::Graph => &["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"],
-    }
+pub(crate) fn accepted_scopes(source: Source) -> &'static [&'static str] {
+    api(source).accepted_scopes
 }
 
 /// GET with the bearer token, asking for JSON.
-pub fn api_request(url: String, token: &AccessToken) -> HttpRequest {
+pub(crate) fn api_request(url: String, token: &AccessToken) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
         url,
@@ -172,9 +127,9 @@ pub fn api_request(url: String, token: &AccessToken) -> HttpRequest {
 }
 
 /// Like [`api_request`], plus Graph's `Prefer: include-unknown-enum-members` so evolvable enums arrive as-is.
-pub fn api_request_for(source: Source, url: String, token: &AccessToken) -> HttpRequest {
+pub(crate) fn api_request_for(source: Source, url: String, token: &AccessToken) -> HttpRequest {
     let mut r = api_request(url, token);
-    if source == Source::Graph {
+    if api(source).prefer_unknown_enum_members {
         r.headers.push(("Prefer".into(), "include-unknown-enum-members".into()));
     }
     r
@@ -208,7 +163,7 @@ const MIN_TS: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
 const MAX_TS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
 
 /// Unix seconds → `YYYY-MM-DDTHH:MM:SSZ` (clamped to years 1..=9999).
-pub fn rfc3339(ts: i64) -> String {
+pub(crate) fn rfc3339(ts: i64) -> String {
     let ts = ts.clamp(MIN_TS, MAX_TS);
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
@@ -234,7 +189,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 }
 
 /// RFC 3339 → unix seconds (fraction truncated). Accepts `Z`/`z`/`±HH:MM`, `T`/`t`/space, any fraction length.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.trim().as_bytes();
     let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
@@ -316,8 +271,8 @@ mod tests {
         assert_eq!(filter_eq("bad field)or(1", "x"), "badfieldor1 eq 'x'");
         assert_eq!(filter_and(&["a eq 1".into(), "".into(), "b eq 2".into()]).as_deref(), Some("a eq 1 and b eq 2"));
         assert_eq!(filter_and(&[]), None);
-        assert_eq!(status_value(Source::Graph, &Status::InProgress), "inProgress");
-        assert_eq!(status_value(Source::Defender, &Status::InProgress), "InProgress");
+        assert_eq!(crate::api::model::Status::InProgress.api_value(Source::Graph), "inProgress");
+        assert_eq!(crate::api::model::Status::InProgress.api_value(Source::Defender), "InProgress");
         assert_eq!(updated_field(Source::Graph), "lastUpdateDateTime");
     }
 

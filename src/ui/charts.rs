@@ -2,7 +2,8 @@
 
 use super::ctx;
 use crate::api::model::Incident;
-use crate::api::view::{histogram, key, Range, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use crate::api::stats::{histogram, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use crate::api::view::Range;
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
 
@@ -26,17 +27,20 @@ pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
             <svg viewBox=format!("0 0 {} {}", lw + cw * SUMMARY_STATUSES.len(), th + ch * SUMMARY_SEVERITIES.len())
                 role="img" aria-label="Incidents by severity and status">
                 {SUMMARY_STATUSES.iter().enumerate().map(|(c, s)| view! {
-                    <text x=lw + cw * c + cw / 2 y=15 class="axis" text-anchor="middle">{*s}</text>
+                    <text x=lw + cw * c + cw / 2 y=15 class="axis" text-anchor="middle">{s.label()}</text>
                 }).collect_view()}
                 {SUMMARY_SEVERITIES.iter().enumerate().map(|(r, s)| view! {
-                    <text x=0 y=th + ch * r + 17 class="axis">{*s}</text>
+                    <text x=0 y=th + ch * r + 17 class="axis">{s.label()}</text>
                 }).collect_view()}
                 {move || {
                     let g = grid.get();
                     let max = g.iter().flatten().copied().max().unwrap_or(0).max(1);
                     g.into_iter().enumerate().flat_map(|(r, row)| row.into_iter().enumerate().map(move |(c, n)| (r, c, n))).map(|(r, c, n)| {
                         let level = if n == 0 { 0 } else { 1 + (n * 4 - 1) / max };
-                        let (sev, st) = (key(SUMMARY_SEVERITIES[r]), key(SUMMARY_STATUSES[c]));
+                        let (sev, st) = (
+                            SUMMARY_SEVERITIES.get(r).map(|s| s.key().into_owned()).unwrap_or_default(),
+                            SUMMARY_STATUSES.get(c).map(|s| s.key().into_owned()).unwrap_or_default(),
+                        );
                         view! {
                             <g class="cell" data-testid=format!("summary-{sev}-{st}") data-count=n.to_string()
                                 on:click=move |_| { let (sev, st) = (sev.clone(), st.clone()); change_view(ctx, true, |v| { v.severity = vec![sev]; v.status = vec![st]; v.page = 0; }) }>

@@ -2,13 +2,11 @@
 
 use super::ctx;
 use crate::api::index::Choices;
+use crate::api::model::{norm, Known, Severity, Status};
 use crate::api::query::{parse_rfc3339, rfc3339};
-use crate::api::view::{key, Assigned, Range, TimeField, View, RANGES};
+use crate::api::view::{Assigned, Range, TimeField, View, RANGES};
 use crate::flows::boot::change_view;
 use leptos::prelude::*;
-
-const STATUSES: &[&str] = &["Active", "In progress", "Resolved", "Redirected"];
-const SEVERITIES: &[&str] = &["High", "Medium", "Low", "Informational"];
 
 /// The filter bar.
 #[component]
@@ -35,8 +33,8 @@ pub fn Filters() -> impl IntoView {
             <input type="search" class="search" data-testid="search" placeholder="Search name, id, user, device, IP, file…"
                 aria-label="Search incidents" prop:value=move || text.get()
                 on:input=move |ev| { let t = event_target_value(&ev); change_view(ctx, false, |v| { v.text = t; v.page = 0; }) }/>
-            <Chips label="Status" group="status" options=STATUSES get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
-            <Chips label="Severity" group="severity" options=SEVERITIES get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
+            <Chips label="Status" group="status" options=chips(Status::ALL) get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
+            <Chips label="Severity" group="severity" options=chips(Severity::ALL) get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
             <label class="inline">"Assigned to "
                 <select data-testid="filter-assigned" on:change=move |ev| {
                     let a = match event_target_value(&ev).as_str() { "me" => Assigned::Me, "unassigned" => Assigned::Unassigned, _ => Assigned::Anyone };
@@ -87,12 +85,17 @@ pub fn Filters() -> impl IntoView {
     }
 }
 
+/// The values offered as chips, as (key, label), in the enum table's order.
+fn chips<T>(all: &'static [Known<T>]) -> Vec<(&'static str, &'static str)> {
+    all.iter().filter(|k| k.offered).map(|k| (k.key, k.label)).collect()
+}
+
 /// Toggle buttons for a multi-value filter; none pressed means any.
 #[component]
 fn Chips(
     label: &'static str,
     group: &'static str,
-    options: &'static [&'static str],
+    options: Vec<(&'static str, &'static str)>,
     get: fn(&View) -> &[String],
     set: fn(&mut View, Vec<String>),
 ) -> impl IntoView {
@@ -100,8 +103,8 @@ fn Chips(
     view! {
         <div class="chips" role="group" aria-label=label>
             <span class="chips-label">{label}</span>
-            {options.iter().map(|o| {
-                let k = key(o);
+            {options.into_iter().map(|(k, o)| {
+                let k = k.to_string();
                 let k2 = k.clone();
                 let pressed = Memo::new(move |_| ctx.view.with(|v| get(v).contains(&k)));
                 view! {
@@ -111,7 +114,7 @@ fn Chips(
                             if let Some(p) = cur.iter().position(|x| *x == k2) { cur.remove(p); } else { cur.push(k2.clone()); }
                             set(v, cur);
                             v.page = 0;
-                        })>{*o}</button>
+                        })>{o}</button>
                 }
             }).collect_view()}
         </div>
@@ -129,7 +132,7 @@ fn Choice(
     keyed: bool,
 ) -> impl IntoView {
     let ctx = ctx();
-    let value_of = move |o: &str| if keyed { key(o) } else { o.to_string() };
+    let value_of = move |o: &str| if keyed { norm(o) } else { o.to_string() };
     let current = Memo::new(move |_| ctx.view.with(get));
     view! {
         <label class="inline">{label}" "

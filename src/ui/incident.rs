@@ -1,8 +1,9 @@
 //! One incident, everything the API returned, readable: alerts, devices, entities by type, comments, tags.
 
 use super::ctx;
-use crate::api::model::{Alert, Entity, Incident};
+use crate::api::model::{norm, Alert, Entity, Incident};
 use crate::api::query::parse_rfc3339;
+use crate::api::source::portal_link;
 use crate::browser::clock::local_time;
 use leptos::prelude::*;
 
@@ -46,7 +47,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
 fn Detail(inc: Incident) -> impl IntoView {
     let ctx = ctx();
     let tenant = ctx.session().and_then(|s| s.id_claims.tid.clone());
-    let portal = super::portal_link(&inc, tenant.as_deref());
+    let portal = portal_link(&inc, tenant.as_deref());
     let sev = inc.severity.label().to_string();
     let redirect = inc.redirect_id.clone().map(|r| {
         let mut v = ctx.view.get_untracked();
@@ -68,7 +69,7 @@ fn Detail(inc: Incident) -> impl IntoView {
             <header class="incident-head">
                 <h1>{inc.name.clone()}</h1>
                 <div class="facts">
-                    <span class=format!("sev sev-{}", crate::api::view::key(&sev))>{sev.clone()}</span>
+                    <span class=format!("sev sev-{}", norm(&sev))>{sev.clone()}</span>
                     <span>"#"{inc.id.clone()}</span>
                     <span>{inc.status.label().to_string()}</span>
                     <span>{inc.assigned_to.clone().unwrap_or_else(|| "Unassigned".into())}</span>

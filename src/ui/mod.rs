@@ -62,19 +62,3 @@ pub fn App() -> impl IntoView {
 pub(crate) fn ctx() -> Ctx {
     expect_context::<Ctx>()
 }
-
-/// Only links to the Defender portal's own https host are shown: an API or a hostile payload can't plant another.
-pub(crate) fn portal_link(inc: &crate::api::model::Incident, tenant: Option<&str>) -> Option<String> {
-    const PORTAL: &str = "https://security.microsoft.com/";
-    let url = match &inc.web_url {
-        Some(u) => u.clone(),
-        None => {
-            let id = crate::http::percent_encode(&inc.id);
-            match tenant {
-                Some(t) => format!("{PORTAL}incidents/{id}?tid={}", crate::http::percent_encode(t)),
-                None => format!("{PORTAL}incidents/{id}"),
-            }
-        }
-    };
-    url.starts_with(PORTAL).then_some(url)
-}

@@ -4,8 +4,11 @@ use super::banners::ApiErrorBanner;
 use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
+use crate::api::export::{to_csv, to_json};
+use crate::api::model::norm;
 use crate::api::model::Incident;
-use crate::api::view::{to_csv, to_json, SortKey, View, PAGE_SIZE};
+use crate::api::source::portal_link;
+use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
 use crate::browser::download;
 use crate::flows::boot::change_view;
@@ -258,7 +261,7 @@ impl RowData {
             classification,
             updated: inc.last_update_ts,
             alert_count: inc.alert_count,
-            portal: super::portal_link(inc, tenant),
+            portal: portal_link(inc, tenant),
             hot,
         }
     }
@@ -269,7 +272,7 @@ fn Row(row: RowData) -> impl IntoView {
     let ctx: Ctx = ctx();
     let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } =
         row;
-    let sev_class = format!("sev sev-{}", crate::api::view::key(&sev));
+    let sev_class = format!("sev sev-{}", norm(&sev));
     let updated_title = updated.map(local_time).unwrap_or_default();
     let age = move || updated.map(|t| relative_age(t, ctx.now.get() as i64)).unwrap_or_else(|| "—".into());
     let detail = ctx.view.with_untracked(|v| {
