@@ -326,8 +326,7 @@ mod actions {
         classification_wire, determination_wire, update_requests, valid_determinations, validate,
         writable_classifications, writable_statuses, Action, WriteMethod, MAX_TAGS,
     };
-    use onbehalf::api::query::status_value;
-    use onbehalf::api::{Classification, Determination, Status};
+    use onbehalf::api::model::{Classification, Determination, Status};
 
     fn status() -> impl Strategy<Value = Status> {
         prop_oneof![
@@ -428,7 +427,7 @@ mod actions {
                 for (k, v) in o {
                     match k.as_str() {
                         "status" => prop_assert!(writable_statuses(source).iter()
-                            .any(|s| v.as_str() == Some(status_value(source, s).as_str())), "status {v}"),
+                            .any(|s| v.as_str() == Some(s.api_value(source).as_str())), "status {v}"),
                         "assignedTo" => prop_assert!(clean_text(v) || (graph && v.is_null()), "assignee {v}"),
                         "classification" => {
                             let c = writable_classifications().iter()

@@ -10,7 +10,7 @@
 use super::rules::{canonical, validate, Change};
 use super::{Action, ActionError};
 use crate::api::model::{Classification, Determination};
-use crate::api::query::{api_request_for, status_value};
+use crate::api::query::api_request_for;
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{is_secure_url, percent_encode};
@@ -139,7 +139,7 @@ fn patch_body(source: Source, change: &Change) -> Option<Map<String, Value>> {
         body.insert("assignedTo".into(), who.as_deref().map_or(Value::Null, |w| Value::String(w.into())));
     }
     if let Some(s) = &change.status {
-        body.insert("status".into(), Value::String(status_value(source, s)));
+        body.insert("status".into(), Value::String(s.api_value(source)));
     }
     if let Some((c, d)) = &change.classification {
         // validate() let only documented pairs through, so both spellings exist.
