@@ -9,16 +9,6 @@ pub enum Method {
     Post,
 }
 
-impl Method {
-    /// The method name as sent on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        }
-    }
-}
-
 /// A request the browser layer should send. Headers may carry a bearer token, so `Debug` hides them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -106,6 +96,17 @@ fn hex_digit(n: u8) -> char {
 /// server accepts and which avoids the `+` ambiguity.
 pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `base` (its fragment dropped) with `pairs` appended as a query, after any query it already has.
+pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    let sep = match base.find('?') {
+        None => "?",
+        Some(_) if base.ends_with('?') || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    format!("{base}{sep}{}", form_urlencode(pairs))
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -219,6 +220,17 @@ mod tests {
     #[test]
     fn form_pairs() {
         assert_eq!(form_urlencode(&[("a", "1 2"), ("b", "x+y")]), "a=1%202&b=x%2By");
+    }
+
+    /// The authorize and logout URLs both go through here (they used to join queries two ways).
+    #[test]
+    fn with_query_appends_after_what_is_there() {
+        let q = [("a", "1 2"), ("b", "x")];
+        assert_eq!(with_query("https://h/p", &q), "https://h/p?a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?tenant=t", &q), "https://h/p?tenant=t&a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?", &q), "https://h/p?a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?t=1&", &q), "https://h/p?t=1&a=1%202&b=x");
+        assert_eq!(with_query("https://h/p#frag?x", &q), "https://h/p?a=1%202&b=x");
     }
 
     #[test]

@@ -6,9 +6,10 @@ pub mod index;
 pub mod model;
 pub mod paging;
 pub mod query;
+pub mod retry;
 pub mod view;
 
-pub use error::{map_response, ApiError, Backoff};
+pub use error::{map_response, ApiError};
 pub use model::{
     parse_defender_page, parse_graph_page, sort_newest_first, Alert, Classification, Comment, Determination, Device,
     Entity, Incident, Severity, Status,

@@ -4,7 +4,7 @@ use super::discovery::ProviderMetadata;
 use super::pkce::challenge_s256;
 use super::secret::{Nonce, PkceVerifier, State};
 use crate::config::Config;
-use crate::http::form_urlencode;
+use crate::http::with_query;
 
 /// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
 pub const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
@@ -108,17 +108,7 @@ pub fn authorize_url(
             pairs.push(("login_hint", h));
         }
     }
-    let base = meta.authorization_endpoint.split('#').next().unwrap_or(&meta.authorization_endpoint);
-    let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') {
-            ""
-        } else {
-            "&"
-        }
-    } else {
-        "?"
-    };
-    format!("{base}{sep}{}", form_urlencode(&pairs))
+    with_query(&meta.authorization_endpoint, &pairs)
 }
 
 /// The RP-initiated logout URL (`end_session_endpoint`), or None when the provider has none
@@ -132,14 +122,12 @@ pub fn logout_url(
     logout_hint: Option<&str>,
 ) -> Option<String> {
     let end = meta.end_session_endpoint.as_deref()?;
-    let base = end.split('#').next().unwrap_or(end);
     let mut pairs: Vec<(&str, &str)> =
         vec![("post_logout_redirect_uri", post_logout_redirect_uri), ("client_id", client_id)];
     if let Some(h) = logout_hint.filter(|h| !h.is_empty()) {
         pairs.push(("logout_hint", h));
     }
-    let sep = if base.contains('?') { "&" } else { "?" };
-    Some(format!("{base}{sep}{}", form_urlencode(&pairs)))
+    Some(with_query(end, &pairs))
 }
 
 #[cfg(test)]

@@ -91,11 +91,6 @@ impl Session {
         std::cmp::max(self.expires_at.saturating_sub(margin), received)
     }
 
-    /// Seconds from `now` until renewal is due (0 = now).
-    pub fn renew_in(&self, now: u64) -> u64 {
-        self.renew_at().saturating_sub(now)
-    }
-
     /// Does the session hold `short` (e.g. `Incident.Read`), bare or as `{resource}/Incident.Read`?
     pub fn has_scope(&self, short: &str) -> bool {
         self.granted_scopes.iter().any(|s| {
@@ -104,20 +99,10 @@ impl Session {
         })
     }
 
-    /// Holds any of these scopes (e.g. `api::query::accepted_scopes(source)`).
-    pub fn has_any_scope(&self, shorts: &[&str]) -> bool {
-        shorts.iter().any(|s| self.has_scope(s))
-    }
-
     /// A refresh token exists and its fixed 24 h SPA lifetime has not passed.
     pub fn refresh_possible(&self, now: u64) -> bool {
         self.refresh_token.is_some()
             && self.signed_in_at.saturating_add(SPA_REFRESH_LIFETIME_SECS) > now.saturating_add(60)
-    }
-
-    /// True when stored data is implausible (received in the future: clock turned back), as MSAL discards it.
-    pub fn is_from_future(&self, now: u64) -> bool {
-        self.signed_in_at > now.saturating_add(300)
     }
 }
 
@@ -185,7 +170,6 @@ mod tests {
         assert!(!s.is_expired(NOW + 3000));
         assert!(s.is_expired(NOW + 3600));
         assert_eq!(s.renew_at(), NOW + 3300);
-        assert_eq!(s.renew_in(NOW + 3400), 0);
         // short lifetime: renew at 80%
         let s = session_from_token_response(resp(600, None, None), claims(), "i".into(), NOW);
         assert_eq!(s.renew_at(), NOW + 480);
@@ -204,7 +188,6 @@ mod tests {
         assert!(s.has_scope("Incident.Read"));
         assert!(s.has_scope("incident.read"));
         assert!(!s.has_scope("Incident.ReadWrite"));
-        assert!(s.has_any_scope(&["Incident.ReadWrite", "Incident.Read"]));
         // no scope in the response → from the access token's scp
         let s = session_from_token_response(resp(3600, None, None), claims(), "i".into(), NOW);
         assert_eq!(s.granted_scopes, vec!["Incident.Read"]);
@@ -235,7 +218,5 @@ mod tests {
         assert_eq!(back, s);
         assert!(!format!("{s:?}").contains("rt-secret"));
         assert!(SESSION_KEY.starts_with(KEY_PREFIX));
-        assert!(!s.is_from_future(NOW));
-        assert!(s.is_from_future(NOW - 1000));
     }
 }

@@ -225,6 +225,53 @@ mod tests {
         }
     }
 
+    /// The records as this tab has always written them (the format the serde derive gave, which sessions
+    /// already in sessionStorage use): a change to the format fails here, not in a user's tab.
+    const SESSION_JSON: &str = r#"{"access_token":"at","expires_at":1700003600,"granted_scopes":["Incident.Read","openid"],
+        "id_claims":{"iss":"https://login.example/t/v2.0","sub":"s\"ub\n","aud":["cid"],"exp":1700003600,"iat":1700000000,
+        "nonce":"n","tid":"t","oid":null,"name":"Ada <b>Analyst</b> é","preferred_username":"ada@contoso.com"},
+        "refresh_token":"rt","signed_in_at":1700000000,"issuer":"https://login.example/t/v2.0","token_received_at":1700000010}"#;
+    const PENDING_JSON: &str = r##"{"state":"st","nonce":"n0nce+/=","verifier":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv",
+        "issuer":"https://login.example/t/v2.0","redirect_uri":"https://app.example/spa/","return_to":"#/incidents?status=active",
+        "created_at":1700000000,"provider":{"issuer":"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+        "authorization_endpoint":"https://login.microsoftonline.com/t/oauth2/v2.0/authorize",
+        "token_endpoint":"https://login.microsoftonline.com/t/oauth2/v2.0/token","end_session_endpoint":null,"jwks_uri":null,
+        "code_challenge_methods":[],"iss_parameter_supported":false},"authority":"https://login.example/t/v2.0"}"##;
+
+    fn value(json: &str) -> Value {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn with_provider() -> PendingAuth {
+        let mut p = pending();
+        p.provider = Some(crate::auth::authorize::tests::meta());
+        p.authority = "https://login.example/t/v2.0".into();
+        p
+    }
+
+    #[test]
+    fn the_stored_format_stays_the_same_both_ways() {
+        let s = session(Some("rt"), Some("n"));
+        assert_eq!(value(&session_to_json(&s)), value(SESSION_JSON));
+        assert_eq!(session_from_json(SESSION_JSON), Some(s));
+        let p = with_provider();
+        assert_eq!(value(&pending_to_json(&p)), value(PENDING_JSON));
+        let back = pending_from_json(PENDING_JSON).unwrap();
+        assert_eq!(back.verifier.secret(), p.verifier.secret());
+        assert_eq!(back.provider, p.provider);
+        assert_eq!(pending_to_json(&back), pending_to_json(&p));
+        // Absent options are written as null, and read back as None.
+        let mut v = value(SESSION_JSON);
+        v["refresh_token"] = Value::Null;
+        v["id_claims"]["nonce"] = Value::Null;
+        assert_eq!(value(&session_to_json(&session(None, None))), v);
+        assert_eq!(session_from_json(&v.to_string()), Some(session(None, None)));
+        let mut v = value(PENDING_JSON);
+        v["provider"] = Value::Null;
+        v["authority"] = json!("");
+        assert_eq!(value(&pending_to_json(&pending())), v);
+    }
+
     #[test]
     fn session_format_is_the_derived_one_both_ways() {
         for s in [session(Some("rt"), Some("n")), session(None, None)] {

@@ -28,11 +28,8 @@ pub fn replace(url: &str) {
 }
 
 /// Full-page navigation to `url`.
-pub fn assign(url: &str) -> Result<(), String> {
-    location()
-        .ok_or_else(|| "No window.location.".to_string())?
-        .assign(url)
-        .map_err(|_| "The browser refused to navigate.".to_string())
+pub fn assign(url: &str) -> Result<(), super::EdgeError> {
+    location().ok_or(super::EdgeError::NavigationRefused)?.assign(url).map_err(|_| super::EdgeError::NavigationRefused)
 }
 
 /// Adds a history entry for `url` without leaving the page or firing `hashchange` (so back/forward work

@@ -8,6 +8,9 @@ use crate::auth::session::{AuthState, Session};
 use crate::config::Config;
 use leptos::prelude::*;
 
+/// Kept here as well for `ui/queue.rs`, which names it by this path; its home is [`crate::problem`].
+pub use crate::problem::Problem;
+
 /// Where the configuration stands.
 #[derive(Clone, Debug)]
 pub enum ConfigState {
@@ -17,28 +20,6 @@ pub enum ConfigState {
     Invalid(String),
     /// A validated configuration.
     Ready(Config),
-}
-
-/// A problem to show as a sentence, with an optional hint and link.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// What went wrong, in one sentence.
-    pub message: String,
-    /// What to do about it, when we know.
-    pub hint: Option<String>,
-    /// A helpful link (e.g. the admin-consent URL).
-    pub link: Option<(String, String)>,
-    /// A retry can be offered.
-    pub retry: bool,
-    /// Unix time at which an automatic retry happens (rate limit countdown).
-    pub retry_at: Option<u64>,
-}
-
-impl Problem {
-    /// A bare message.
-    pub fn new(message: impl Into<String>) -> Self {
-        Problem { message: message.into(), hint: None, link: None, retry: false, retry_at: None }
-    }
 }
 
 /// Where the next page of incidents comes from.

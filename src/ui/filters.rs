@@ -4,7 +4,7 @@ use super::ctx;
 use crate::api::index::Choices;
 use crate::api::query::{parse_rfc3339, rfc3339};
 use crate::api::view::{key, Assigned, Range, TimeField, View, RANGES};
-use crate::flows::boot::change_view;
+use crate::flows::navigate::change_view;
 use leptos::prelude::*;
 
 const STATUSES: &[&str] = &["Active", "In progress", "Resolved", "Redirected"];

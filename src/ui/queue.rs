@@ -8,7 +8,7 @@ use crate::api::model::Incident;
 use crate::api::view::{to_csv, to_json, SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
 use crate::browser::download;
-use crate::flows::boot::change_view;
+use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
 use crate::format::relative_age;
