@@ -4,7 +4,7 @@ use crate::http::{is_secure_url, percent_encode, split_url, with_query, HttpResp
 use serde_json::Value;
 
 /// Which incidents API the app reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// Microsoft Defender XDR `api.security.microsoft.com/api/incidents` (`Incident.Read`).
     Defender,

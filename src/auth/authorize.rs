@@ -10,7 +10,7 @@ use crate::http::with_query;
 pub const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
 
 /// A sign-in started in this tab, waiting for its redirect back.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug)]
 pub struct PendingAuth {
     /// One-time `state` sent with the request.
     pub state: State,
@@ -29,10 +29,8 @@ pub struct PendingAuth {
     /// The discovery document the request was built from, already checked against `authority`: the
     /// redirect back redeems the code with it instead of fetching discovery again (one round trip less
     /// between the redirect and the first incident).
-    #[serde(default)]
     pub provider: Option<ProviderMetadata>,
     /// The configured authority `provider` was checked against.
-    #[serde(default)]
     pub authority: String,
 }
 
@@ -231,14 +229,14 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn pending_key_and_staleness_and_serde() {
+    fn pending_key_and_staleness_and_storage() {
         assert_eq!(pending_key("abc"), "onbehalf.pending.abc");
         let p = pending("s", 1000);
         assert!(!p.is_stale(1000 + 900));
         assert!(p.is_stale(1000 + 901));
         assert!(p.is_stale(0));
-        let json = serde_json::to_string(&p).unwrap();
-        let back: PendingAuth = serde_json::from_str(&json).unwrap();
+        let json = crate::auth::stored::pending_to_json(&p);
+        let back = crate::auth::stored::pending_from_json(&json).unwrap();
         assert_eq!(back.verifier.secret(), p.verifier.secret());
         assert_eq!(back.state, p.state);
         assert!(!format!("{p:?}").contains(p.verifier.secret()));
@@ -258,7 +256,7 @@ pub(crate) mod tests {
         assert!(p.provider_for(&authority).is_none(), "metadata from another issuer than the request's");
         // A pending request written before this field existed still reads.
         let old = r#"{"state":"s","nonce":"n","verifier":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv","issuer":"i","redirect_uri":"r","return_to":"","created_at":1}"#;
-        let back: PendingAuth = serde_json::from_str(old).unwrap();
+        let back = crate::auth::stored::pending_from_json(old).unwrap();
         assert!(back.provider.is_none() && back.authority.is_empty());
     }
 }

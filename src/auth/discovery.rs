@@ -6,7 +6,7 @@ use crate::http::{host_name, is_secure_url, split_url, HttpRequest, HttpResponse
 use serde_json::Value;
 
 /// The parts of the discovery document the app uses.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderMetadata {
     /// `issuer`; for Entra multi-tenant authorities the `{tenantid}` template.
     pub issuer: String,

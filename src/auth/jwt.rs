@@ -110,7 +110,7 @@ pub fn decode_unverified(token: &str) -> Result<(Value, Value), JwtError> {
 }
 
 /// Validated ID-token claims.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdClaims {
     /// Issuer.
     pub iss: String,
@@ -225,7 +225,7 @@ pub fn validate_id_token(
 }
 
 /// Access-token claims, decoded for display only (the client does not and cannot validate them).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccessClaims {
     /// Audience (first if several).
     pub aud: Option<String>,

@@ -13,7 +13,7 @@ pub const KEY_PREFIX: &str = "onbehalf.";
 pub const SPA_REFRESH_LIFETIME_SECS: u64 = 24 * 3600;
 
 /// A signed-in user with a token for the configured API.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Access token for the API.
     pub access_token: AccessToken,
@@ -29,8 +29,7 @@ pub struct Session {
     pub signed_in_at: u64,
     /// Issuer the session came from.
     pub issuer: String,
-    /// When the current access token was received (for renewal timing).
-    #[serde(default)]
+    /// When the current access token was received (for renewal timing; 0 in sessions stored before it was).
     pub token_received_at: u64,
 }
 
@@ -211,11 +210,10 @@ mod tests {
     }
 
     #[test]
-    fn serde_roundtrip_and_redaction() {
+    fn stored_roundtrip_and_redaction() {
         let s = session_from_token_response(resp(3600, None, Some("rt-secret")), claims(), "i".into(), NOW);
-        let j = serde_json::to_string(&s).unwrap();
-        let back: Session = serde_json::from_str(&j).unwrap();
-        assert_eq!(back, s);
+        let j = crate::auth::stored::session_to_json(&s);
+        assert_eq!(crate::auth::stored::session_from_json(&j), Some(s.clone()));
         assert!(!format!("{s:?}").contains("rt-secret"));
         assert!(SESSION_KEY.starts_with(KEY_PREFIX));
     }
