@@ -14,7 +14,7 @@ pub enum Source {
 
 impl Source {
     /// Default API base URL for this source.
-    pub fn default_api_base(&self) -> &'static str {
+    pub(crate) fn default_api_base(&self) -> &'static str {
         match self {
             Source::Defender => "https://api.security.microsoft.com",
             Source::Graph => "https://graph.microsoft.com",
@@ -22,7 +22,7 @@ impl Source {
     }
 
     /// Default (least-privilege) API scope for this source.
-    pub fn default_scope(&self) -> &'static str {
+    pub(crate) fn default_scope(&self) -> &'static str {
         match self {
             Source::Defender => "https://api.security.microsoft.com/Incident.Read",
             Source::Graph => "https://graph.microsoft.com/SecurityIncident.Read.All",
@@ -117,7 +117,7 @@ pub enum ConfigError {
 }
 
 /// A valid example `config.json`; the `<…>` placeholders must be replaced (parse_config rejects them).
-pub const EXAMPLE_CONFIG: &str = r#"{
+pub(crate) const EXAMPLE_CONFIG: &str = r#"{
   "_comment": "authority: https://login.microsoftonline.com/<tenant-id>/v2.0 (your Directory (tenant) ID; use 'organizations' for a multi-tenant app). client_id: the Application (client) ID of an app registration with a Single-page application redirect URI equal to this page's URL. source: 'defender' (api.security.microsoft.com, delegated Incident.Read) or 'graph' (graph.microsoft.com, delegated SecurityIncident.Read.All, admin consent).",
   "authority": "https://login.microsoftonline.com/<tenant-id>/v2.0",
   "client_id": "<application-id>",
@@ -188,7 +188,7 @@ fn looks_like_guid(s: &str) -> bool {
 
 /// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
 /// scopes (`User.Read`) belong to Graph, as Entra reads them.
-pub fn scope_resource(scope: &str) -> String {
+pub(crate) fn scope_resource(scope: &str) -> String {
     if let Some((scheme, host, _)) = split_url(scope) {
         return format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
     }
@@ -316,12 +316,12 @@ fn page_base(page: &str) -> String {
 
 impl Config {
     /// The API scopes (one resource) as configured.
-    pub fn api_scopes(&self) -> &[String] {
+    pub(crate) fn api_scopes(&self) -> &[String] {
         &self.scopes
     }
 
     /// The `scope` parameter: `openid profile offline_access` plus the API scopes.
-    pub fn request_scopes(&self) -> String {
+    pub(crate) fn request_scopes(&self) -> String {
         let mut out: Vec<&str> = vec!["openid", "profile", "offline_access"];
         for s in &self.scopes {
             if !out.contains(&s.as_str()) {
@@ -332,17 +332,17 @@ impl Config {
     }
 
     /// The redirect URI: configured, or the page's own URL without query/fragment.
-    pub fn redirect_uri_for(&self, page_url_without_query: &str) -> String {
+    pub(crate) fn redirect_uri_for(&self, page_url_without_query: &str) -> String {
         self.redirect_uri.clone().unwrap_or_else(|| page_base(page_url_without_query))
     }
 
     /// The post-logout redirect URI: configured, or the page's own URL without query/fragment.
-    pub fn post_logout_uri_for(&self, page: &str) -> String {
+    pub(crate) fn post_logout_uri_for(&self, page: &str) -> String {
         self.post_logout_redirect_uri.clone().unwrap_or_else(|| page_base(page))
     }
 
     /// Entra's admin-consent endpoint for this app and its configured permissions; `page` is this page's URL.
-    pub fn admin_consent_url(&self, page: &str) -> String {
+    pub(crate) fn admin_consent_url(&self, page: &str) -> String {
         with_query(
             &format!("{}/adminconsent", self.authority),
             &[
@@ -354,7 +354,7 @@ impl Config {
     }
 
     /// OpenID discovery document URL.
-    pub fn discovery_url(&self) -> String {
+    pub(crate) fn discovery_url(&self) -> String {
         format!("{}/.well-known/openid-configuration", self.authority)
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Display;
 
 /// A problem to show as a sentence, with an optional hint and link.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// What went wrong, in one sentence.
     pub message: String,
     /// What to do about it, when we know.
@@ -23,7 +23,7 @@ pub struct Problem {
 
 impl Problem {
     /// A bare message.
-    pub fn new(message: impl Display) -> Self {
+    pub(crate) fn new(message: impl Display) -> Self {
         Problem { message: message.to_string(), hint: None, link: None, retry: false, retry_at: None }
     }
 

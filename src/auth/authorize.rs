@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::http::with_query;
 
 /// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
-pub const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
+pub(crate) const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
 
 /// A sign-in started in this tab, waiting for its redirect back.
 #[derive(Debug)]
@@ -36,13 +36,13 @@ pub struct PendingAuth {
 
 impl PendingAuth {
     /// True when older than 15 minutes, or created in the future (clock turned back).
-    pub fn is_stale(&self, now: u64) -> bool {
+    pub(crate) fn is_stale(&self, now: u64) -> bool {
         now.saturating_sub(self.created_at) > PENDING_MAX_AGE_SECS || self.created_at > now.saturating_add(300)
     }
 
     /// The remembered provider metadata, if it still applies: checked against the authority configured
     /// now, and from the issuer the request went to. Otherwise the caller discovers again.
-    pub fn provider_for(&self, authority: &str) -> Option<&ProviderMetadata> {
+    pub(crate) fn provider_for(&self, authority: &str) -> Option<&ProviderMetadata> {
         self.provider
             .as_ref()
             .filter(|m| !self.authority.is_empty() && self.authority == authority && m.issuer == self.issuer)
@@ -50,13 +50,13 @@ impl PendingAuth {
 }
 
 /// sessionStorage key for a pending request.
-pub fn pending_key(state: &str) -> String {
+pub(crate) fn pending_key(state: &str) -> String {
     format!("{}pending.{}", super::session::KEY_PREFIX, state)
 }
 
 /// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
 /// This is the open-redirect guard (RFC 9700 §4.11.1).
-pub fn sanitize_return_to(s: &str) -> String {
+pub(crate) fn sanitize_return_to(s: &str) -> String {
     const DEFAULT: &str = "#/incidents";
     let s = s.trim();
     if s.len() > 2048 || s.chars().any(|c| c.is_control() || c == '\\') {
@@ -77,7 +77,7 @@ pub fn sanitize_return_to(s: &str) -> String {
 }
 
 /// The authorization request URL (code flow, PKCE S256, `response_mode=query`).
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     meta: &ProviderMetadata,
     cfg: &Config,
     pending: &PendingAuth,
@@ -113,7 +113,7 @@ pub fn authorize_url(
 /// (then sign-out is local only). Clear local state before navigating here.
 /// `client_id` is sent because OpenID RP-Initiated Logout requires it (or an `id_token_hint`, which the app
 /// does not keep) before a provider honours `post_logout_redirect_uri`.
-pub fn logout_url(
+pub(crate) fn logout_url(
     meta: &ProviderMetadata,
     client_id: &str,
     post_logout_redirect_uri: &str,
@@ -134,7 +134,7 @@ pub(crate) mod tests {
     use crate::config::parse_config;
     use crate::http::{parse_query, query_get};
 
-    pub fn meta() -> ProviderMetadata {
+    pub(crate) fn meta() -> ProviderMetadata {
         ProviderMetadata {
             issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0".into(),
             authorization_endpoint: "https://login.microsoftonline.com/t/oauth2/v2.0/authorize".into(),
@@ -146,11 +146,11 @@ pub(crate) mod tests {
         }
     }
 
-    pub fn config() -> Config {
+    pub(crate) fn config() -> Config {
         parse_config(r#"{"authority":"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}"#).unwrap()
     }
 
-    pub fn pending(state: &str, created_at: u64) -> PendingAuth {
+    pub(crate) fn pending(state: &str, created_at: u64) -> PendingAuth {
         PendingAuth {
             state: State::new(state.into()),
             nonce: Nonce::new("n0nce+/=".into()),

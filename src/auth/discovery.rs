@@ -173,13 +173,13 @@ pub fn parse_discovery(json: &str, authority: &str) -> Result<ProviderMetadata, 
 
 impl ProviderMetadata {
     /// True when `issuer` is Entra's multi-tenant `{tenantid}` template.
-    pub fn is_issuer_template(&self) -> bool {
+    pub(crate) fn is_issuer_template(&self) -> bool {
         self.issuer.contains(TENANT_TEMPLATE)
     }
 
     /// The issuer an ID token must carry: the issuer itself, or the template filled with `tid`
     /// (None when the template needs a tid that is absent or not a GUID).
-    pub fn expected_issuer(&self, tid: Option<&str>) -> Option<String> {
+    pub(crate) fn expected_issuer(&self, tid: Option<&str>) -> Option<String> {
         if !self.is_issuer_template() {
             return Some(self.issuer.clone());
         }
@@ -189,7 +189,7 @@ impl ProviderMetadata {
 }
 
 /// Does `iss` match `template` (containing `{tenantid}`) with a GUID in place of the placeholder?
-pub fn matches_issuer_template(template: &str, iss: &str) -> bool {
+pub(crate) fn matches_issuer_template(template: &str, iss: &str) -> bool {
     let Some((pre, post)) = template.split_once(TENANT_TEMPLATE) else {
         return template == iss;
     };
@@ -232,9 +232,9 @@ pub(crate) fn read_discovery(
 pub(crate) mod tests {
     use super::*;
 
-    pub const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    pub(crate) const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-    pub fn entra_doc(tenant_in_issuer: &str) -> String {
+    pub(crate) fn entra_doc(tenant_in_issuer: &str) -> String {
         format!(
             r#"{{"token_endpoint":"https://login.microsoftonline.com/{tenant_in_issuer}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported":["client_secret_post","private_key_jwt","client_secret_basic"],

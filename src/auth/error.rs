@@ -115,7 +115,7 @@ fn truncate(s: &str, max: usize) -> String {
 
 impl AuthError {
     /// Builds a Provider error, extracting the AADSTS code and its explanation from the description.
-    pub fn provider(error: String, description: Option<String>) -> Self {
+    pub(crate) fn provider(error: String, description: Option<String>) -> Self {
         let code = description.as_deref().and_then(super::aadsts::aadsts_code);
         let explanation = code.and_then(super::aadsts::explain);
         AuthError::Provider { error, description, code, explanation }

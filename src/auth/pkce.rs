@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 impl PkceVerifier {
     /// A 43-character verifier: base64url (no padding) of 32 random octets, as RFC 7636 §4.1 recommends.
-    pub fn from_random(bytes: &[u8; 32]) -> Self {
+    pub(crate) fn from_random(bytes: &[u8; 32]) -> Self {
         PkceVerifier::new(URL_SAFE_NO_PAD.encode(bytes))
     }
 }
@@ -18,7 +18,7 @@ pub fn challenge_s256(v: &PkceVerifier) -> String {
 }
 
 /// Base64url (no padding) of random bytes, for `state` and `nonce`. Pass at least 16 bytes (128 bits).
-pub fn random_token(bytes: &[u8]) -> String {
+pub(crate) fn random_token(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 

@@ -89,7 +89,7 @@ fn id_claims_from(o: &Obj) -> Option<IdClaims> {
 }
 
 /// The session as stored.
-pub fn session_to_json(x: &Session) -> String {
+pub(crate) fn session_to_json(x: &Session) -> String {
     object(vec![
         ("access_token", s(x.access_token.secret())),
         ("expires_at", x.expires_at.into()),
@@ -104,7 +104,7 @@ pub fn session_to_json(x: &Session) -> String {
 }
 
 /// A stored session, or None if it is not one (not JSON, a field missing or of the wrong type).
-pub fn session_from_json(json: &str) -> Option<Session> {
+pub(crate) fn session_from_json(json: &str) -> Option<Session> {
     let v: Value = serde_json::from_str(json).ok()?;
     let o = v.as_object()?;
     Some(Session {
@@ -124,7 +124,7 @@ pub fn session_from_json(json: &str) -> Option<Session> {
 }
 
 /// A pending sign-in as stored.
-pub fn pending_to_json(p: &PendingAuth) -> String {
+pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
     object(vec![
         ("state", s(p.state.secret())),
         ("nonce", s(p.nonce.secret())),
@@ -164,7 +164,7 @@ fn provider_from(o: &Obj) -> Option<ProviderMetadata> {
 }
 
 /// A stored pending sign-in, or None if it is not one.
-pub fn pending_from_json(json: &str) -> Option<PendingAuth> {
+pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
     let v: Value = serde_json::from_str(json).ok()?;
     let o = v.as_object()?;
     Some(PendingAuth {

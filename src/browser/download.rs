@@ -4,7 +4,7 @@ use super::EdgeError;
 use wasm_bindgen::JsCast;
 
 /// Offers `content` as a download named `filename`.
-pub fn save(filename: &str, mime: &str, content: &str) -> Result<(), EdgeError> {
+pub(crate) fn save(filename: &str, mime: &str, content: &str) -> Result<(), EdgeError> {
     let fail = |_| EdgeError::SaveRefused;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
     let opts = web_sys::BlobPropertyBag::new();

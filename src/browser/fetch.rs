@@ -6,10 +6,10 @@ use gloo_net::http::Request;
 use web_sys::{RequestCache, RequestCredentials, RequestMode};
 
 /// Bodies larger than this are refused before they are read (a hostile API must not exhaust the tab).
-pub const MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
 
 /// Sends `req` and reads the whole response. `Err` only for network-level failures (CORS, offline, refused).
-pub async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
+pub(crate) async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
     let b = match req.method {
         Method::Get => Request::get(&req.url),
         Method::Post => Request::post(&req.url),
@@ -23,7 +23,7 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
 /// Fetches a file deployed next to index.html (config.json) the way `<link rel="preload" as="fetch"
 /// crossorigin>` in index.html does (same-origin credentials, default cache, no extra headers), so the
 /// browser hands over the preloaded response: it downloads while the wasm does, not after it.
-pub async fn send_own_file(path: &str) -> Result<HttpResponse, EdgeError> {
+pub(crate) async fn send_own_file(path: &str) -> Result<HttpResponse, EdgeError> {
     let req = HttpRequest { method: Method::Get, url: path.into(), headers: vec![], body: None };
     send_with(Request::get(path), &req).await
 }

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Starts everything; called once from the root component.
-pub fn start(ctx: Ctx) {
+pub(crate) fn start(ctx: Ctx) {
     spawn_local(async move {
         let cfg = match load_config().await {
             Ok(cfg) => cfg,

@@ -15,7 +15,7 @@ use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// Handles a sign-in response found in the address bar.
-pub async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
+pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
     // Code and state must not linger in the address bar, history or a bookmark.
     location::replace(&location::page_url());
     ctx.auth.set(AuthState::ExchangingCode);

@@ -29,7 +29,7 @@ fn adopt_view(ctx: Ctx, new: View) {
 /// Changes the view from the page's controls. `remember` adds a history entry (back/forward return to it);
 /// typing in the search box replaces the entry instead of adding one per keystroke. Either way the new
 /// view shows in the same task: waiting for `hashchange` would cost a frame.
-pub fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
+pub(crate) fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
     let mut v = ctx.view.get_untracked();
     f(&mut v);
     let hash = v.to_hash();

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// (Re)loads the current view from its first page; an earlier load still running stops at its next page.
-pub async fn load_view(ctx: Ctx) {
+pub(crate) async fn load_view(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let mut generation = 0;
     ctx.queue.update(|q| {
@@ -84,13 +84,13 @@ pub async fn load_view(ctx: Ctx) {
 }
 
 /// Starts `load_view` without waiting for it.
-pub fn reload(ctx: Ctx) {
+pub(crate) fn reload(ctx: Ctx) {
     spawn_local(load_view(ctx));
 }
 
 /// Auto-refresh: while the view asks for it, one request per period for what changed since the last
 /// load, merged in place and highlighted. Runs for the life of the page.
-pub fn start_auto_refresh(ctx: Ctx) {
+pub(crate) fn start_auto_refresh(ctx: Ctx) {
     spawn_local(async move {
         loop {
             clock::sleep_ms(1000).await;
@@ -104,7 +104,7 @@ pub fn start_auto_refresh(ctx: Ctx) {
 }
 
 /// One request: incidents updated since the newest one we have (or since the last load).
-pub async fn refresh_changes(ctx: Ctx) {
+pub(crate) async fn refresh_changes(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let generation = ctx.queue.with_untracked(|q| q.generation);
     let since = ctx

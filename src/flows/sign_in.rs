@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 
 /// Options a demoer may add to a sign-in.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub enum Prompt {
+pub(crate) enum Prompt {
     /// Let the provider decide.
     #[default]
     Default,
@@ -25,7 +25,7 @@ pub enum Prompt {
 }
 
 /// Starts the authorization-code + PKCE flow with a full-page redirect.
-pub fn sign_in(ctx: Ctx, prompt: Prompt) {
+pub(crate) fn sign_in(ctx: Ctx, prompt: Prompt) {
     spawn_local(async move {
         if let Err(err) = try_sign_in(ctx, prompt).await {
             ctx.auth.set(AuthState::SignedOut);
@@ -69,7 +69,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
 }
 
 /// Forgets everything this app stored, then ends the provider's session if it offers an end-session endpoint.
-pub fn sign_out(ctx: Ctx) {
+pub(crate) fn sign_out(ctx: Ctx) {
     let hint = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
     storage::remove_prefixed(KEY_PREFIX);
     let meta = ctx.meta.get_untracked();

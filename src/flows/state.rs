@@ -9,11 +9,11 @@ use crate::config::Config;
 use leptos::prelude::*;
 
 /// Kept here as well for `ui/queue.rs`, which names it by this path; its home is [`crate::problem`].
-pub use crate::problem::Problem;
+pub(crate) use crate::problem::Problem;
 
 /// Where the configuration stands.
 #[derive(Clone, Debug)]
-pub enum ConfigState {
+pub(crate) enum ConfigState {
     /// `config.json` is being fetched.
     Loading,
     /// `config.json` is missing or wrong; the text says exactly what.
@@ -24,7 +24,7 @@ pub enum ConfigState {
 
 /// Where the next page of incidents comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub enum NextPage {
+pub(crate) enum NextPage {
     /// Defender: `$skip` offset.
     Skip(u32),
     /// Graph: the server's `@odata.nextLink`.
@@ -33,7 +33,7 @@ pub enum NextPage {
 
 /// The incident queue as loaded so far for the current server-side view.
 #[derive(Clone, Debug, Default)]
-pub struct Queue {
+pub(crate) struct Queue {
     /// Incidents as the server returned them, indexed for filtering and sorting (the page filters and
     /// sorts positions into it, never copies).
     pub items: Index,
@@ -57,7 +57,7 @@ pub struct Queue {
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The configuration.
     pub config: RwSignal<ConfigState>,
     /// The provider's metadata, once discovered.
@@ -84,7 +84,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// Fresh state at page start.
-    pub fn new(now: u64) -> Self {
+    pub(crate) fn new(now: u64) -> Self {
         Ctx {
             config: RwSignal::new(ConfigState::Loading),
             meta: RwSignal::new(None),
@@ -101,7 +101,7 @@ impl Ctx {
     }
 
     /// The validated configuration, if any (untracked: flows read it, they don't react to it).
-    pub fn cfg(&self) -> Option<Config> {
+    pub(crate) fn cfg(&self) -> Option<Config> {
         match self.config.get_untracked() {
             ConfigState::Ready(c) => Some(c),
             _ => None,
@@ -109,7 +109,7 @@ impl Ctx {
     }
 
     /// The current session, if signed in (untracked).
-    pub fn session(&self) -> Option<Session> {
+    pub(crate) fn session(&self) -> Option<Session> {
         match self.auth.get_untracked() {
             AuthState::SignedIn(s) => Some(s),
             _ => None,
