@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 impl PkceVerifier {
     /// A 43-character verifier: base64url (no padding) of 32 random octets, as RFC 7636 §4.1 recommends.
-    pub(crate) fn from_random(bytes: &[u8; 32]) -> Self {
+    pub fn from_random(bytes: &[u8; 32]) -> Self {
         PkceVerifier::new(URL_SAFE_NO_PAD.encode(bytes))
     }
 }
