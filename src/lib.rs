@@ -13,7 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod format;
 pub mod http;
-pub mod problem;
+pub(crate) mod problem;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -1,6 +1,6 @@
 //! Loading the incident queue for the current view: every page in the background (through one rate
-//! budget, cancelled when the view changes), renewing once on 401, waiting out 429s, backing off on
-//! 5xx, and auto-refresh that asks only for what changed.
+//! budget, cancelled when the view changes), carrying out `api::retry`'s decisions (renew once on 401,
+//! wait out 429s, back off on 5xx), and auto-refresh that asks only for what changed.
 
 use super::renew;
 use super::state::{Ctx, NextPage};
