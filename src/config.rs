@@ -1,10 +1,10 @@
 //! `config.json` → a validated [`Config`]: which tenant, which app registration, which incidents API.
 
-use crate::http::{is_secure_url, split_url};
+use crate::http::{is_secure_url, split_url, with_query, HttpResponse};
 use serde_json::Value;
 
 /// Which incidents API the app reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// Microsoft Defender XDR `api.security.microsoft.com/api/incidents` (`Incident.Read`).
     Defender,
@@ -14,7 +14,7 @@ pub enum Source {
 
 impl Source {
     /// Default API base URL for this source.
-    pub fn default_api_base(&self) -> &'static str {
+    pub(crate) fn default_api_base(&self) -> &'static str {
         match self {
             Source::Defender => "https://api.security.microsoft.com",
             Source::Graph => "https://graph.microsoft.com",
@@ -22,7 +22,7 @@ impl Source {
     }
 
     /// Default (least-privilege) API scope for this source.
-    pub fn default_scope(&self) -> &'static str {
+    pub(crate) fn default_scope(&self) -> &'static str {
         match self {
             Source::Defender => "https://api.security.microsoft.com/Incident.Read",
             Source::Graph => "https://graph.microsoft.com/SecurityIncident.Read.All",
@@ -117,7 +117,7 @@ pub enum ConfigError {
 }
 
 /// A valid example `config.json`; the `<…>` placeholders must be replaced (parse_config rejects them).
-pub const EXAMPLE_CONFIG: &str = r#"{
+pub(crate) const EXAMPLE_CONFIG: &str = r#"{
   "_comment": "authority: https://login.microsoftonline.com/<tenant-id>/v2.0 (your Directory (tenant) ID; use 'organizations' for a multi-tenant app). client_id: the Application (client) ID of an app registration with a Single-page application redirect URI equal to this page's URL. source: 'defender' (api.security.microsoft.com, delegated Incident.Read) or 'graph' (graph.microsoft.com, delegated SecurityIncident.Read.All, admin consent).",
   "authority": "https://login.microsoftonline.com/<tenant-id>/v2.0",
   "client_id": "<application-id>",
@@ -147,14 +147,34 @@ fn check_placeholder(field: &'static str, value: &str, what: &'static str) -> Re
     Ok(())
 }
 
-fn check_url(field: &'static str, value: &str) -> Result<String, ConfigError> {
+/// https (or http on loopback), without query or fragment.
+fn check_uri(field: &'static str, value: &str) -> Result<(), ConfigError> {
     if !is_secure_url(value) {
         return Err(ConfigError::InsecureUrl { field, value: value.to_string() });
     }
     if value.contains('?') || value.contains('#') {
         return Err(ConfigError::QueryOrFragment { field });
     }
+    Ok(())
+}
+
+/// A base URL (authority, API): checked, trailing slashes dropped so paths can be appended.
+fn check_url(field: &'static str, value: &str) -> Result<String, ConfigError> {
+    check_uri(field, value)?;
     Ok(value.trim_end_matches('/').to_string())
+}
+
+/// An optional redirect URI, kept exactly as written: Entra compares it character for character with the
+/// registration.
+fn redirect_field(
+    obj: &serde_json::Map<String, Value>,
+    field: &'static str,
+    what: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(s) = get_str(obj, field)? else { return Ok(None) };
+    check_placeholder(field, &s, what)?;
+    check_uri(field, &s)?;
+    Ok(Some(s))
 }
 
 fn looks_like_guid(s: &str) -> bool {
@@ -168,7 +188,7 @@ fn looks_like_guid(s: &str) -> bool {
 
 /// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
 /// scopes (`User.Read`) belong to Graph, as Entra reads them.
-pub fn scope_resource(scope: &str) -> String {
+pub(crate) fn scope_resource(scope: &str) -> String {
     if let Some((scheme, host, _)) = split_url(scope) {
         return format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
     }
@@ -252,29 +272,8 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         return Err(ConfigError::MultipleResources(resources.join(", ")));
     }
 
-    let redirect_uri = match get_str(obj, "redirect_uri")? {
-        None => None,
-        Some(s) => {
-            check_placeholder("redirect_uri", &s, "redirect URI")?;
-            if !is_secure_url(&s) {
-                return Err(ConfigError::InsecureUrl { field: "redirect_uri", value: s });
-            }
-            if s.contains('?') || s.contains('#') {
-                return Err(ConfigError::QueryOrFragment { field: "redirect_uri" });
-            }
-            Some(s)
-        }
-    };
-    let post_logout_redirect_uri = match get_str(obj, "post_logout_redirect_uri")? {
-        None => None,
-        Some(s) => {
-            check_placeholder("post_logout_redirect_uri", &s, "post-logout redirect URI")?;
-            if !is_secure_url(&s) {
-                return Err(ConfigError::InsecureUrl { field: "post_logout_redirect_uri", value: s });
-            }
-            Some(s)
-        }
-    };
+    let redirect_uri = redirect_field(obj, "redirect_uri", "redirect URI")?;
+    let post_logout_redirect_uri = redirect_field(obj, "post_logout_redirect_uri", "post-logout redirect URI")?;
 
     let limit = |field: &str, default: u32| -> u32 {
         obj.get(field).and_then(Value::as_u64).map(|n| n.clamp(1, 1_000_000) as u32).unwrap_or(default)
@@ -294,6 +293,17 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
     })
 }
 
+/// The answer to fetching `config.json` (`Err(reason)` when the request did not complete), as the sentence
+/// the page shows when it is unusable.
+pub(crate) fn read_config(answer: Result<HttpResponse, impl std::fmt::Display>) -> Result<Config, String> {
+    let resp = answer.map_err(|e| format!("config.json could not be loaded: {e}"))?;
+    match resp.status {
+        200..=299 => parse_config(&resp.body).map_err(|e| format!("config.json is not valid: {e}")),
+        404 => Err("config.json was not found next to index.html. Every deployment needs one.".into()),
+        s => Err(format!("config.json could not be loaded (HTTP {s}).")),
+    }
+}
+
 fn is_oidc_scope(s: &str) -> bool {
     matches!(s, "openid" | "profile" | "offline_access" | "email")
 }
@@ -306,12 +316,12 @@ fn page_base(page: &str) -> String {
 
 impl Config {
     /// The API scopes (one resource) as configured.
-    pub fn api_scopes(&self) -> &[String] {
+    pub(crate) fn api_scopes(&self) -> &[String] {
         &self.scopes
     }
 
     /// The `scope` parameter: `openid profile offline_access` plus the API scopes.
-    pub fn request_scopes(&self) -> String {
+    pub(crate) fn request_scopes(&self) -> String {
         let mut out: Vec<&str> = vec!["openid", "profile", "offline_access"];
         for s in &self.scopes {
             if !out.contains(&s.as_str()) {
@@ -322,17 +332,29 @@ impl Config {
     }
 
     /// The redirect URI: configured, or the page's own URL without query/fragment.
-    pub fn redirect_uri_for(&self, page_url_without_query: &str) -> String {
+    pub(crate) fn redirect_uri_for(&self, page_url_without_query: &str) -> String {
         self.redirect_uri.clone().unwrap_or_else(|| page_base(page_url_without_query))
     }
 
     /// The post-logout redirect URI: configured, or the page's own URL without query/fragment.
-    pub fn post_logout_uri_for(&self, page: &str) -> String {
+    pub(crate) fn post_logout_uri_for(&self, page: &str) -> String {
         self.post_logout_redirect_uri.clone().unwrap_or_else(|| page_base(page))
     }
 
+    /// Entra's admin-consent endpoint for this app and its configured permissions; `page` is this page's URL.
+    pub(crate) fn admin_consent_url(&self, page: &str) -> String {
+        with_query(
+            &format!("{}/adminconsent", self.authority),
+            &[
+                ("client_id", &self.client_id),
+                ("scope", &self.api_scopes().join(" ")),
+                ("redirect_uri", &self.redirect_uri_for(page)),
+            ],
+        )
+    }
+
     /// OpenID discovery document URL.
-    pub fn discovery_url(&self) -> String {
+    pub(crate) fn discovery_url(&self) -> String {
         format!("{}/.well-known/openid-configuration", self.authority)
     }
 }
@@ -419,6 +441,59 @@ mod tests {
         assert!(e.is_ok() || e.unwrap_err().to_string().contains("authority"));
         let e = cfg(r#","redirect_uri":"https://app.example/#x""#).unwrap_err();
         assert!(e.to_string().contains("\"redirect_uri\""));
+    }
+
+    /// Both redirect URIs go through one check; `post_logout_redirect_uri` used to skip the `?`/`#` one.
+    #[test]
+    fn both_redirect_uris_are_checked_the_same_way() {
+        for field in ["redirect_uri", "post_logout_redirect_uri"] {
+            let with = |v: &str| cfg(&format!(r#","{field}":"{v}""#));
+            let c = with("https://app.example/spa/").unwrap();
+            let kept = if field == "redirect_uri" { &c.redirect_uri } else { &c.post_logout_redirect_uri };
+            assert_eq!(kept.as_deref(), Some("https://app.example/spa/"), "kept exactly, trailing slash too");
+            assert_eq!(with("  ").unwrap(), cfg("").unwrap(), "blank means this page's own URL");
+            assert_eq!(with("https://app.example/?x=1").unwrap_err(), ConfigError::QueryOrFragment { field });
+            assert_eq!(with("https://app.example/#/x").unwrap_err(), ConfigError::QueryOrFragment { field });
+            assert_eq!(
+                with("http://app.example/").unwrap_err(),
+                ConfigError::InsecureUrl { field, value: "http://app.example/".into() }
+            );
+            assert!(
+                matches!(with("https://<your-host>/").unwrap_err(), ConfigError::Placeholder { field: f, .. } if f == field)
+            );
+            assert!(with("http://localhost:8080/").is_ok());
+            assert_eq!(
+                cfg(&format!(r#","{field}":7"#)).unwrap_err(),
+                ConfigError::WrongType { field, expected: "a string" }
+            );
+        }
+    }
+
+    #[test]
+    fn admin_consent_url_names_the_app_its_scopes_and_where_to_come_back() {
+        let c = cfg(r#","source":"graph""#).unwrap();
+        assert_eq!(
+            c.admin_consent_url("https://app.example/spa/#/incidents"),
+            format!(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id={CID}\
+                 &scope=https%3A%2F%2Fgraph.microsoft.com%2FSecurityIncident.Read.All&redirect_uri=https%3A%2F%2Fapp.example%2Fspa%2F"
+            )
+        );
+    }
+
+    #[test]
+    fn reading_config_json_says_what_went_wrong() {
+        let answer =
+            |status: u16, body: &str| Ok::<_, &str>(HttpResponse { status, headers: vec![], body: body.into() });
+        let good = format!(r#"{{"authority":"https://login.microsoftonline.com/x/v2.0","client_id":"{CID}"}}"#);
+        assert_eq!(read_config(answer(200, &good)), Ok(parse_config(&good).unwrap()));
+        assert!(read_config(answer(200, "nope")).unwrap_err().starts_with("config.json is not valid: "));
+        assert!(read_config(answer(404, "")).unwrap_err().contains("not found next to index.html"));
+        assert_eq!(read_config(answer(500, "")).unwrap_err(), "config.json could not be loaded (HTTP 500).");
+        assert_eq!(
+            read_config(Err::<HttpResponse, _>("offline")).unwrap_err(),
+            "config.json could not be loaded: offline"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Small pure formatting helpers for the page: relative ages and countdowns.
 
 /// "just now", "5 min ago", "3 h ago", "12 d ago" for a moment `ts` seen at `now` (Unix seconds).
-pub fn relative_age(ts: i64, now: i64) -> String {
+pub(crate) fn relative_age(ts: i64, now: i64) -> String {
     let d = now.saturating_sub(ts);
     match d {
         i64::MIN..=44 => "just now".into(),
@@ -13,7 +13,7 @@ pub fn relative_age(ts: i64, now: i64) -> String {
 }
 
 /// "59:58" or "1:02:03" for a number of seconds; "expired" when none remain.
-pub fn countdown(secs: i64) -> String {
+pub(crate) fn countdown(secs: i64) -> String {
     if secs <= 0 {
         return "expired".into();
     }

@@ -9,16 +9,6 @@ pub enum Method {
     Post,
 }
 
-impl Method {
-    /// The method name as sent on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        }
-    }
-}
-
 /// A request the browser layer should send. Headers may carry a bearer token, so `Debug` hides them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -34,7 +24,8 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// Value of the first header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
     }
 }
@@ -66,12 +57,12 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     /// Value of the first header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
     }
 
     /// True for 2xx.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 }
@@ -104,8 +95,19 @@ fn hex_digit(n: u8) -> char {
 
 /// `application/x-www-form-urlencoded` body (or query) from pairs. Spaces become `%20`, which every
 /// server accepts and which avoids the `+` ambiguity.
-pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form_urlencode(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `base` (its fragment dropped) with `pairs` appended as a query, after any query it already has.
+pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    let sep = match base.find('?') {
+        None => "?",
+        Some(_) if base.ends_with('?') || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    format!("{base}{sep}{}", form_urlencode(pairs))
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -118,7 +120,7 @@ fn hex_val(b: u8) -> Option<u8> {
 }
 
 /// Decodes `+` as space and `%XX` escapes; a bad escape is kept literally; invalid UTF-8 is replaced.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -166,7 +168,7 @@ pub fn query_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str
 }
 
 /// Splits an absolute URL into (scheme, host-with-port, rest). Returns None when it is not `scheme://host...`.
-pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+pub(crate) fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     let (scheme, rest) = url.split_once("://")?;
     if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') {
         return None;
@@ -180,7 +182,7 @@ pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// Host without the port (`[::1]` keeps its brackets), lowercased.
-pub fn host_name(host_port: &str) -> String {
+pub(crate) fn host_name(host_port: &str) -> String {
     let h = if host_port.starts_with('[') {
         match host_port.find(']') {
             Some(i) => host_port.get(..=i).unwrap_or(host_port),
@@ -193,7 +195,7 @@ pub fn host_name(host_port: &str) -> String {
 }
 
 /// True for 127.0.0.1, localhost and [::1]: the only hosts allowed over plain http.
-pub fn is_loopback_host(host_port: &str) -> bool {
+pub(crate) fn is_loopback_host(host_port: &str) -> bool {
     matches!(host_name(host_port).as_str(), "127.0.0.1" | "localhost" | "[::1]")
 }
 
@@ -219,6 +221,17 @@ mod tests {
     #[test]
     fn form_pairs() {
         assert_eq!(form_urlencode(&[("a", "1 2"), ("b", "x+y")]), "a=1%202&b=x%2By");
+    }
+
+    /// The authorize and logout URLs both go through here (they used to join queries two ways).
+    #[test]
+    fn with_query_appends_after_what_is_there() {
+        let q = [("a", "1 2"), ("b", "x")];
+        assert_eq!(with_query("https://h/p", &q), "https://h/p?a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?tenant=t", &q), "https://h/p?tenant=t&a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?", &q), "https://h/p?a=1%202&b=x");
+        assert_eq!(with_query("https://h/p?t=1&", &q), "https://h/p?t=1&a=1%202&b=x");
+        assert_eq!(with_query("https://h/p#frag?x", &q), "https://h/p?a=1%202&b=x");
     }
 
     #[test]

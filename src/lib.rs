@@ -1,7 +1,7 @@
 //! Onbehalf: a static page that signs an analyst in with Microsoft Entra ID (authorization code + PKCE,
 //! public client) and lists their organisation's Microsoft Defender incidents with their own delegated token.
 //!
-//! The pure core (`config`, `http`, `auth`, `api`, `format`) has no browser dependency and is tested natively;
+//! The pure core (`config`, `http`, `auth`, `api`, `format`, `problem`) has no browser dependency and is tested natively;
 //! `browser` is the thin edge, `flows` joins the two, `ui` renders.
 #![warn(missing_docs)]
 // Natively only the core is compiled, without the wasm-only flows and UI that call most of it; dead code is
@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod format;
 pub mod http;
+pub(crate) mod problem;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

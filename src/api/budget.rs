@@ -3,7 +3,7 @@
 
 /// Sliding-window limits and the times of recent requests (milliseconds on any monotonic clock).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Budget {
+pub(crate) struct Budget {
     per_minute: usize,
     per_hour: usize,
     sent: Vec<f64>,
@@ -15,13 +15,13 @@ const HOUR: f64 = 3_600_000.0;
 
 impl Budget {
     /// A budget a little under the given limits, leaving room for another tab or a retry.
-    pub fn new(per_minute: u32, per_hour: u32) -> Self {
+    pub(crate) fn new(per_minute: u32, per_hour: u32) -> Self {
         let margin = |n: u32| ((n as f64 * 0.9).floor() as usize).max(1);
         Budget { per_minute: margin(per_minute), per_hour: margin(per_hour), sent: vec![], paused_until: 0.0 }
     }
 
     /// How long to wait before the next request may go, at `now` (0 = go now).
-    pub fn wait_ms(&self, now: f64) -> f64 {
+    pub(crate) fn wait_ms(&self, now: f64) -> f64 {
         let mut wait = (self.paused_until - now).max(0.0);
         let in_window = |w: f64| self.sent.iter().filter(|t| now - **t < w).count();
         if in_window(MINUTE) >= self.per_minute {
@@ -36,13 +36,13 @@ impl Budget {
     }
 
     /// Records a request sent at `now`.
-    pub fn record(&mut self, now: f64) {
+    pub(crate) fn record(&mut self, now: f64) {
         self.sent.retain(|t| now - *t < HOUR);
         self.sent.push(now);
     }
 
     /// After a 429: nothing goes until the server's wait has passed.
-    pub fn pause(&mut self, now: f64, secs: u64) {
+    pub(crate) fn pause(&mut self, now: f64, secs: u64) {
         self.paused_until = self.paused_until.max(now + secs as f64 * 1000.0);
     }
 }

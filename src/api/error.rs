@@ -1,4 +1,4 @@
-//! API failures by cause (401 → renew, 403 → name the permission, 429 → wait, 5xx → retry) and bounded backoff.
+//! API failures by cause: 401 (renew), 403 (name the permission), 429 (wait), 5xx (retry), bad body.
 
 use super::query::required_scope;
 use crate::config::Source;
@@ -196,65 +196,6 @@ pub fn map_response(resp: &HttpResponse, source: Source) -> Result<&HttpResponse
     })
 }
 
-/// Bounded exponential backoff for 5xx and network failures: 1, 2, 4 s, then give up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Backoff {
-    attempt: u32,
-    max_attempts: u32,
-    base_secs: u64,
-    max_secs: u64,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff { attempt: 0, max_attempts: 3, base_secs: 1, max_secs: 8 }
-    }
-}
-
-impl Backoff {
-    /// 3 retries: 1, 2, 4 s.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Custom limits.
-    pub fn with_limits(max_attempts: u32, base_secs: u64, max_secs: u64) -> Self {
-        Backoff { attempt: 0, max_attempts, base_secs: base_secs.max(1), max_secs: max_secs.max(1) }
-    }
-
-    /// The next delay, or None when retries are used up.
-    pub fn next_delay_secs(&mut self) -> Option<u64> {
-        if self.attempt >= self.max_attempts {
-            return None;
-        }
-        let d = self.base_secs.saturating_mul(1u64 << self.attempt.min(30)).min(self.max_secs);
-        self.attempt += 1;
-        Some(d)
-    }
-
-    /// Delay for an error: the server's wait for 429, else the next exponential step; None if not retryable or exhausted.
-    pub fn delay_for(&mut self, err: &ApiError) -> Option<u64> {
-        if !err.is_retryable() {
-            return None;
-        }
-        let step = self.next_delay_secs()?;
-        Some(match err {
-            ApiError::RateLimited { retry_after_secs } => *retry_after_secs,
-            _ => step,
-        })
-    }
-
-    /// Attempts made so far.
-    pub fn attempts(&self) -> u32 {
-        self.attempt
-    }
-
-    /// Start over after a success.
-    pub fn reset(&mut self) {
-        self.attempt = 0;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,20 +294,5 @@ mod tests {
         assert_eq!(map_response(&r(404, &[], ""), Source::Graph).unwrap_err(), ApiError::NotFound);
         let e = map_response(&r(400, &[], r#"{"error":{"code":5,"message":null}}"#), Source::Graph).unwrap_err();
         assert!(matches!(e, ApiError::BadRequest { .. }));
-    }
-
-    #[test]
-    fn backoff_bounded() {
-        let mut b = Backoff::new();
-        assert_eq!(b.next_delay_secs(), Some(1));
-        assert_eq!(b.next_delay_secs(), Some(2));
-        assert_eq!(b.next_delay_secs(), Some(4));
-        assert_eq!(b.next_delay_secs(), None);
-        b.reset();
-        assert_eq!(b.delay_for(&ApiError::NotFound), None);
-        assert_eq!(b.delay_for(&ApiError::RateLimited { retry_after_secs: 9 }), Some(9));
-        let mut b = Backoff::with_limits(100, 1, 8);
-        let v: Vec<u64> = std::iter::from_fn(|| b.next_delay_secs()).take(6).collect();
-        assert_eq!(v, vec![1, 2, 4, 8, 8, 8]);
     }
 }

@@ -233,7 +233,8 @@ impl Index {
         });
     }
 
-    /// Positions `view` shows, in its order.
+    /// Positions `view` shows, in its order (the page filters and sorts in steps; tests compare the whole).
+    #[cfg(test)]
     pub fn visible(&self, view: &View, me: Option<&str>, now: i64) -> Vec<usize> {
         let mut idx = self.filtered(view, me, now);
         self.sort(&mut idx, view.sort, view.desc);

@@ -9,6 +9,7 @@ pub(crate) mod index;
 pub mod model;
 pub(crate) mod paging;
 pub mod query;
+pub mod retry;
 pub(crate) mod source;
 pub(crate) mod stats;
 pub(crate) mod view;
@@ -16,5 +17,5 @@ pub(crate) mod view;
 #[cfg(test)]
 mod fixture;
 
-pub use error::{map_response, ApiError, Backoff};
+pub use error::{map_response, ApiError};
 pub use model::{parse_defender_page, parse_graph_page};

@@ -1,7 +1,7 @@
 //! Entra `AADSTSnnnn` codes: find them in error descriptions and explain what to fix.
 
 /// Finds the first `AADSTS` followed by digits in an error description.
-pub fn aadsts_code(description: &str) -> Option<u32> {
+pub(crate) fn aadsts_code(description: &str) -> Option<u32> {
     let mut rest = description;
     while let Some(i) = rest.find("AADSTS") {
         let after = rest.get(i + 6..).unwrap_or("");
@@ -15,7 +15,7 @@ pub fn aadsts_code(description: &str) -> Option<u32> {
 }
 
 /// What an AADSTS code means and what to do, for the codes this app meets. Shown verbatim to users.
-pub fn explain(code: u32) -> Option<&'static str> {
+pub(crate) fn explain(code: u32) -> Option<&'static str> {
     Some(match code {
         50011 => "The redirect URI sent does not match any registered for the app. In Entra admin center → App registrations → this app → Authentication, add this page's exact URL as a Single-page application redirect URI.",
         9002326 => "The redirect URI is registered, but not as a Single-page application. In the app registration's Authentication page, move it under 'Single-page application' (or set its type to \"spa\" in the manifest).",

@@ -4,13 +4,13 @@ use super::discovery::ProviderMetadata;
 use super::pkce::challenge_s256;
 use super::secret::{Nonce, PkceVerifier, State};
 use crate::config::Config;
-use crate::http::form_urlencode;
+use crate::http::with_query;
 
 /// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
-pub const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
+pub(crate) const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
 
 /// A sign-in started in this tab, waiting for its redirect back.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug)]
 pub struct PendingAuth {
     /// One-time `state` sent with the request.
     pub state: State,
@@ -29,22 +29,20 @@ pub struct PendingAuth {
     /// The discovery document the request was built from, already checked against `authority`: the
     /// redirect back redeems the code with it instead of fetching discovery again (one round trip less
     /// between the redirect and the first incident).
-    #[serde(default)]
     pub provider: Option<ProviderMetadata>,
     /// The configured authority `provider` was checked against.
-    #[serde(default)]
     pub authority: String,
 }
 
 impl PendingAuth {
     /// True when older than 15 minutes, or created in the future (clock turned back).
-    pub fn is_stale(&self, now: u64) -> bool {
+    pub(crate) fn is_stale(&self, now: u64) -> bool {
         now.saturating_sub(self.created_at) > PENDING_MAX_AGE_SECS || self.created_at > now.saturating_add(300)
     }
 
     /// The remembered provider metadata, if it still applies: checked against the authority configured
     /// now, and from the issuer the request went to. Otherwise the caller discovers again.
-    pub fn provider_for(&self, authority: &str) -> Option<&ProviderMetadata> {
+    pub(crate) fn provider_for(&self, authority: &str) -> Option<&ProviderMetadata> {
         self.provider
             .as_ref()
             .filter(|m| !self.authority.is_empty() && self.authority == authority && m.issuer == self.issuer)
@@ -52,13 +50,13 @@ impl PendingAuth {
 }
 
 /// sessionStorage key for a pending request.
-pub fn pending_key(state: &str) -> String {
+pub(crate) fn pending_key(state: &str) -> String {
     format!("{}pending.{}", super::session::KEY_PREFIX, state)
 }
 
 /// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
 /// This is the open-redirect guard (RFC 9700 §4.11.1).
-pub fn sanitize_return_to(s: &str) -> String {
+pub(crate) fn sanitize_return_to(s: &str) -> String {
     const DEFAULT: &str = "#/incidents";
     let s = s.trim();
     if s.len() > 2048 || s.chars().any(|c| c.is_control() || c == '\\') {
@@ -79,7 +77,7 @@ pub fn sanitize_return_to(s: &str) -> String {
 }
 
 /// The authorization request URL (code flow, PKCE S256, `response_mode=query`).
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     meta: &ProviderMetadata,
     cfg: &Config,
     pending: &PendingAuth,
@@ -108,38 +106,26 @@ pub fn authorize_url(
             pairs.push(("login_hint", h));
         }
     }
-    let base = meta.authorization_endpoint.split('#').next().unwrap_or(&meta.authorization_endpoint);
-    let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') {
-            ""
-        } else {
-            "&"
-        }
-    } else {
-        "?"
-    };
-    format!("{base}{sep}{}", form_urlencode(&pairs))
+    with_query(&meta.authorization_endpoint, &pairs)
 }
 
 /// The RP-initiated logout URL (`end_session_endpoint`), or None when the provider has none
 /// (then sign-out is local only). Clear local state before navigating here.
 /// `client_id` is sent because OpenID RP-Initiated Logout requires it (or an `id_token_hint`, which the app
 /// does not keep) before a provider honours `post_logout_redirect_uri`.
-pub fn logout_url(
+pub(crate) fn logout_url(
     meta: &ProviderMetadata,
     client_id: &str,
     post_logout_redirect_uri: &str,
     logout_hint: Option<&str>,
 ) -> Option<String> {
     let end = meta.end_session_endpoint.as_deref()?;
-    let base = end.split('#').next().unwrap_or(end);
     let mut pairs: Vec<(&str, &str)> =
         vec![("post_logout_redirect_uri", post_logout_redirect_uri), ("client_id", client_id)];
     if let Some(h) = logout_hint.filter(|h| !h.is_empty()) {
         pairs.push(("logout_hint", h));
     }
-    let sep = if base.contains('?') { "&" } else { "?" };
-    Some(format!("{base}{sep}{}", form_urlencode(&pairs)))
+    Some(with_query(end, &pairs))
 }
 
 #[cfg(test)]
@@ -148,7 +134,7 @@ pub(crate) mod tests {
     use crate::config::parse_config;
     use crate::http::{parse_query, query_get};
 
-    pub fn meta() -> ProviderMetadata {
+    pub(crate) fn meta() -> ProviderMetadata {
         ProviderMetadata {
             issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0".into(),
             authorization_endpoint: "https://login.microsoftonline.com/t/oauth2/v2.0/authorize".into(),
@@ -160,11 +146,11 @@ pub(crate) mod tests {
         }
     }
 
-    pub fn config() -> Config {
+    pub(crate) fn config() -> Config {
         parse_config(r#"{"authority":"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}"#).unwrap()
     }
 
-    pub fn pending(state: &str, created_at: u64) -> PendingAuth {
+    pub(crate) fn pending(state: &str, created_at: u64) -> PendingAuth {
         PendingAuth {
             state: State::new(state.into()),
             nonce: Nonce::new("n0nce+/=".into()),
@@ -243,14 +229,14 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn pending_key_and_staleness_and_serde() {
+    fn pending_key_and_staleness_and_storage() {
         assert_eq!(pending_key("abc"), "onbehalf.pending.abc");
         let p = pending("s", 1000);
         assert!(!p.is_stale(1000 + 900));
         assert!(p.is_stale(1000 + 901));
         assert!(p.is_stale(0));
-        let json = serde_json::to_string(&p).unwrap();
-        let back: PendingAuth = serde_json::from_str(&json).unwrap();
+        let json = crate::auth::stored::pending_to_json(&p);
+        let back = crate::auth::stored::pending_from_json(&json).unwrap();
         assert_eq!(back.verifier.secret(), p.verifier.secret());
         assert_eq!(back.state, p.state);
         assert!(!format!("{p:?}").contains(p.verifier.secret()));
@@ -270,7 +256,7 @@ pub(crate) mod tests {
         assert!(p.provider_for(&authority).is_none(), "metadata from another issuer than the request's");
         // A pending request written before this field existed still reads.
         let old = r#"{"state":"s","nonce":"n","verifier":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv","issuer":"i","redirect_uri":"r","return_to":"","created_at":1}"#;
-        let back: PendingAuth = serde_json::from_str(old).unwrap();
+        let back = crate::auth::stored::pending_from_json(old).unwrap();
         assert!(back.provider.is_none() && back.authority.is_empty());
     }
 }

@@ -34,7 +34,8 @@ pub enum Callback {
 }
 
 impl Callback {
-    /// The `state` carried, if any (to look up the pending request).
+    /// The `state` carried, if any and not empty: the one way it is read, to look up the pending request
+    /// and to check it.
     pub fn state(&self) -> Option<&str> {
         match self {
             Callback::None => None,
@@ -71,16 +72,15 @@ pub fn check_callback(
     meta_iss_supported: bool,
     now: u64,
 ) -> Result<(AuthCode, PendingAuth), AuthError> {
-    let (state, iss) = match &cb {
-        Callback::None => return Err(AuthError::MissingState),
-        Callback::Code { state, iss, .. } => (Some(state.as_str()), iss.clone()),
-        Callback::Error { state, iss, .. } => (state.as_deref(), iss.clone()),
-    };
-    let state = state.filter(|s| !s.is_empty()).ok_or(AuthError::MissingState)?;
+    let state = cb.state().ok_or(AuthError::MissingState)?;
     let pending = pending.ok_or(AuthError::UnknownState)?;
     if pending.state.secret() != state {
         return Err(AuthError::UnknownState);
     }
+    let iss = match &cb {
+        Callback::Code { iss, .. } | Callback::Error { iss, .. } => iss.clone(),
+        Callback::None => None,
+    };
     if pending.is_stale(now) {
         return Err(AuthError::ExpiredRequest);
     }
@@ -231,6 +231,15 @@ mod tests {
     fn error_callback_without_state_is_missing_state() {
         let e = check_callback(parse_callback("?error=access_denied"), None, false, NOW).unwrap_err();
         assert_eq!(e, AuthError::MissingState);
+    }
+
+    #[test]
+    fn state_is_read_one_way_and_empty_counts_as_absent() {
+        assert_eq!(parse_callback("?code=c&state=s1").state(), Some("s1"));
+        assert_eq!(parse_callback("?error=access_denied&state=s2").state(), Some("s2"));
+        assert_eq!(parse_callback("?code=c&state=").state(), None);
+        assert_eq!(parse_callback("?error=access_denied").state(), None);
+        assert_eq!(parse_callback("").state(), None);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! OpenID Provider metadata (`.well-known/openid-configuration`) parsing and issuer checks, Entra templates included.
 
-use crate::http::{host_name, is_secure_url, split_url};
+use super::error::AuthError;
+use crate::config::Config;
+use crate::http::{host_name, is_secure_url, split_url, HttpRequest, HttpResponse, Method};
 use serde_json::Value;
 
 /// The parts of the discovery document the app uses.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderMetadata {
     /// `issuer`; for Entra multi-tenant authorities the `{tenantid}` template.
     pub issuer: String,
@@ -171,13 +173,13 @@ pub fn parse_discovery(json: &str, authority: &str) -> Result<ProviderMetadata, 
 
 impl ProviderMetadata {
     /// True when `issuer` is Entra's multi-tenant `{tenantid}` template.
-    pub fn is_issuer_template(&self) -> bool {
+    pub(crate) fn is_issuer_template(&self) -> bool {
         self.issuer.contains(TENANT_TEMPLATE)
     }
 
     /// The issuer an ID token must carry: the issuer itself, or the template filled with `tid`
     /// (None when the template needs a tid that is absent or not a GUID).
-    pub fn expected_issuer(&self, tid: Option<&str>) -> Option<String> {
+    pub(crate) fn expected_issuer(&self, tid: Option<&str>) -> Option<String> {
         if !self.is_issuer_template() {
             return Some(self.issuer.clone());
         }
@@ -187,7 +189,7 @@ impl ProviderMetadata {
 }
 
 /// Does `iss` match `template` (containing `{tenantid}`) with a GUID in place of the placeholder?
-pub fn matches_issuer_template(template: &str, iss: &str) -> bool {
+pub(crate) fn matches_issuer_template(template: &str, iss: &str) -> bool {
     let Some((pre, post)) = template.split_once(TENANT_TEMPLATE) else {
         return template == iss;
     };
@@ -197,13 +199,42 @@ pub fn matches_issuer_template(template: &str, iss: &str) -> bool {
     }
 }
 
+/// The request for the configured authority's discovery document.
+pub(crate) fn discovery_request(cfg: &Config) -> HttpRequest {
+    HttpRequest {
+        method: Method::Get,
+        url: cfg.discovery_url(),
+        headers: vec![("Accept".into(), "application/json".into())],
+        body: None,
+    }
+}
+
+/// The answer to [`discovery_request`]: `Err(reason)` when the request did not complete, else the response.
+pub(crate) fn read_discovery(
+    req: &HttpRequest,
+    answer: Result<HttpResponse, impl std::fmt::Display>,
+    authority: &str,
+) -> Result<ProviderMetadata, AuthError> {
+    let url = &req.url;
+    let resp = answer.map_err(|e| {
+        AuthError::Discovery(format!("Could not load the sign-in service's discovery document from {url}: {e}"))
+    })?;
+    if !resp.is_success() {
+        return Err(AuthError::Discovery(format!(
+            "The sign-in service's discovery document at {url} answered HTTP {}. Check \"authority\" in config.json.",
+            resp.status
+        )));
+    }
+    parse_discovery(&resp.body, authority).map_err(|e| AuthError::Discovery(e.to_string()))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
-    pub const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    pub(crate) const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-    pub fn entra_doc(tenant_in_issuer: &str) -> String {
+    pub(crate) fn entra_doc(tenant_in_issuer: &str) -> String {
         format!(
             r#"{{"token_endpoint":"https://login.microsoftonline.com/{tenant_in_issuer}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported":["client_secret_post","private_key_jwt","client_secret_basic"],
@@ -218,6 +249,32 @@ pub(crate) mod tests {
             "http_logout_supported":true,"frontchannel_logout_supported":true,
             "tenant_region_scope":"WW","cloud_instance_name":"microsoftonline.com"}}"#
         )
+    }
+
+    #[test]
+    fn discovery_answers_by_cause() {
+        let cfg = crate::config::parse_config(&format!(
+            r#"{{"authority":"https://login.microsoftonline.com/{TENANT}/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}}"#
+        ))
+        .unwrap();
+        let req = discovery_request(&cfg);
+        assert_eq!(
+            req.url,
+            format!("https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration")
+        );
+        let ok = HttpResponse { status: 200, headers: vec![], body: entra_doc(TENANT) };
+        assert_eq!(read_discovery(&req, Ok::<_, &str>(ok.clone()), &cfg.authority).unwrap().issuer, cfg.authority);
+        let AuthError::Discovery(m) = read_discovery(&req, Err("offline"), &cfg.authority).unwrap_err() else {
+            panic!()
+        };
+        assert!(m.contains(&req.url) && m.ends_with(": offline"), "{m}");
+        let gone = HttpResponse { status: 404, ..ok.clone() };
+        let AuthError::Discovery(m) = read_discovery(&req, Ok::<_, &str>(gone), &cfg.authority).unwrap_err() else {
+            panic!()
+        };
+        assert!(m.contains("HTTP 404") && m.contains("\"authority\""), "{m}");
+        let other = read_discovery(&req, Ok::<_, &str>(ok), "https://login.microsoftonline.com/other/v2.0");
+        assert!(matches!(other, Err(AuthError::Discovery(_))));
     }
 
     #[test]

@@ -52,9 +52,24 @@ pub enum AuthError {
     /// Network failure (including CORS refusals, which browsers report the same way).
     #[error("could not reach the sign-in service: {0}")]
     Network(String),
-    /// The session cannot be renewed silently (no refresh token, or its 24 h lifetime has passed).
-    #[error("your sign-in has expired and cannot be renewed silently; please sign in again")]
-    RefreshImpossible,
+    /// The provider gave no refresh token, so an expired access token cannot be renewed silently.
+    #[error("Your access token has expired and the sign-in service gave no refresh token. Sign in again to continue.")]
+    NoRefreshToken,
+    /// The refresh token's fixed 24 h SPA lifetime has passed.
+    #[error("Your sign-in is more than 24 hours old, the longest a browser sign-in can be renewed. Sign in again to continue.")]
+    RefreshExpired,
+    /// A renewal already in flight failed (a second caller waited for it).
+    #[error("The session could not be renewed.")]
+    RenewalFailed,
+    /// `config.json` is not loaded (yet, or it is invalid).
+    #[error("The configuration is not loaded.")]
+    NotConfigured,
+    /// There is no session to renew.
+    #[error("You are not signed in.")]
+    NotSignedIn,
+    /// The browser could not do its part (randomness, navigation).
+    #[error("{0}")]
+    Browser(String),
 }
 
 impl From<IdTokenError> for AuthError {
@@ -100,27 +115,10 @@ fn truncate(s: &str, max: usize) -> String {
 
 impl AuthError {
     /// Builds a Provider error, extracting the AADSTS code and its explanation from the description.
-    pub fn provider(error: String, description: Option<String>) -> Self {
+    pub(crate) fn provider(error: String, description: Option<String>) -> Self {
         let code = description.as_deref().and_then(super::aadsts::aadsts_code);
         let explanation = code.and_then(super::aadsts::explain);
         AuthError::Provider { error, description, code, explanation }
-    }
-
-    /// True when a fresh interactive sign-in is the remedy (as opposed to fixing the registration).
-    pub fn needs_interactive_sign_in(&self) -> bool {
-        match self {
-            AuthError::Provider { error, code, .. } => {
-                matches!(
-                    error.as_str(),
-                    "invalid_grant" | "interaction_required" | "login_required" | "consent_required"
-                ) || matches!(code, Some(700084 | 54005 | 70008 | 50058 | 50076 | 50079))
-            }
-            AuthError::RefreshImpossible
-            | AuthError::UnknownState
-            | AuthError::ExpiredRequest
-            | AuthError::MissingState => true,
-            _ => false,
-        }
     }
 }
 
@@ -139,7 +137,6 @@ mod tests {
         assert!(explanation.is_some());
         let m = e.to_string();
         assert!(m.contains("invalid_grant") && m.contains("AADSTS700084"));
-        assert!(e.needs_interactive_sign_in());
     }
 
     #[test]

@@ -7,9 +7,9 @@ use base64::Engine;
 use serde_json::Value;
 
 /// Tokens larger than this are refused before decoding.
-pub const MAX_JWT_LEN: usize = 64 * 1024;
+pub(crate) const MAX_JWT_LEN: usize = 64 * 1024;
 /// Allowed clock skew for `exp`/`iat` (RFC 7519 leeway; MSAL uses 300 s too).
-pub const CLOCK_SKEW_SECS: u64 = 300;
+pub(crate) const CLOCK_SKEW_SECS: u64 = 300;
 
 /// Why a JWT could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,7 +110,7 @@ pub fn decode_unverified(token: &str) -> Result<(Value, Value), JwtError> {
 }
 
 /// Validated ID-token claims.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdClaims {
     /// Issuer.
     pub iss: String,
@@ -135,9 +135,9 @@ pub struct IdClaims {
 }
 
 impl IdClaims {
-    /// Best display name: `name`, else `preferred_username`, else `sub`.
-    pub fn display_name(&self) -> &str {
-        self.name.as_deref().or(self.preferred_username.as_deref()).unwrap_or(&self.sub)
+    /// The name to show: `name`, else `preferred_username` (never `sub`, an opaque id).
+    pub(crate) fn display_name(&self) -> Option<&str> {
+        self.name.as_deref().or(self.preferred_username.as_deref())
     }
 }
 
@@ -225,7 +225,7 @@ pub fn validate_id_token(
 }
 
 /// Access-token claims, decoded for display only (the client does not and cannot validate them).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccessClaims {
     /// Audience (first if several).
     pub aud: Option<String>,
@@ -285,15 +285,15 @@ pub(crate) mod tests {
     use crate::auth::authorize::tests::meta;
     use serde_json::json;
 
-    pub const CID: &str = "11111111-2222-3333-4444-555555555555";
-    pub const TID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    pub const NOW: u64 = 1_700_000_000;
+    pub(crate) const CID: &str = "11111111-2222-3333-4444-555555555555";
+    pub(crate) const TID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    pub(crate) const NOW: u64 = 1_700_000_000;
 
-    pub fn jwt(header: Value, claims: Value) -> String {
+    pub(crate) fn jwt(header: Value, claims: Value) -> String {
         format!("{}.{}.c2ln", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()))
     }
 
-    pub fn good_claims() -> Value {
+    pub(crate) fn good_claims() -> Value {
         json!({
             "aud": CID, "iss": format!("https://login.microsoftonline.com/{TID}/v2.0"),
             "iat": NOW - 10, "nbf": NOW - 10, "exp": NOW + 3600, "name": "Ada <b>Analyst</b>",
@@ -303,7 +303,7 @@ pub(crate) mod tests {
         })
     }
 
-    pub fn good_token() -> IdToken {
+    pub(crate) fn good_token() -> IdToken {
         IdToken::new(jwt(json!({"typ":"JWT","alg":"RS256","kid":"k1"}), good_claims()))
     }
 
@@ -328,7 +328,10 @@ pub(crate) mod tests {
     fn accepts_good_token() {
         let c = validate_id_token(&good_token(), &meta(), CID, &Nonce::new("n0nce+/=".into()), NOW).unwrap();
         assert_eq!(c.tid.as_deref(), Some(TID));
-        assert_eq!(c.display_name(), "Ada <b>Analyst</b>");
+        assert_eq!(c.display_name(), Some("Ada <b>Analyst</b>"));
+        let anonymous = IdClaims { name: None, preferred_username: None, ..c.clone() };
+        assert_eq!(IdClaims { name: None, ..c }.display_name(), Some("ada@contoso.com"));
+        assert_eq!(anonymous.display_name(), None);
         assert!(check(with("aud", json!([CID]))).is_ok(), "aud as array is fine");
     }
 

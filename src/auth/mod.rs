@@ -12,15 +12,6 @@ pub mod session;
 pub mod stored;
 pub mod token;
 
-pub use authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth};
-pub use callback::{check_callback, parse_callback, Callback};
-pub use discovery::{parse_discovery, ProviderMetadata};
-pub use error::AuthError;
-pub use jwt::{access_claims, validate_id_token, AccessClaims, IdClaims, IdTokenError};
-pub use secret::{AccessToken, AuthCode, IdToken, Nonce, PkceVerifier, RefreshToken, State};
-pub use session::{AuthState, Session, KEY_PREFIX, SESSION_KEY};
-pub use token::{code_exchange_request, parse_token_response, refresh_request, TokenResponse};
-
 /// Garbage in, no panic out: every parser in the core sees arbitrary strings from the network or URL.
 #[cfg(test)]
 mod no_panic {
@@ -56,11 +47,16 @@ mod no_panic {
             let _ = http::is_secure_url(&s);
             let _ = auth::callback::parse_callback(&s);
             let _ = auth::jwt::decode_unverified(&s);
-            let _ =
-                auth::jwt::validate_id_token(&auth::IdToken::new(s.clone()), &m, "c", &auth::Nonce::new("n".into()), 0);
-            let _ = auth::jwt::access_claims(&auth::AccessToken::new(s.clone()));
+            let _ = auth::jwt::validate_id_token(
+                &auth::secret::IdToken::new(s.clone()),
+                &m,
+                "c",
+                &auth::secret::Nonce::new("n".into()),
+                0,
+            );
+            let _ = auth::jwt::access_claims(&auth::secret::AccessToken::new(s.clone()));
             let _ = auth::aadsts::aadsts_code(&s);
-            let _ = auth::sanitize_return_to(&s);
+            let _ = auth::authorize::sanitize_return_to(&s);
             let _ = auth::discovery::parse_discovery(&s, &s);
             let _ =
                 auth::discovery::issuer_matches_authority(&s, "https://login.microsoftonline.com/organizations/v2.0");
@@ -78,7 +74,11 @@ mod no_panic {
             let r =
                 http::HttpResponse { status: 429, headers: vec![("Retry-After".into(), s.clone())], body: s.clone() };
             let _ = api::map_response(&r, config::Source::Graph);
-            let _ = auth::parse_token_response(&http::HttpResponse { status: 400, headers: vec![], body: s.clone() });
+            let _ = auth::token::parse_token_response(&http::HttpResponse {
+                status: 400,
+                headers: vec![],
+                body: s.clone(),
+            });
         }
     }
 }

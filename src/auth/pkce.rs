@@ -18,7 +18,7 @@ pub fn challenge_s256(v: &PkceVerifier) -> String {
 }
 
 /// Base64url (no padding) of random bytes, for `state` and `nonce`. Pass at least 16 bytes (128 bits).
-pub fn random_token(bytes: &[u8]) -> String {
+pub(crate) fn random_token(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 

@@ -31,22 +31,6 @@ macro_rules! secret_type {
     };
 }
 
-macro_rules! persist {
-    ($name:ident) => {
-        // Serialised raw: the only destination is this tab's own sessionStorage.
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(Self)
-            }
-        }
-    };
-}
-
 secret_type!(
     /// OAuth access token for the incidents API.
     AccessToken, Clone, PartialEq, Eq
@@ -76,13 +60,6 @@ secret_type!(
     Nonce, Clone, PartialEq, Eq
 );
 
-persist!(AccessToken);
-persist!(RefreshToken);
-persist!(IdToken);
-persist!(PkceVerifier);
-persist!(State);
-persist!(Nonce);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,13 +73,5 @@ mod tests {
         let v = PkceVerifier::new("v".into());
         assert!(!format!("{v:?}").contains('v') || format!("{v:?}") == "PkceVerifier([redacted])");
         assert_eq!(format!("{:?}", AuthCode::new("c".into())), "AuthCode([redacted])");
-    }
-
-    #[test]
-    fn serde_raw_value() {
-        let s = State::new("abc".into());
-        assert_eq!(serde_json::to_string(&s).unwrap(), "\"abc\"");
-        let back: State = serde_json::from_str("\"abc\"").unwrap();
-        assert_eq!(back, s);
     }
 }

@@ -1,20 +1,19 @@
 //! The signed-in session kept in sessionStorage, its renewal timing, and the auth state machine.
 
-use super::error::AuthError;
 use super::jwt::{access_claims, IdClaims};
 use super::secret::{AccessToken, RefreshToken};
 use super::token::TokenResponse;
 
 /// sessionStorage key of the session.
-pub const SESSION_KEY: &str = "onbehalf.session";
+pub(crate) const SESSION_KEY: &str = "onbehalf.session";
 /// Every key the app writes starts with this, so sign-out can clear them all.
-pub const KEY_PREFIX: &str = "onbehalf.";
+pub(crate) const KEY_PREFIX: &str = "onbehalf.";
 /// Entra's fixed refresh-token lifetime for SPA redirect URIs (AADSTS700084 after it).
-pub const SPA_REFRESH_LIFETIME_SECS: u64 = 24 * 3600;
+pub(crate) const SPA_REFRESH_LIFETIME_SECS: u64 = 24 * 3600;
 
 /// A signed-in user with a token for the configured API.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Session {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Session {
     /// Access token for the API.
     pub access_token: AccessToken,
     /// Local clock at receipt + `expires_in` (not the token's `exp`: the local clock may be skewed).
@@ -29,8 +28,7 @@ pub struct Session {
     pub signed_in_at: u64,
     /// Issuer the session came from.
     pub issuer: String,
-    /// When the current access token was received (for renewal timing).
-    #[serde(default)]
+    /// When the current access token was received (for renewal timing; 0 in sessions stored before it was).
     pub token_received_at: u64,
 }
 
@@ -42,7 +40,12 @@ fn scopes_of(resp: &TokenResponse) -> Vec<String> {
 }
 
 /// Builds the session after a successful code exchange and ID-token validation.
-pub fn session_from_token_response(resp: TokenResponse, id_claims: IdClaims, issuer: String, now: u64) -> Session {
+pub(crate) fn session_from_token_response(
+    resp: TokenResponse,
+    id_claims: IdClaims,
+    issuer: String,
+    now: u64,
+) -> Session {
     let granted_scopes = scopes_of(&resp);
     Session {
         expires_at: now.saturating_add(resp.expires_in),
@@ -58,7 +61,7 @@ pub fn session_from_token_response(resp: TokenResponse, id_claims: IdClaims, iss
 
 /// The session after a refresh: new access token; new refresh token if rotated, else the old one;
 /// the same ID claims and sign-in time (the 24 h limit counts from the original sign-in).
-pub fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Session {
+pub(crate) fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Session {
     let granted_scopes = scopes_of(&resp);
     Session {
         expires_at: now.saturating_add(resp.expires_in),
@@ -74,50 +77,40 @@ pub fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Session {
 
 impl Session {
     /// Seconds until the access token expires (negative once expired).
-    pub fn seconds_left(&self, now: u64) -> i64 {
+    pub(crate) fn seconds_left(&self, now: u64) -> i64 {
         (self.expires_at as i128 - now as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64
     }
 
     /// True when the access token has expired (or expires within 30 s: not worth sending).
-    pub fn is_expired(&self, now: u64) -> bool {
+    pub(crate) fn is_expired(&self, now: u64) -> bool {
         self.seconds_left(now) <= 30
     }
 
     /// When to renew: `expires_at - min(300, lifetime/5)`, never before the token was received.
-    pub fn renew_at(&self) -> u64 {
+    pub(crate) fn renew_at(&self) -> u64 {
         let received = if self.token_received_at == 0 { self.signed_in_at } else { self.token_received_at };
         let lifetime = self.expires_at.saturating_sub(received);
         let margin = std::cmp::min(300, lifetime / 5);
         std::cmp::max(self.expires_at.saturating_sub(margin), received)
     }
 
-    /// Seconds from `now` until renewal is due (0 = now).
-    pub fn renew_in(&self, now: u64) -> u64 {
-        self.renew_at().saturating_sub(now)
-    }
-
     /// Does the session hold `short` (e.g. `Incident.Read`), bare or as `{resource}/Incident.Read`?
-    pub fn has_scope(&self, short: &str) -> bool {
+    pub(crate) fn has_scope(&self, short: &str) -> bool {
         self.granted_scopes.iter().any(|s| {
             s.eq_ignore_ascii_case(short)
                 || s.rsplit_once('/').map(|(_, tail)| tail.eq_ignore_ascii_case(short)).unwrap_or(false)
         })
     }
 
-    /// Holds any of these scopes (e.g. `api::query::accepted_scopes(source)`).
-    pub fn has_any_scope(&self, shorts: &[&str]) -> bool {
+    /// Holds any of these scopes (e.g. a call's accepted scopes in `api::actions::access`).
+    pub(crate) fn has_any_scope(&self, shorts: &[&str]) -> bool {
         shorts.iter().any(|s| self.has_scope(s))
     }
 
     /// A refresh token exists and its fixed 24 h SPA lifetime has not passed.
-    pub fn refresh_possible(&self, now: u64) -> bool {
+    pub(crate) fn refresh_possible(&self, now: u64) -> bool {
         self.refresh_token.is_some()
             && self.signed_in_at.saturating_add(SPA_REFRESH_LIFETIME_SECS) > now.saturating_add(60)
-    }
-
-    /// True when stored data is implausible (received in the future: clock turned back), as MSAL discards it.
-    pub fn is_from_future(&self, now: u64) -> bool {
-        self.signed_in_at > now.saturating_add(300)
     }
 }
 
@@ -125,7 +118,7 @@ impl Session {
 // One value per app, held in a signal: boxing the session would only add noise to every match.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthState {
+pub(crate) enum AuthState {
     /// Reading config/storage/callback.
     Loading,
     /// No session.
@@ -136,8 +129,6 @@ pub enum AuthState {
     ExchangingCode,
     /// Signed in.
     SignedIn(Session),
-    /// Sign-in failed; show why.
-    Failed(AuthError),
 }
 
 #[cfg(test)]
@@ -185,7 +176,6 @@ mod tests {
         assert!(!s.is_expired(NOW + 3000));
         assert!(s.is_expired(NOW + 3600));
         assert_eq!(s.renew_at(), NOW + 3300);
-        assert_eq!(s.renew_in(NOW + 3400), 0);
         // short lifetime: renew at 80%
         let s = session_from_token_response(resp(600, None, None), claims(), "i".into(), NOW);
         assert_eq!(s.renew_at(), NOW + 480);
@@ -204,7 +194,6 @@ mod tests {
         assert!(s.has_scope("Incident.Read"));
         assert!(s.has_scope("incident.read"));
         assert!(!s.has_scope("Incident.ReadWrite"));
-        assert!(s.has_any_scope(&["Incident.ReadWrite", "Incident.Read"]));
         // no scope in the response → from the access token's scp
         let s = session_from_token_response(resp(3600, None, None), claims(), "i".into(), NOW);
         assert_eq!(s.granted_scopes, vec!["Incident.Read"]);
@@ -228,14 +217,11 @@ mod tests {
     }
 
     #[test]
-    fn serde_roundtrip_and_redaction() {
+    fn stored_roundtrip_and_redaction() {
         let s = session_from_token_response(resp(3600, None, Some("rt-secret")), claims(), "i".into(), NOW);
-        let j = serde_json::to_string(&s).unwrap();
-        let back: Session = serde_json::from_str(&j).unwrap();
-        assert_eq!(back, s);
+        let j = crate::auth::stored::session_to_json(&s);
+        assert_eq!(crate::auth::stored::session_from_json(&j), Some(s.clone()));
         assert!(!format!("{s:?}").contains("rt-secret"));
         assert!(SESSION_KEY.starts_with(KEY_PREFIX));
-        assert!(!s.is_from_future(NOW));
-        assert!(s.is_from_future(NOW - 1000));
     }
 }

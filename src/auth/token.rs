@@ -21,7 +21,7 @@ fn token_post(meta: &ProviderMetadata, body: String) -> HttpRequest {
 }
 
 /// The authorization-code redemption (public client: no secret; PKCE verifier instead).
-pub fn code_exchange_request(
+pub(crate) fn code_exchange_request(
     meta: &ProviderMetadata,
     cfg: &Config,
     code: &AuthCode,
@@ -42,7 +42,7 @@ pub fn code_exchange_request(
 }
 
 /// The refresh-token grant. Entra needs `scope` (one resource) here, or it fails (AADSTS90009/28003).
-pub fn refresh_request(meta: &ProviderMetadata, cfg: &Config, rt: &RefreshToken) -> HttpRequest {
+pub(crate) fn refresh_request(meta: &ProviderMetadata, cfg: &Config, rt: &RefreshToken) -> HttpRequest {
     let scope = cfg.request_scopes();
     token_post(
         meta,

@@ -1,23 +1,23 @@
 //! Wall-clock time and sleeping.
 
 /// Seconds since the Unix epoch, from the browser's clock.
-pub fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     (js_sys::Date::now() / 1000.0).max(0.0) as u64
 }
 
 /// Milliseconds since the page started, for measurements.
-pub fn perf_now_ms() -> f64 {
+pub(crate) fn perf_now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 /// Waits `ms` milliseconds without blocking the page.
-pub async fn sleep_ms(ms: u32) {
+pub(crate) async fn sleep_ms(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
 /// Resolves once the next frame has been painted, so work started after it can't delay that frame; in a
 /// hidden tab, where frames don't run, after 100 ms instead.
-pub async fn after_paint() {
+pub(crate) async fn after_paint() {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let Some(w) = web_sys::window() else {

@@ -5,53 +5,45 @@ fn location() -> Option<web_sys::Location> {
 }
 
 /// The query string including its leading `?`, or empty.
-pub fn search() -> String {
+pub(crate) fn search() -> String {
     location().and_then(|l| l.search().ok()).unwrap_or_default()
 }
 
 /// The fragment including its leading `#`, or empty.
-pub fn hash() -> String {
+pub(crate) fn hash() -> String {
     location().and_then(|l| l.hash().ok()).unwrap_or_default()
 }
 
 /// Origin + path, without query or fragment: the default redirect URI.
-pub fn page_url() -> String {
+pub(crate) fn page_url() -> String {
     let Some(l) = location() else { return String::new() };
     format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
 }
 
 /// Replaces the current history entry (so the code and state never stay in the address bar or history).
-pub fn replace(url: &str) {
+pub(crate) fn replace(url: &str) {
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 
 /// Full-page navigation to `url`.
-pub fn assign(url: &str) -> Result<(), String> {
-    location()
-        .ok_or_else(|| "No window.location.".to_string())?
-        .assign(url)
-        .map_err(|_| "The browser refused to navigate.".to_string())
+pub(crate) fn assign(url: &str) -> Result<(), super::EdgeError> {
+    location().ok_or(super::EdgeError::NavigationRefused)?.assign(url).map_err(|_| super::EdgeError::NavigationRefused)
 }
 
 /// Adds a history entry for `url` without leaving the page or firing `hashchange` (so back/forward work
 /// between views, and the caller shows the new view at once instead of a task later).
-pub fn push(url: &str) {
+pub(crate) fn push(url: &str) {
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
     }
 }
 
-/// The page's origin, e.g. `https://tools.example.com`.
-pub fn origin() -> String {
-    location().and_then(|l| l.origin().ok()).unwrap_or_default()
-}
-
 /// Calls `f` with the fragment whenever it may have changed: `hashchange` (links, typed URLs) and
 /// `popstate` (back/forward, including between entries added by `push`, which fire no `hashchange`).
 /// Both can fire for one step back; `f` must take the same fragment twice calmly.
-pub fn on_hash_change(f: impl Fn(String) + 'static) {
+pub(crate) fn on_hash_change(f: impl Fn(String) + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Some(w) = web_sys::window() else { return };

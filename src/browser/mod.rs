@@ -4,6 +4,9 @@
 pub mod clock;
 pub mod crypto;
 pub mod download;
+mod error;
 pub mod fetch;
 pub mod location;
 pub mod storage;
+
+pub use error::EdgeError;

@@ -1,5 +1,7 @@
 //! sessionStorage: per tab, gone when the tab closes. The app never touches localStorage or cookies.
 
+use super::EdgeError;
+
 fn store() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
@@ -10,11 +12,8 @@ pub fn get(key: &str) -> Option<String> {
 }
 
 /// Writes a key; an error when storage is full or blocked.
-pub fn set(key: &str, value: &str) -> Result<(), String> {
-    store()
-        .ok_or_else(|| "sessionStorage is not available in this browser.".to_string())?
-        .set_item(key, value)
-        .map_err(|_| "Could not write to sessionStorage (full or blocked).".to_string())
+pub fn set(key: &str, value: &str) -> Result<(), EdgeError> {
+    store().ok_or(EdgeError::NoStorage)?.set_item(key, value).map_err(|_| EdgeError::StorageRefused)
 }
 
 /// Removes a key if present.

@@ -1,18 +1,18 @@
 //! Page start: load config.json, then handle a sign-in redirect, restore a session, or show sign-in.
 
-use super::state::{ConfigState, Ctx, Problem};
-use super::{callback, discover, queue, renew};
+use super::state::{ConfigState, Ctx};
+use super::{callback, navigate, provider, queue, renew};
 use crate::api::budget::Budget;
-use crate::api::view::View;
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
-use crate::config::{parse_config, Config};
+use crate::config::{read_config, Config};
+use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Starts everything; called once from the root component.
-pub fn start(ctx: Ctx) {
+pub(crate) fn start(ctx: Ctx) {
     spawn_local(async move {
         let cfg = match load_config().await {
             Ok(cfg) => cfg,
@@ -24,7 +24,7 @@ pub fn start(ctx: Ctx) {
         ctx.budget.set_value(Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour));
         ctx.config.set(ConfigState::Ready(cfg.clone()));
         renew::start_clock(ctx);
-        follow_the_url(ctx);
+        navigate::follow_the_url(ctx);
         queue::start_auto_refresh(ctx);
 
         let cb = parse_callback(&location::search());
@@ -56,50 +56,10 @@ pub fn start(ctx: Ctx) {
     });
 }
 
-/// The view lives in the URL fragment: read it now, and again whenever it changes. Only a change to what
-/// the server is asked for reloads; sorting, paging and in-page filters just re-render.
-fn follow_the_url(ctx: Ctx) {
-    ctx.view.set(View::from_hash(&location::hash()));
-    location::on_hash_change(move |hash| adopt_view(ctx, View::from_hash(&hash)));
-}
-
-/// Shows `new`, reloading from the server only when what the server is asked for changed.
-pub fn adopt_view(ctx: Ctx, new: View) {
-    let old = ctx.view.get_untracked();
-    if new == old {
-        return;
-    }
-    let reload = new.server_part() != old.server_part();
-    ctx.view.set(new);
-    if reload && ctx.session().is_some() {
-        queue::reload(ctx);
-    }
-}
-
-/// Changes the view from the page's controls. `remember` adds a history entry (back/forward return to it);
-/// typing in the search box replaces the entry instead of adding one per keystroke. Either way the new
-/// view shows in the same task: waiting for `hashchange` would cost a frame.
-pub fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
-    let mut v = ctx.view.get_untracked();
-    f(&mut v);
-    let hash = v.to_hash();
-    if remember {
-        if hash != location::hash() {
-            location::push(&format!("{}{hash}", location::page_url()));
-        }
-        // What a reload or back/forward to this entry would show, read back from the fragment.
-        adopt_view(ctx, View::from_hash(&hash));
-    } else {
-        location::replace(&format!("{}{hash}", location::page_url()));
-        adopt_view(ctx, v);
-    }
-}
-
 fn discover_in_background(ctx: Ctx, cfg: Config) {
     spawn_local(async move {
-        match discover(&cfg).await {
-            Ok(meta) => ctx.meta.set(Some(meta)),
-            Err(msg) => ctx.auth_error.set(Some(Problem::new(msg))),
+        if let Err(err) = provider(ctx, &cfg).await {
+            ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     });
 }
@@ -117,11 +77,5 @@ fn restore_session() -> Option<Session> {
 }
 
 async fn load_config() -> Result<Config, String> {
-    let resp =
-        fetch::send_own_file("config.json").await.map_err(|e| format!("config.json could not be loaded: {e}"))?;
-    match resp.status {
-        200..=299 => parse_config(&resp.body).map_err(|e| format!("config.json is not valid: {e}")),
-        404 => Err("config.json was not found next to index.html. Every deployment needs one.".into()),
-        s => Err(format!("config.json could not be loaded (HTTP {s}).")),
-    }
+    read_config(fetch::send_own_file("config.json").await)
 }

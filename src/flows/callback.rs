@@ -1,7 +1,7 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
-use super::state::{Ctx, Problem};
-use super::{discover, queue};
+use super::state::Ctx;
+use super::{provider, queue};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
@@ -11,10 +11,11 @@ use crate::auth::session::{session_from_token_response, AuthState, SESSION_KEY};
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
+use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// Handles a sign-in response found in the address bar.
-pub async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
+pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
     // Code and state must not linger in the address bar, history or a bookmark.
     location::replace(&location::page_url());
     ctx.auth.set(AuthState::ExchangingCode);
@@ -27,20 +28,14 @@ pub async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
         }
         Err(err) => {
             ctx.auth.set(AuthState::SignedOut);
-            ctx.auth_error.set(Some(auth_problem(&err)));
+            ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     }
 }
 
-/// Takes the pending request out of storage: a state value works once.
+/// Takes the pending request for the callback's state out of storage: a state value works once.
 fn take_pending(cb: &Callback) -> Option<PendingAuth> {
-    let state = match cb {
-        Callback::Code { state, .. } => Some(state.as_str()),
-        Callback::Error { state, .. } => state.as_deref(),
-        Callback::None => None,
-    }
-    .filter(|s| !s.is_empty())?;
-    let key = pending_key(state);
+    let key = pending_key(cb.state()?);
     let raw = storage::get(&key)?;
     storage::remove(&key);
     crate::auth::stored::pending_from_json(&raw)
@@ -55,17 +50,18 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
     };
     // The metadata checked when this sign-in started saves a discovery round trip; without it, discover.
     let meta = match pending.provider_for(&cfg.authority) {
-        Some(m) => m.clone(),
-        None => discover(cfg).await.map_err(AuthError::Discovery)?,
+        Some(m) => {
+            ctx.meta.set(Some(m.clone()));
+            m.clone()
+        }
+        None => provider(ctx, cfg).await?,
     };
-    let pending = Some(pending);
-    ctx.meta.set(Some(meta.clone()));
-    let (code, pending) = check_callback(cb, pending, meta.iss_parameter_supported, now)?;
+    let (code, pending) = check_callback(cb, Some(pending), meta.iss_parameter_supported, now)?;
     if pending.issuer != meta.issuer {
         return Err(AuthError::IssuerMismatch { expected: pending.issuer.clone(), got: meta.issuer.clone() });
     }
     let req = code_exchange_request(&meta, cfg, &code, &pending);
-    let resp = fetch::send(&req).await.map_err(AuthError::Network)?;
+    let resp = fetch::send(&req).await.map_err(|e| AuthError::Network(e.to_string()))?;
     let tokens = parse_token_response(&resp)?;
     let id_token = tokens.id_token.as_ref().ok_or_else(|| {
         AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into())
@@ -75,17 +71,8 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
     let session = session_from_token_response(tokens, claims, issuer, clock::now());
     let json = crate::auth::stored::session_to_json(&session);
-    storage::set(SESSION_KEY, &json).map_err(AuthError::Storage)?;
+    storage::set(SESSION_KEY, &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth_error.set(None);
     ctx.auth.set(AuthState::SignedIn(session));
     Ok(pending.return_to.clone())
-}
-
-/// Turns a sign-in failure into what the page shows.
-pub fn auth_problem(err: &AuthError) -> Problem {
-    let mut p = Problem::new(err.to_string());
-    if let AuthError::Provider { explanation: Some(e), .. } = err {
-        p.hint = Some((*e).to_string());
-    }
-    p
 }

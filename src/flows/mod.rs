@@ -4,32 +4,31 @@
 
 pub mod boot;
 pub mod callback;
+pub mod navigate;
 pub mod queue;
 pub mod renew;
 pub mod sign_in;
 pub mod state;
 
-use crate::auth::discovery::{parse_discovery, ProviderMetadata};
+use crate::auth::discovery::{discovery_request, read_discovery, ProviderMetadata};
+use crate::auth::error::AuthError;
 use crate::browser::fetch;
 use crate::config::Config;
-use crate::http::{HttpRequest, Method};
+use leptos::prelude::*;
 
 /// Fetches and checks the provider's discovery document against the configured authority.
-pub async fn discover(cfg: &Config) -> Result<ProviderMetadata, String> {
-    let req = HttpRequest {
-        method: Method::Get,
-        url: cfg.discovery_url(),
-        headers: vec![("Accept".into(), "application/json".into())],
-        body: None,
-    };
-    let resp = fetch::send(&req)
-        .await
-        .map_err(|e| format!("Could not load the sign-in service's discovery document from {}: {e}", req.url))?;
-    if !(200..300).contains(&resp.status) {
-        return Err(format!(
-            "The sign-in service's discovery document at {} answered HTTP {}. Check \"authority\" in config.json.",
-            req.url, resp.status
-        ));
+async fn discover(cfg: &Config) -> Result<ProviderMetadata, AuthError> {
+    let req = discovery_request(cfg);
+    let answer = fetch::send(&req).await;
+    read_discovery(&req, answer, &cfg.authority)
+}
+
+/// The provider's metadata: the copy already discovered on this page, or discovered now (and kept).
+async fn provider(ctx: state::Ctx, cfg: &Config) -> Result<ProviderMetadata, AuthError> {
+    if let Some(m) = ctx.meta.get_untracked() {
+        return Ok(m);
     }
-    parse_discovery(&resp.body, &cfg.authority).map_err(|e| e.to_string())
+    let m = discover(cfg).await?;
+    ctx.meta.set(Some(m.clone()));
+    Ok(m)
 }

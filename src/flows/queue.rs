@@ -1,27 +1,27 @@
 //! Loading the incident queue for the current view: every page in the background (through one rate
-//! budget, cancelled when the view changes), renewing once on 401, waiting out 429s, backing off on
-//! 5xx, and auto-refresh that asks only for what changed.
+//! budget, cancelled when the view changes), carrying out `api::retry`'s decisions (renew once on 401,
+//! wait out 429s, back off on 5xx), and auto-refresh that asks only for what changed.
 
 use super::renew;
-use super::state::{Ctx, NextPage, Problem};
-use crate::api::error::{ApiError, Backoff};
+use super::state::{Ctx, NextPage};
+use crate::api::error::{map_response, ApiError};
 use crate::api::index::{Index, Upsert};
 use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
 use crate::api::paging::{max_page, may_have_more, next_top};
 use crate::api::query::{
     api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery,
 };
+use crate::api::retry::{Next, Retry};
+use crate::auth::secret::AccessToken;
 use crate::browser::{clock, fetch, location};
 use crate::config::{Config, Source};
 use crate::http::HttpResponse;
+use crate::problem::{api_failure, ApiNotice, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// How many 429s in a row are waited out before asking the user.
-const MAX_RATE_LIMIT_WAITS: u32 = 5;
-
 /// (Re)loads the current view from its first page; an earlier load still running stops at its next page.
-pub async fn load_view(ctx: Ctx) {
+pub(crate) async fn load_view(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let mut generation = 0;
     ctx.queue.update(|q| {
@@ -38,7 +38,7 @@ pub async fn load_view(ctx: Ctx) {
     while let Some(top) = next_top(cfg.source, loaded, pages) {
         let first = pages == 0;
         pages += 1;
-        let result = fetch_page_patiently(ctx, &cfg, filter.as_deref(), next.clone(), top).await;
+        let result = fetch_page_with(ctx, &cfg, filter.as_deref(), next.clone(), top, Retry::patient()).await;
         if !current() {
             return;
         }
@@ -71,7 +71,7 @@ pub async fn load_view(ctx: Ctx) {
                 }
             }
             Err(err) => {
-                ctx.api_error.set(problem_for(ctx, &cfg, &err));
+                show_failure(ctx, &cfg, &err);
                 ctx.queue.update(|q| q.loading = false);
                 return;
             }
@@ -84,13 +84,13 @@ pub async fn load_view(ctx: Ctx) {
 }
 
 /// Starts `load_view` without waiting for it.
-pub fn reload(ctx: Ctx) {
+pub(crate) fn reload(ctx: Ctx) {
     spawn_local(load_view(ctx));
 }
 
 /// Auto-refresh: while the view asks for it, one request per period for what changed since the last
 /// load, merged in place and highlighted. Runs for the life of the page.
-pub fn start_auto_refresh(ctx: Ctx) {
+pub(crate) fn start_auto_refresh(ctx: Ctx) {
     spawn_local(async move {
         loop {
             clock::sleep_ms(1000).await;
@@ -104,7 +104,7 @@ pub fn start_auto_refresh(ctx: Ctx) {
 }
 
 /// One request: incidents updated since the newest one we have (or since the last load).
-pub async fn refresh_changes(ctx: Ctx) {
+pub(crate) async fn refresh_changes(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let generation = ctx.queue.with_untracked(|q| q.generation);
     let since = ctx
@@ -113,7 +113,7 @@ pub async fn refresh_changes(ctx: Ctx) {
         .unwrap_or_else(|| clock::now() as i64 - 60);
     let filter = filter_updated_since(updated_field(cfg.source), since);
     ctx.queue.update(|q| q.refreshed_at = clock::now());
-    let result = fetch_page(ctx, &cfg, Some(&filter), None, max_page(cfg.source)).await;
+    let result = fetch_page_with(ctx, &cfg, Some(&filter), None, max_page(cfg.source), Retry::renew_only()).await;
     if ctx.queue.with_untracked(|q| q.generation) != generation {
         return;
     }
@@ -122,7 +122,7 @@ pub async fn refresh_changes(ctx: Ctx) {
             ctx.queue.update(|q| merge(q, items));
             ctx.api_error.set(None);
         }
-        Err(err) => ctx.api_error.set(problem_for(ctx, &cfg, &err)),
+        Err(err) => show_failure(ctx, &cfg, &err),
     }
 }
 
@@ -138,47 +138,47 @@ fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
 
 type Page = (Vec<Incident>, Option<NextPage>, Option<u64>);
 
-/// Retries what is worth retrying, within bounds, telling the user while it waits.
-async fn fetch_page_patiently(
+/// One page, carrying out `api::retry`'s decisions: renew, wait (showing a countdown), or give up.
+async fn fetch_page_with(
     ctx: Ctx,
     cfg: &Config,
     filter: Option<&str>,
     next: Option<NextPage>,
     top: u32,
+    mut retry: Retry,
 ) -> Result<Page, ApiError> {
-    let mut backoff = Backoff::default();
-    let mut waits = 0;
     loop {
-        match fetch_page(ctx, cfg, filter, next.clone(), top).await {
-            Err(ApiError::RateLimited { retry_after_secs }) if waits < MAX_RATE_LIMIT_WAITS => {
-                waits += 1;
-                let mut p = Problem::new(format!(
-                    "The incidents API's rate limit was reached ({} allows about {} requests a minute). Waiting as the server asked, then retrying automatically.",
-                    cfg.source.label(),
-                    cfg.rate_limit_per_minute
-                ));
-                p.retry_at = Some(clock::now() + retry_after_secs);
-                ctx.api_error.set(Some(p));
-                // The budget now holds every request until the server's wait has passed.
-            }
-            Err(e) if e.is_retryable() => match backoff.next_delay_secs() {
-                Some(secs) => {
-                    let mut p = Problem::new(format!("{} Retrying in {secs} s.", e.user_message()));
-                    p.retry_at = Some(clock::now() + secs);
-                    ctx.api_error.set(Some(p));
-                    clock::sleep_ms((secs * 1000) as u32).await;
+        let session = ctx.session().ok_or(ApiError::Unauthorized { message: "You are not signed in.".into() })?;
+        if retry.renew_first(session.is_expired(clock::now())) {
+            // On failure the request still goes, and its 401 ends the call.
+            let _ = renew::renew(ctx).await;
+            continue;
+        }
+        let err = match fetch_page(ctx, cfg, &session.access_token, filter, next.clone(), top).await {
+            Ok(page) => return Ok(page),
+            Err(err) => err,
+        };
+        match retry.next(err) {
+            Next::Renew(err) => {
+                if renew::renew(ctx).await.is_err() {
+                    return Err(err);
                 }
-                None => return Err(e),
-            },
-            other => return other,
+            }
+            Next::Wait { secs, cause } => {
+                ctx.api_error.set(Some(Problem::waiting(&cause, cfg, secs, clock::now())));
+                // After a 429 the budget also holds every other request until the server's wait has passed.
+                clock::sleep_ms(secs.saturating_mul(1000).min(u32::MAX as u64) as u32).await;
+            }
+            Next::Fail(err) => return Err(err),
         }
     }
 }
 
-/// One page: `top` incidents from `next` (the first page when `None`). Graph's next link carries its own size.
+/// One request for `top` incidents from `next` (the first page when `None`). Graph's next link carries its own size.
 async fn fetch_page(
     ctx: Ctx,
     cfg: &Config,
+    token: &AccessToken,
     filter: Option<&str>,
     next: Option<NextPage>,
     top: u32,
@@ -195,7 +195,7 @@ async fn fetch_page(
             graph_url(&cfg.api_base, &IncidentQuery { top, skip: 0, filter })
         }
     };
-    let resp = send_authorized(ctx, cfg, &url).await?;
+    let resp = send(ctx, cfg, &url, token).await?;
     match cfg.source {
         Source::Defender => {
             let items = parse_defender_page(&resp.body)?;
@@ -214,35 +214,19 @@ async fn fetch_page(
     }
 }
 
-/// Waits for the request budget, sends with the session's token, and on 401 renews once and tries again.
-async fn send_authorized(ctx: Ctx, cfg: &Config, url: &str) -> Result<HttpResponse, ApiError> {
-    let mut renewed = false;
-    loop {
-        let session = ctx.session().ok_or(ApiError::Unauthorized { message: "You are not signed in.".into() })?;
-        if session.is_expired(clock::now()) && !renewed {
-            renewed = true;
-            if renew::renew(ctx).await.is_ok() {
-                continue;
-            }
+/// Waits for the request budget and sends with `token`; a 429 pauses the budget for the server's wait.
+async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<HttpResponse, ApiError> {
+    wait_for_budget(ctx).await;
+    let resp = fetch::send(&api_request_for(cfg.source, url.to_string(), token))
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    match map_response(&resp, cfg.source) {
+        Ok(_) => Ok(resp),
+        Err(ApiError::RateLimited { retry_after_secs }) => {
+            ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
+            Err(ApiError::RateLimited { retry_after_secs })
         }
-        wait_for_budget(ctx).await;
-        let resp = fetch::send(&api_request_for(cfg.source, url.to_string(), &session.access_token))
-            .await
-            .map_err(|e| ApiError::Network(cross_origin_hint(cfg, e)))?;
-        match crate::api::error::map_response(&resp, cfg.source) {
-            Ok(_) => return Ok(resp),
-            Err(ApiError::Unauthorized { message }) => {
-                if renewed || renew::renew(ctx).await.is_err() {
-                    return Err(ApiError::Unauthorized { message });
-                }
-                renewed = true;
-            }
-            Err(ApiError::RateLimited { retry_after_secs }) => {
-                ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
-                return Err(ApiError::RateLimited { retry_after_secs });
-            }
-            Err(e) => return Err(e),
-        }
+        Err(e) => Err(e),
     }
 }
 
@@ -257,43 +241,15 @@ async fn wait_for_budget(ctx: Ctx) {
     ctx.budget.update_value(|b| b.record(clock::perf_now_ms()));
 }
 
-/// A network-level failure on the Defender API from a browser is most often CORS: say what to do.
-fn cross_origin_hint(cfg: &Config, e: String) -> String {
-    match cfg.source {
-        Source::Defender if !cfg.api_base.starts_with(&location::origin()) => format!(
-            "{e} If the Defender API does not accept calls from this page's origin, use the Graph source (\"source\": \"graph\") or the same-origin /defender-api/ proxy rule (README, Deploy)."
-        ),
-        _ => e,
-    }
-}
-
-/// What the page says about an API failure; `None` when another banner already says it.
-fn problem_for(ctx: Ctx, cfg: &Config, err: &ApiError) -> Option<Problem> {
-    let mut p = Problem::new(err.user_message());
-    match err {
-        ApiError::Unauthorized { .. } => {
+/// Shows an API failure that ended a load: the sign-in-again prompt (unless it is already up) or a banner.
+fn show_failure(ctx: Ctx, cfg: &Config, err: &ApiError) {
+    match api_failure(err, cfg, &location::page_url()) {
+        ApiNotice::SignInAgain(msg) => {
             if ctx.reauth.get_untracked().is_none() {
-                ctx.reauth.set(Some("The API no longer accepts your token. Sign in again to continue.".into()));
+                ctx.reauth.set(Some(msg));
             }
-            return None;
+            ctx.api_error.set(None);
         }
-        ApiError::Forbidden { .. } => {
-            p.hint = Some("Consent again with Change permissions in the token panel, or ask an administrator to grant consent for the organisation:".into());
-            p.link = Some((admin_consent_url(cfg), "Admin consent for this app".into()));
-        }
-        _ => p.retry = true,
+        ApiNotice::Banner(p) => ctx.api_error.set(Some(p)),
     }
-    Some(p)
-}
-
-/// Entra's admin-consent endpoint for this app and its configured permissions.
-pub fn admin_consent_url(cfg: &Config) -> String {
-    use crate::http::percent_encode;
-    format!(
-        "{}/adminconsent?client_id={}&scope={}&redirect_uri={}",
-        cfg.authority,
-        percent_encode(&cfg.client_id),
-        percent_encode(&cfg.api_scopes().join(" ")),
-        percent_encode(&cfg.redirect_uri_for(&location::page_url())),
-    )
 }

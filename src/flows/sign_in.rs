@@ -1,18 +1,20 @@
 //! Starting a sign-in (full-page redirect to the provider) and signing out.
 
-use super::discover;
-use super::state::{Ctx, Problem};
+use super::provider;
+use super::state::Ctx;
 use crate::auth::authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth};
+use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
 use crate::auth::session::{AuthState, KEY_PREFIX};
 use crate::browser::{clock, crypto, location, storage};
+use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Options a demoer may add to a sign-in.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub enum Prompt {
+pub(crate) enum Prompt {
     /// Let the provider decide.
     #[default]
     Default,
@@ -23,28 +25,22 @@ pub enum Prompt {
 }
 
 /// Starts the authorization-code + PKCE flow with a full-page redirect.
-pub fn sign_in(ctx: Ctx, prompt: Prompt) {
+pub(crate) fn sign_in(ctx: Ctx, prompt: Prompt) {
     spawn_local(async move {
-        if let Err(msg) = try_sign_in(ctx, prompt).await {
+        if let Err(err) = try_sign_in(ctx, prompt).await {
             ctx.auth.set(AuthState::SignedOut);
-            ctx.auth_error.set(Some(Problem::new(msg)));
+            ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     });
 }
 
-async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), String> {
-    let cfg = ctx.cfg().ok_or("The configuration is not loaded.")?;
-    let meta = match ctx.meta.get_untracked() {
-        Some(m) => m,
-        None => {
-            let m = discover(&cfg).await?;
-            ctx.meta.set(Some(m.clone()));
-            m
-        }
-    };
-    let state = State::new(random_token(&crypto::random_bytes::<32>()?));
-    let nonce = Nonce::new(random_token(&crypto::random_bytes::<32>()?));
-    let verifier = PkceVerifier::from_random(&crypto::random_bytes::<32>()?);
+async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
+    let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
+    let meta = provider(ctx, &cfg).await?;
+    let random = || crypto::random_bytes::<32>().map_err(|e| AuthError::Browser(e.to_string()));
+    let state = State::new(random_token(&random()?));
+    let nonce = Nonce::new(random_token(&random()?));
+    let verifier = PkceVerifier::from_random(&random()?);
     let pending = PendingAuth {
         state,
         nonce,
@@ -67,13 +63,13 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), String> {
     };
     let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
     let json = crate::auth::stored::pending_to_json(&pending);
-    storage::set(&pending_key(pending.state.secret()), &json)?;
+    storage::set(&pending_key(pending.state.secret()), &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth.set(AuthState::Redirecting);
-    location::assign(&url)
+    location::assign(&url).map_err(|e| AuthError::Browser(e.to_string()))
 }
 
 /// Forgets everything this app stored, then ends the provider's session if it offers an end-session endpoint.
-pub fn sign_out(ctx: Ctx) {
+pub(crate) fn sign_out(ctx: Ctx) {
     let hint = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
     storage::remove_prefixed(KEY_PREFIX);
     let meta = ctx.meta.get_untracked();
@@ -84,7 +80,7 @@ pub fn sign_out(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let back = cfg.post_logout_uri_for(&location::page_url());
     let Some(url) = meta.and_then(|m| logout_url(&m, &cfg.client_id, &back, hint.as_deref())) else { return };
-    if let Err(msg) = location::assign(&url) {
-        ctx.auth_error.set(Some(Problem::new(msg)));
+    if let Err(e) = location::assign(&url) {
+        ctx.auth_error.set(Some(Problem::sign_in(&AuthError::Browser(e.to_string()))));
     }
 }

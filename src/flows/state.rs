@@ -8,9 +8,12 @@ use crate::auth::session::{AuthState, Session};
 use crate::config::Config;
 use leptos::prelude::*;
 
+/// Kept here as well for `ui/queue.rs`, which names it by this path; its home is [`crate::problem`].
+pub(crate) use crate::problem::Problem;
+
 /// Where the configuration stands.
 #[derive(Clone, Debug)]
-pub enum ConfigState {
+pub(crate) enum ConfigState {
     /// `config.json` is being fetched.
     Loading,
     /// `config.json` is missing or wrong; the text says exactly what.
@@ -19,31 +22,9 @@ pub enum ConfigState {
     Ready(Config),
 }
 
-/// A problem to show as a sentence, with an optional hint and link.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// What went wrong, in one sentence.
-    pub message: String,
-    /// What to do about it, when we know.
-    pub hint: Option<String>,
-    /// A helpful link (e.g. the admin-consent URL).
-    pub link: Option<(String, String)>,
-    /// A retry can be offered.
-    pub retry: bool,
-    /// Unix time at which an automatic retry happens (rate limit countdown).
-    pub retry_at: Option<u64>,
-}
-
-impl Problem {
-    /// A bare message.
-    pub fn new(message: impl Into<String>) -> Self {
-        Problem { message: message.into(), hint: None, link: None, retry: false, retry_at: None }
-    }
-}
-
 /// Where the next page of incidents comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub enum NextPage {
+pub(crate) enum NextPage {
     /// Defender: `$skip` offset.
     Skip(u32),
     /// Graph: the server's `@odata.nextLink`.
@@ -52,7 +33,7 @@ pub enum NextPage {
 
 /// The incident queue as loaded so far for the current server-side view.
 #[derive(Clone, Debug, Default)]
-pub struct Queue {
+pub(crate) struct Queue {
     /// Incidents as the server returned them, indexed for filtering and sorting (the page filters and
     /// sorts positions into it, never copies).
     pub items: Index,
@@ -76,7 +57,7 @@ pub struct Queue {
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The configuration.
     pub config: RwSignal<ConfigState>,
     /// The provider's metadata, once discovered.
@@ -103,7 +84,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// Fresh state at page start.
-    pub fn new(now: u64) -> Self {
+    pub(crate) fn new(now: u64) -> Self {
         Ctx {
             config: RwSignal::new(ConfigState::Loading),
             meta: RwSignal::new(None),
@@ -120,7 +101,7 @@ impl Ctx {
     }
 
     /// The validated configuration, if any (untracked: flows read it, they don't react to it).
-    pub fn cfg(&self) -> Option<Config> {
+    pub(crate) fn cfg(&self) -> Option<Config> {
         match self.config.get_untracked() {
             ConfigState::Ready(c) => Some(c),
             _ => None,
@@ -128,7 +109,7 @@ impl Ctx {
     }
 
     /// The current session, if signed in (untracked).
-    pub fn session(&self) -> Option<Session> {
+    pub(crate) fn session(&self) -> Option<Session> {
         match self.auth.get_untracked() {
             AuthState::SignedIn(s) => Some(s),
             _ => None,

@@ -3,8 +3,8 @@
 use super::ctx;
 use crate::flows::queue::reload;
 use crate::flows::sign_in::{sign_in, Prompt};
-use crate::flows::state::Problem;
 use crate::format::countdown;
+use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// A sign-in failure (`data-testid="auth-error"`).

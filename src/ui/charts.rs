@@ -4,7 +4,7 @@ use super::ctx;
 use crate::api::model::Incident;
 use crate::api::stats::{histogram, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
 use crate::api::view::Range;
-use crate::flows::boot::change_view;
+use crate::flows::navigate::change_view;
 use leptos::prelude::*;
 
 /// Runs `f` over the incidents the filters keep, by reference (no copies of the queue).

@@ -5,7 +5,7 @@ use crate::api::index::Choices;
 use crate::api::model::{norm, Known, Severity, Status};
 use crate::api::query::{parse_rfc3339, rfc3339};
 use crate::api::view::{Assigned, Range, TimeField, View, RANGES};
-use crate::flows::boot::change_view;
+use crate::flows::navigate::change_view;
 use leptos::prelude::*;
 
 /// The filter bar.

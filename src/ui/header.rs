@@ -12,7 +12,7 @@ pub fn Header() -> impl IntoView {
     let who = move || match ctx.auth.get() {
         AuthState::SignedIn(s) => Some(view! {
             <span class="who" title=s.id_claims.preferred_username.clone().unwrap_or_default()>
-                {s.id_claims.name.clone().or(s.id_claims.preferred_username.clone()).unwrap_or_else(|| "Signed in".into())}
+                {s.id_claims.display_name().unwrap_or("Signed in").to_string()}
             </span>
             <button class="ghost" data-testid="sign-out" on:click=move |_| sign_out(ctx)>"Sign out"</button>
         }),

@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
                 view! { <p class="muted center" role="status" data-testid="signing-in">"Signing you in…"</p> }
                     .into_any()
             }
-            AuthState::SignedOut | AuthState::Failed(_) => view! { <sign_in::SignInPage/> }.into_any(),
+            AuthState::SignedOut => view! { <sign_in::SignInPage/> }.into_any(),
         },
     };
     view! {

@@ -11,7 +11,7 @@ use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
 use crate::browser::download;
-use crate::flows::boot::change_view;
+use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
 use crate::format::relative_age;

@@ -108,7 +108,7 @@ pub fn action_call(action: &Action) -> Call {
 
 /// Does the session's token hold a permission that lets `call` through? Uses the session's own scope rule
 /// (bare or `{resource}/Name`, case-insensitive).
-pub fn is_granted(session: &Session, source: Source, call: Call) -> bool {
+pub(crate) fn is_granted(session: &Session, source: Source, call: Call) -> bool {
     session.has_any_scope(call_info(source, call).accepted)
 }
 
@@ -161,7 +161,7 @@ fn role_hint(source: Source, call: Call) -> &'static str {
 
 /// For a 403 answer to `call`, says which side refused: the app (the token lacks the permission) or the user
 /// (the token has it, so the user's role is missing). `None` when `resp` is not a 403.
-pub fn classify_forbidden(source: Source, call: Call, session: &Session, resp: &HttpResponse) -> Option<Refusal> {
+pub(crate) fn classify_forbidden(source: Source, call: Call, session: &Session, resp: &HttpResponse) -> Option<Refusal> {
     if resp.status != 403 {
         return None;
     }

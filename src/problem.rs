@@ -1,0 +1,169 @@
+//! What the page says when something fails. Every core error becomes a [`Problem`] (or the sign-in-again
+//! prompt) here and nowhere else; the flows only decide which banner it goes to.
+
+use crate::api::error::ApiError;
+use crate::auth::error::AuthError;
+use crate::config::Config;
+use std::fmt::Display;
+
+/// A problem to show as a sentence, with an optional hint and link.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Problem {
+    /// What went wrong, in one sentence.
+    pub message: String,
+    /// What to do about it, when we know.
+    pub hint: Option<String>,
+    /// A helpful link (e.g. the admin-consent URL): (href, text).
+    pub link: Option<(String, String)>,
+    /// A retry can be offered.
+    pub retry: bool,
+    /// Unix time at which an automatic retry happens (rate limit countdown).
+    pub retry_at: Option<u64>,
+}
+
+impl Problem {
+    /// A bare message.
+    pub(crate) fn new(message: impl Display) -> Self {
+        Problem { message: message.to_string(), hint: None, link: None, retry: false, retry_at: None }
+    }
+
+    /// A sign-in failure: the error's sentence, and what to do when the provider's AADSTS code is known.
+    pub(crate) fn sign_in(err: &AuthError) -> Self {
+        let mut p = Problem::new(err);
+        if let AuthError::Provider { explanation: Some(e), .. } = err {
+            p.hint = Some((*e).to_string());
+        }
+        p
+    }
+
+    /// An API failure being waited out (see `api::retry`): what happened, and a countdown to the next try.
+    pub(crate) fn waiting(cause: &ApiError, cfg: &Config, secs: u64, now: u64) -> Self {
+        let mut p = Problem::new(match cause {
+            ApiError::RateLimited { .. } => format!(
+                "The incidents API's rate limit was reached ({} allows about {} requests a minute). Waiting as the server asked, then retrying automatically.",
+                cfg.source.label(),
+                cfg.rate_limit_per_minute
+            ),
+            e => format!("{} Retrying in {secs} s.", e.user_message()),
+        });
+        p.retry_at = Some(now.saturating_add(secs));
+        p
+    }
+}
+
+/// Where an API failure that ended a load is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ApiNotice {
+    /// The token is no longer accepted (even after renewing): ask to sign in again, keeping the view.
+    SignInAgain(String),
+    /// A banner over the queue.
+    Banner(Problem),
+}
+
+/// What the page says about an API failure. `page` is this page's URL (the admin-consent link returns to it).
+pub(crate) fn api_failure(err: &ApiError, cfg: &Config, page: &str) -> ApiNotice {
+    let mut p = Problem::new(err.user_message());
+    match err {
+        ApiError::Unauthorized { .. } => {
+            return ApiNotice::SignInAgain("The API no longer accepts your token. Sign in again to continue.".into())
+        }
+        ApiError::Forbidden { .. } => {
+            p.hint = Some("Consent again with Change permissions in the token panel, or ask an administrator to grant consent for the organisation:".into());
+            p.link = Some((cfg.admin_consent_url(page), "Admin consent for this app".into()));
+        }
+        _ => p.retry = true,
+    }
+    ApiNotice::Banner(p)
+}
+
+/// The sign-in-again prompt after a silent renewal failed.
+pub(crate) fn renewal_failure(err: &AuthError) -> String {
+    match err {
+        AuthError::NoRefreshToken
+        | AuthError::RefreshExpired
+        | AuthError::RenewalFailed
+        | AuthError::NotConfigured
+        | AuthError::NotSignedIn => err.to_string(),
+        e => format!("Your session could not be renewed: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_config;
+
+    fn cfg() -> Config {
+        parse_config(
+            r#"{"authority":"https://login.microsoftonline.com/organizations/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_sign_in_failure_says_why_and_what_to_do() {
+        let p = Problem::sign_in(&AuthError::provider(
+            "invalid_grant".into(),
+            Some("AADSTS700084: The refresh token was issued to a single page app".into()),
+        ));
+        assert!(p.message.contains("invalid_grant") && p.message.contains("AADSTS700084"), "{}", p.message);
+        assert_eq!(p.hint.as_deref(), crate::auth::aadsts::explain(700084));
+        assert!(p.hint.is_some());
+        let p = Problem::sign_in(&AuthError::UnknownState);
+        assert_eq!(p, Problem::new(AuthError::UnknownState.to_string()));
+        assert!(p.message.contains("does not match a sign-in started in this tab"));
+    }
+
+    #[test]
+    fn a_401_asks_to_sign_in_again_instead_of_a_banner() {
+        let n = api_failure(&ApiError::Unauthorized { message: "x".into() }, &cfg(), "https://app/");
+        assert_eq!(
+            n,
+            ApiNotice::SignInAgain("The API no longer accepts your token. Sign in again to continue.".into())
+        );
+    }
+
+    #[test]
+    fn a_403_names_the_permission_and_links_admin_consent() {
+        let err = ApiError::Forbidden { message: "no role".into(), needed_scope: "Incident.Read" };
+        let ApiNotice::Banner(p) = api_failure(&err, &cfg(), "https://app.example/#/incidents") else { panic!() };
+        assert!(p.message.contains("Incident.Read") && p.message.contains("The API said: no role"), "{}", p.message);
+        assert!(p.hint.as_deref().is_some_and(|h| h.contains("Change permissions")));
+        let (href, text) = p.link.unwrap();
+        assert_eq!(href, cfg().admin_consent_url("https://app.example/"));
+        assert_eq!(text, "Admin consent for this app");
+        assert!(!p.retry);
+    }
+
+    #[test]
+    fn other_api_failures_offer_a_retry_and_say_cors_once() {
+        let ApiNotice::Banner(p) = api_failure(&ApiError::Network("offline".into()), &cfg(), "https://app/") else {
+            panic!()
+        };
+        assert!(p.retry);
+        assert_eq!(p.message.matches("/defender-api/").count(), 1, "{}", p.message);
+        assert_eq!(p.message.matches("(CORS)").count(), 1, "{}", p.message);
+        for e in [ApiError::NotFound, ApiError::Server { status: 500, message: String::new() }] {
+            let ApiNotice::Banner(p) = api_failure(&e, &cfg(), "https://app/") else { panic!() };
+            assert_eq!((p.message, p.retry, p.retry_at), (e.user_message(), true, None));
+        }
+    }
+
+    #[test]
+    fn a_wait_counts_down_to_the_next_try() {
+        let p = Problem::waiting(&ApiError::RateLimited { retry_after_secs: 12 }, &cfg(), 12, 1000);
+        assert_eq!(p.retry_at, Some(1012));
+        assert!(p.message.contains("Microsoft Defender XDR API allows about 50 requests a minute"), "{}", p.message);
+        let p = Problem::waiting(&ApiError::Server { status: 503, message: String::new() }, &cfg(), 2, 1000);
+        assert_eq!(p.message, "The API had a temporary problem (HTTP 503). Try again shortly. Retrying in 2 s.");
+        assert_eq!(p.retry_at, Some(1002));
+    }
+
+    #[test]
+    fn a_failed_renewal_says_why() {
+        assert!(renewal_failure(&AuthError::RefreshExpired).contains("more than 24 hours old"));
+        assert!(renewal_failure(&AuthError::NoRefreshToken).contains("gave no refresh token"));
+        let m = renewal_failure(&AuthError::provider("invalid_grant".into(), None));
+        assert!(m.starts_with("Your session could not be renewed: ") && m.contains("invalid_grant"), "{m}");
+    }
+}
