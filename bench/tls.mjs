@@ -4,18 +4,24 @@
 import https from 'node:https';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname } from 'node:path';
 
-/** A P-256 certificate for 127.0.0.1 and localhost (openssl, into a temp dir that is removed again). */
+/** A P-256 certificate for 127.0.0.1 and localhost (openssl, into a temp dir that is removed again), and `spki`,
+ * the base64 SHA-256 of its public key, for Chromium's --ignore-certificate-errors-spki-list: with it the certificate
+ * counts as valid, so responses are cached as they would be (with certificate errors merely ignored, Chromium
+ * caches nothing, and a page that relies on the HTTP cache, such as MSAL's second discovery, would be penalised). */
 export function selfSignedCert() {
   const dir = mkdtempSync(join(tmpdir(), 'onbehalf-bench-tls-'));
   try {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const der = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert, spki: createHash('sha256').update(der).digest('base64') };
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
