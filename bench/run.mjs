@@ -1,14 +1,15 @@
-// Onbehalf benchmark: download size, time to the sign-in screen, time to incidents, scale, API cost.
+// Onbehalf benchmark: download size, time to the sign-in screen, time to incidents (also against a minimal
+// @azure/msal-browser page, both over HTTPS), scale, API cost.
 // Prints one table and writes bench/results.json. It is a measurement, not a test: nothing here fails on a
 // slow figure. Every time comes from the page's Performance API (navigation/resource timing, performance.now()
 // marks taken inside the page), never from wall-clock around Playwright calls.
 //
 //   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--scale-runs 3,2,1]
-//                      [--interactions 20] [--only size,signin,callback,normal,scale]
+//                      [--interactions 20] [--msal-incidents 8] [--only size,signin,callback,msal,normal,scale]
 //
 // Scenarios are plain async functions below, called from main(); to add one write
 // `async function myScenario(ctx) { ... }` and add its rows to the table in main().
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,9 @@ const SCALE = arg('scale', '1000,10000,100000').split(',').map(Number);
 const SCALE_RUNS = arg('scale-runs', '3,2,1').split(',').map(Number);
 const INTERACTIONS = Number(arg('interactions', 20));
 const ONLY = arg('only', '');
+// Incidents in the comparator's sandbox: with the default seed the first screen's request then answers with 5, so
+// the figure is about signing in and starting up, not about producing and parsing a large page.
+const MSAL_INCIDENTS = Number(arg('msal-incidents', 8));
 const FAST_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'];
 
 // ---------------------------------------------------------------- sandbox
@@ -125,17 +129,19 @@ async function waitForMark(page, name, timeout = 20_000) {
   await page.waitForFunction((n) => window.__bench && n in window.__bench.marks, name, { timeout, polling: 50 });
 }
 
-async function newContext(browser) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
   await context.addInitScript(INIT);
   return context;
 }
 
-/** Signs in up to the redirect back, holds the redirect (code unused), then loads it as a fresh navigation. */
-async function toCallback(browser, sb, user = 'analyst') {
-  const context = await newContext(browser);
+/** Signs in up to the redirect back, holds the redirect (code unused), then loads it as a fresh navigation.
+ * `app` is the page signing in (Onbehalf by default, or the MSAL comparator); it must show `sign-in` and end
+ * with an `incident-row`. */
+async function toCallback(browser, sb, { user = 'analyst', app = sb.app, contextOptions } = {}) {
+  const context = await newContext(browser, contextOptions);
   const page = await context.newPage();
-  await page.goto(`${sb.app}/`);
+  await page.goto(`${app}/`);
   await page.getByTestId('sign-in').click();
   // Playwright does not route redirected requests, so hold the IdP's redirect instead: the response that
   // sends the browser back with ?code= is answered with a blank page and its Location kept for later.
@@ -144,7 +150,8 @@ async function toCallback(browser, sb, user = 'analyst') {
   await page.route((u) => u.origin === sb.idp, async (route) => {
     const res = await route.fetch({ maxRedirects: 0 });
     const loc = res.headers().location;
-    if (res.status() >= 300 && res.status() < 400 && loc && loc.startsWith(sb.app) && new URL(loc).searchParams.has('code')) {
+    const hasCode = (u) => u.searchParams.has('code') || new URLSearchParams(u.hash.slice(1)).has('code');
+    if (res.status() >= 300 && res.status() < 400 && loc && loc.startsWith(app) && hasCode(new URL(loc))) {
       callbackUrl = loc;
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>held</title>' });
     }
@@ -153,13 +160,16 @@ async function toCallback(browser, sb, user = 'analyst') {
   await page.getByTestId(`user-${user}`).click();
   const consent = page.getByTestId('consent-accept');
   const held = () => page.waitForFunction(() => document.title === 'held', null, { timeout: 15_000 });
-  const first = await Promise.race([consent.waitFor({ timeout: 15_000 }).then(() => 'consent'), held().then(() => 'held')]);
+  const first = await Promise.race([consent.waitFor({ timeout: 15_000 }).then(() => 'consent'), held().then(() => 'held')])
+    .catch(async (e) => { throw new Error(`${app}: no consent page nor redirect back (${e.message}); at ${page.url()}: ${(await page.textContent('body'))?.slice(0, 500)}`); });
   if (first === 'consent') { await consent.click(); await held(); }
   await page.unrouteAll({ behavior: 'wait' });
   if (!callbackUrl) throw new Error('no redirect with ?code= seen');
   await sb.clearRequests();
   await page.goto(callbackUrl);
-  await waitForMark(page, 'rowPainted');
+  await waitForMark(page, 'rowPainted').catch(async (e) => {
+    throw new Error(`${app}: no incident row (${e.message}); the page says: ${(await page.textContent('body'))?.slice(0, 500)}`);
+  });
   return { context, page, callbackUrl };
 }
 
@@ -210,6 +220,71 @@ async function callback({ browser, sb, runs }) {
     await context.close();
   }
   out.costs = costs;
+  return out;
+}
+
+/** Writes the MSAL comparator page into `dir`: bench/msal-page.js bundled and minified by esbuild, with `config`
+ * compiled in (as a production page would have its client id and authority), and an index.html loading it. */
+async function buildMsalPage(dir, config) {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'msal-page.js')], outfile: join(dir, 'msal-page.js'), bundle: true, minify: true,
+    format: 'esm', target: 'es2020', define: { __MSAL_BENCH__: JSON.stringify(config) }, logLevel: 'warning',
+  });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MSAL comparator</title>'
+    + '<script type="module" src="/msal-page.js"></script></head><body><main id="app"></main></body></html>');
+  const js = readFileSync(join(dir, 'msal-page.js'));
+  return { raw: js.length, gzip: gz(js), brotli: br(js) };
+}
+
+/** Onbehalf against a minimal @azure/msal-browser page (bench/msal-page.js), same sandbox, same run: the IdP, the
+ * API and both pages over HTTPS on loopback (MSAL refuses an http authority; TLS proxies in front of the sandbox,
+ * which names the proxies' origins via --public-url). Each run signs in on a fresh context and replays the held
+ * `?code=` redirect as a new navigation, as `callback` does; the two pages alternate which goes first. The MSAL page
+ * makes the very request Onbehalf's first screen made (taken from Onbehalf's first run). */
+async function msalCompare({ runs }) {
+  const { selfSignedCert, tlsProxy, tlsStatic } = await import('./tls.mjs');
+  const tls = selfSignedCert();
+  // Its own browser, which trusts the certificate (see selfSignedCert); the contexts also ignore certificate
+  // errors, for the requests Playwright itself sends from Node (route.fetch in toCallback).
+  const browser = await startBrowser([`--ignore-certificate-errors-spki-list=${tls.spki}`]);
+  const proxies = { app: await tlsProxy(tls), idp: await tlsProxy(tls), defender: await tlsProxy(tls) };
+  const dir = mkdtempSync(join(os.tmpdir(), 'onbehalf-bench-msal-'));
+  const site = await tlsStatic(tls, dir);
+  const named = Object.entries(proxies).flatMap(([service, p]) => ['--public-url', `${service}=${p.origin}`]);
+  const raw = await startSandbox([...FAST_LIMITS, '--incidents', String(MSAL_INCIDENTS), '--redirect-uri', `${site.origin}/`, ...named]);
+  for (const [service, p] of Object.entries(proxies)) p.target = raw[service];
+  const sb = { ...raw, app: proxies.app.origin, idp: proxies.idp.origin, defender: proxies.defender.origin };
+  const contextOptions = { ignoreHTTPSErrors: true };
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@azure', 'msal-browser', 'package.json'), 'utf8')).version;
+  const out = { version, incidents: MSAL_INCIDENTS, onbehalf: [], msal: [], bundle: null, api: null };
+  const one = async (who) => {
+    const { context, page } = await toCallback(browser, sb, { app: who === 'msal' ? site.origin : sb.app, contextOptions });
+    const t = await collectTimings(page);
+    const b = { ...breakdown(t, 'row'), rows: await page.getByTestId('incident-row').count() };
+    if (who === 'msal') {
+      const m = t.marks;
+      Object.assign(b, { msalInitialized: m.msalInitialized ?? null, handleRedirect: m.redirectHandled - m.msalInitialized,
+        acquireTokenSilent: m.tokenAcquired - m.redirectHandled });
+    } else if (!out.api) {
+      out.api = find(t.res, /\/api\/incidents/)?.name;
+      if (!out.api) throw new Error('Onbehalf made no /api/incidents request before its first row');
+      out.bundle = await buildMsalPage(dir, { clientId: sb.client_id, authority: `${sb.idp}/${sb.tenant}`,
+        scope: 'https://api.security.microsoft.com/Incident.Read', api: out.api });
+    }
+    out[who].push(b);
+    await context.close();
+  };
+  try {
+    for (let i = 0; i < runs; i++) {
+      // Onbehalf goes first in the first run (the MSAL page is built from its request), then every other run.
+      for (const who of i % 2 ? ['msal', 'onbehalf'] : ['onbehalf', 'msal']) await one(who);
+    }
+  } finally {
+    await browser.close(); raw.stop(); site.close(); for (const p of Object.values(proxies)) p.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  out.pairedRatio = out.onbehalf.map((o, i) => o.row / out.msal[i].row);
   return out;
 }
 
@@ -414,6 +489,34 @@ async function main() {
           table.push(['Memory after first screen: JS heap / wasm', mb(r.memory.jsHeapUsed), mb(r.memory.wasmMemory), '1']);
         }
       } finally { sb.stop(); }
+    }
+    if (want('msal')) {
+      const r = await msalCompare({ runs: RUNS });
+      results.msal = r;
+      const O = r.onbehalf; const M = r.msal;
+      // Onbehalf and MSAL side by side: "Onbehalf / MSAL" in each cell.
+      const pair = (figure, key, unit = ms, keyB = key) => {
+        const a = stat(O.map((x) => x[key])); const b = stat(M.map((x) => x[keyB]));
+        table.push([figure, `${unit(a.median)} / ${unit(b.median)}`, `${unit(a.p95)} / ${unit(b.p95)}`, `${a.runs} / ${b.runs}`]);
+        return [a, b];
+      };
+      const [o, m] = pair(`HTTPS: ?code= → first row painted, Onbehalf / MSAL ${r.version} page (sandbox: ${r.incidents} incidents)`, 'row');
+      const ratio = (x, y) => (x == null || !y ? '–' : (x / y).toFixed(2));
+      table.push(['  ratio Onbehalf ÷ MSAL (issue 15: ≤ 0.70); median / p95 column: of the medians / of the p95s',
+        ratio(o.median, m.median), ratio(o.p95, m.p95), String(r.pairedRatio.length)]);
+      pair('  HTML', 'html');
+      pair('  JS download (Onbehalf glue / MSAL bundle)', 'jsDownload');
+      table.push(['  MSAL bundle (minified) gzip / raw', kb(r.bundle.gzip), kb(r.bundle.raw), '1']);
+      pair('  wasm download / –', 'wasmDownload', ms, 'none');
+      pair('  started: wasm main + mount / MSAL initialize() (since nav start)', 'appStarted', ms, 'msalInitialized');
+      pair('  config.json / –', 'config', ms, 'none');
+      pair('  discovery (openid-configuration; MSAL\'s second one comes from the HTTP cache)', 'discovery');
+      pair('  token exchange', 'token');
+      pair('  – / handleRedirectPromise() (includes the token exchange)', 'none', ms, 'handleRedirect');
+      pair('  – / acquireTokenSilent()', 'none', ms, 'acquireTokenSilent');
+      pair('  GET /api/incidents (incl. preflight)', 'incidentsApi');
+      pair('  render (API end → row painted)', 'render');
+      pair('  rows shown (the MSAL page shows the whole response; Onbehalf hides informational)', 'rows', (v) => (v == null ? '–' : String(v)));
     }
     if (want('normal')) {
       const r = await normalLimits({ browser });

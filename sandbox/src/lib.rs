@@ -31,7 +31,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use options::{Options, Source};
+pub use options::{Options, Service, Source};
 use state::{lock, AppState, LogEntry, Origins, Shared, LOG_CAPACITY};
 
 /// Error type of [`serve`].
@@ -137,8 +137,20 @@ pub async fn serve(opts: Options) -> Result<Handles, Error> {
         defender: format!("http://{host}:{def_p}"),
         graph: format!("http://{host}:{gr_p}"),
     };
+    // What the services call themselves: where they listen, unless a proxy in front of one is named.
+    let mut public = origins.clone();
+    for (service, url) in &opts.public_urls {
+        let slot = match service {
+            Service::App => &mut public.app,
+            Service::Idp => &mut public.idp,
+            Service::Defender => &mut public.defender,
+            Service::Graph => &mut public.graph,
+        };
+        url.clone_into(slot);
+    }
     let mut redirect_uris = vec![format!("http://127.0.0.1:{app_p}/"), format!("http://localhost:{app_p}/")];
-    for u in &opts.redirect_uris {
+    let public_app = format!("{}/", public.app);
+    for u in opts.redirect_uris.iter().chain([&public_app]) {
         if !redirect_uris.contains(u) {
             redirect_uris.push(u.clone());
         }
@@ -149,7 +161,7 @@ pub async fn serve(opts: Options) -> Result<Handles, Error> {
     let st: AppState = Arc::new(Shared {
         faults: Mutex::new(idp::control::initial_faults(&opts)),
         opts,
-        origins: origins.clone(),
+        origins: public,
         redirect_uris,
         cookie_name: format!("sbx_idp_session_{idp_p}"),
         key: RwLock::new(Arc::new(key)),

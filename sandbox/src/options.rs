@@ -13,6 +13,19 @@ pub enum Source {
     Graph,
 }
 
+/// One of the four services, as named by `--public-url`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Service {
+    /// The static app.
+    App,
+    /// The identity provider.
+    Idp,
+    /// The Defender API.
+    Defender,
+    /// The Graph API.
+    Graph,
+}
+
 /// Local emulator of Entra ID, the Defender incidents API and Microsoft Graph security
 /// incidents, plus a static server for the built app.
 #[derive(Debug, Clone, Parser)]
@@ -36,6 +49,11 @@ pub struct Options {
     /// Extra registered redirect (and post-logout) URI; repeatable.
     #[arg(long = "redirect-uri", value_name = "URI")]
     pub redirect_uris: Vec<String>,
+    /// Where a proxy in front of a service answers, as SERVICE=URL (e.g. `idp=https://127.0.0.1:9443`): the
+    /// sandbox then names that origin (issuer, discovery, config.json, CSP, redirect URI) instead of its own.
+    /// Repeatable.
+    #[arg(long = "public-url", value_name = "SERVICE=URL", value_parser = parse_public_url)]
+    pub public_urls: Vec<(Service, String)>,
     /// Seed of the incident generator.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -81,6 +99,16 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     } else {
         Err("must be between 0.0 and 1.0".into())
     }
+}
+
+fn parse_public_url(s: &str) -> Result<(Service, String), String> {
+    let (service, url) = s.split_once('=').ok_or("expected SERVICE=URL")?;
+    let service = Service::from_str(service, true)?;
+    let url = url.trim_end_matches('/');
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!("`{url}` is not an http(s) origin"));
+    }
+    Ok((service, url.to_string()))
 }
 
 impl Options {

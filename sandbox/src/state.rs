@@ -117,7 +117,7 @@ pub const LOG_CAPACITY: usize = 10_000;
 pub struct Shared {
     /// Options the sandbox was started with.
     pub opts: Options,
-    /// Service origins.
+    /// Service origins as the services name them (a `--public-url` where given, else where they listen).
     pub origins: Origins,
     /// Registered redirect (and post-logout) URIs.
     pub redirect_uris: Vec<String>,

@@ -2,8 +2,12 @@
 
 mod common;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use clap::Parser;
 use common::*;
 use onbehalf_sandbox::directory::CLIENT_ID;
+use onbehalf_sandbox::{Options, Service};
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, LOCATION};
 use serde_json::{json, Value};
 
@@ -50,6 +54,13 @@ async fn full_flow_then_code_reuse_is_rejected() {
     assert_eq!(body["scope"], format!("{DEFENDER_READ} openid profile offline_access"));
     assert_eq!(body["expires_in"], 3600);
     assert!(body["refresh_token"].is_string());
+    let info = URL_SAFE_NO_PAD.decode(body["client_info"].as_str().unwrap()).unwrap();
+    let info: Value = serde_json::from_slice(&info).unwrap();
+    assert_eq!(
+        info,
+        json!({"uid": "0a7a1a5e-0000-4000-8000-00000000a001", "utid": TENANT}),
+        "Entra's client_info shape"
+    );
     let at = claims(body["access_token"].as_str().unwrap());
     assert_eq!(at["aud"], "https://api.security.microsoft.com");
     assert_eq!(at["scp"], "Incident.Read");
@@ -141,6 +152,36 @@ async fn extra_redirect_uri_flag_and_fragment_mode() {
     let r = s.consent(&consent, true, &[DEFENDER_READ]).await;
     let loc = r.headers()[LOCATION].to_str().unwrap().to_string();
     assert!(loc.starts_with("http://127.0.0.1:9999/callback#code="), "{loc}");
+}
+
+#[tokio::test]
+async fn public_url_flag_names_the_proxy_origin() {
+    let (app, idp) = ("https://127.0.0.1:9443", "https://127.0.0.1:9444");
+    let flags = ["sbx", "--public-url", "app=https://127.0.0.1:9443/", "--public-url", "idp=https://127.0.0.1:9444"];
+    let parsed = Options::try_parse_from(flags).unwrap().public_urls;
+    assert_eq!(parsed, [(Service::App, app.to_string()), (Service::Idp, idp.to_string())]);
+    assert!(Options::try_parse_from(["sbx", "--public-url", "api=https://x"]).is_err());
+    assert!(Options::try_parse_from(["sbx", "--public-url", "idp=127.0.0.1:9444"]).is_err());
+    let s = start(|o| o.public_urls = parsed).await;
+    // Served where it listens, named as the proxy.
+    let disco: Value = s
+        .get_idp(&format!("{}/{TENANT}/v2.0/.well-known/openid-configuration", s.h.origins.idp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(disco["issuer"], format!("{idp}/{TENANT}/v2.0"));
+    assert_eq!(disco["token_endpoint"], format!("{idp}/{TENANT}/oauth2/v2.0/token"));
+    let (_, c) = pkce();
+    let page = s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[("redirect_uri", format!("{app}/"))])).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("user-analyst"), "the proxy's app origin is a redirect URI");
+    let page =
+        s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[("redirect_uri", "https://127.0.0.1:9445/".into())])).await;
+    assert!(page.text().await.unwrap().contains("AADSTS50011"), "only the named origin is registered");
+    let at = s.mint("analyst", "").await;
+    assert_eq!(claims(&at)["iss"], format!("{idp}/{TENANT}/v2.0"));
+    assert!(s.defender("/api/incidents?$top=1", &at).await.status().is_success(), "the API accepts that issuer");
 }
 
 #[tokio::test]

@@ -58,13 +58,13 @@ export async function startSandbox(args = [], { dist = defaultDist() } = {}) {
   };
 }
 
-/** A headless Chromium as these machines run it. */
-export async function startBrowser() {
+/** A headless Chromium as these machines run it (`extraArgs`: more command-line switches). */
+export async function startBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs],
   });
 }
 

@@ -4,6 +4,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use crate::clock::{iso_secs, now_ms, now_secs};
@@ -174,7 +176,9 @@ fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
     }
     if has("openid") {
         body["id_token"] = Value::String(id_token(st, i.user, i.nonce, 3600));
-        body["client_info"] = Value::String(crate::pkce::s256(i.user.oid));
+        // Entra's client_info: base64url of {"uid": object id, "utid": tenant id} (MSAL decodes it).
+        let info = json!({ "uid": i.user.oid, "utid": TENANT_ID }).to_string();
+        body["client_info"] = Value::String(URL_SAFE_NO_PAD.encode(info));
     }
     with_cors(
         Some(origin),
