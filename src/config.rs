@@ -15,26 +15,17 @@ pub enum Source {
 impl Source {
     /// Default API base URL for this source.
     pub(crate) fn default_api_base(&self) -> &'static str {
-        match self {
-            Source::Defender => "https://api.security.microsoft.com",
-            Source::Graph => "https://graph.microsoft.com",
-        }
+        crate::api::source::api(*self).default_api_base
     }
 
     /// Default (least-privilege) API scope for this source.
     pub(crate) fn default_scope(&self) -> &'static str {
-        match self {
-            Source::Defender => "https://api.security.microsoft.com/Incident.Read",
-            Source::Graph => "https://graph.microsoft.com/SecurityIncident.Read.All",
-        }
+        crate::api::source::api(*self).default_scope
     }
 
     /// Human name of the API.
     pub fn label(&self) -> &'static str {
-        match self {
-            Source::Defender => "Microsoft Defender XDR API",
-            Source::Graph => "Microsoft Graph security API",
-        }
+        crate::api::source::api(*self).product
     }
 }
 

@@ -153,7 +153,7 @@ mod tests {
     fn a_wait_counts_down_to_the_next_try() {
         let p = Problem::waiting(&ApiError::RateLimited { retry_after_secs: 12 }, &cfg(), 12, 1000);
         assert_eq!(p.retry_at, Some(1012));
-        assert!(p.message.contains("Microsoft Defender XDR API allows about 50 requests a minute"), "{}", p.message);
+        assert!(p.message.contains("Microsoft Defender XDR allows about 50 requests a minute"), "{}", p.message);
         let p = Problem::waiting(&ApiError::Server { status: 503, message: String::new() }, &cfg(), 2, 1000);
         assert_eq!(p.message, "The API had a temporary problem (HTTP 503). Try again shortly. Retrying in 2 s.");
         assert_eq!(p.retry_at, Some(1002));

@@ -58,6 +58,16 @@ pub struct Api {
     pub status_case: Case,
     /// Ask for evolvable enum members as they are (`Prefer: include-unknown-enum-members`).
     pub prefer_unknown_enum_members: bool,
+    /// The delegated permissions that allow writes (update and comment), least privileged first.
+    pub write_scopes: &'static [&'static str],
+    /// The page's calls as the API's documentation writes them: list, read one, update, comment.
+    pub endpoints: [&'static str; 4],
+    /// The user's role a read needs (the other half of a delegated call), for people.
+    pub read_role: &'static str,
+    /// The user's role a write needs, for people.
+    pub write_role: &'static str,
+    /// The API documents a way to clear an incident's owner.
+    pub can_unassign: bool,
 }
 
 const DEFENDER: Api = Api {
@@ -75,6 +85,18 @@ const DEFENDER: Api = Api {
     created_field: "createdTime",
     status_case: Case::Pascal,
     prefer_unknown_enum_members: false,
+    // api-update-incidents.md: delegated Incident.ReadWrite.
+    write_scopes: &["Incident.ReadWrite"],
+    endpoints: [
+        "GET /api/incidents",
+        "GET /api/incidents/{id}",
+        "PATCH /api/incidents/{id}",
+        "PATCH /api/incidents/{id} (comment)",
+    ],
+    read_role: "a Defender role that can view incidents",
+    write_role: "a Defender role that can manage incidents (as in the portal: the API allows what the portal allows)",
+    // The update page documents no way to clear assignedTo.
+    can_unassign: false,
 };
 
 const GRAPH: Api = Api {
@@ -92,6 +114,18 @@ const GRAPH: Api = Api {
     created_field: "createdDateTime",
     status_case: Case::Camel,
     prefer_unknown_enum_members: true,
+    // security-incident-update / -post-comments permissions: least privileged, nothing lower.
+    write_scopes: &["SecurityIncident.ReadWrite.All"],
+    endpoints: [
+        "GET /v1.0/security/incidents",
+        "GET /v1.0/security/incidents/{id}",
+        "PATCH /v1.0/security/incidents/{id}",
+        "POST /v1.0/security/incidents/{id}/comments",
+    ],
+    read_role: "an Entra role such as Security Reader, Security Operator or Security Administrator",
+    write_role: "an Entra role such as Security Operator or Security Administrator",
+    // assignedTo: "or null if no owner is assigned".
+    can_unassign: true,
 };
 
 /// The description of `source`.

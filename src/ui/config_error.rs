@@ -13,7 +13,7 @@ pub fn ConfigError(message: String) -> impl IntoView {
             <p>"Put a " <code>"config.json"</code> " next to " <code>"index.html"</code> ", for example:"</p>
             <pre class="code">{EXAMPLE_CONFIG}</pre>
             <p class="muted">
-                "\"source\" is \"defender\" (Microsoft 365 Defender incidents API) or \"graph\" (Microsoft Graph security incidents). "
+                "\"source\" is \"defender\" (the Microsoft Defender XDR incidents API) or \"graph\" (Microsoft Graph security incidents). "
                 "\"api_base\", \"scopes\", \"redirect_uri\" and \"post_logout_redirect_uri\" are optional."
             </p>
         </section>

@@ -2,7 +2,6 @@
 
 use super::banners::AuthErrorBanner;
 use super::ctx;
-use crate::config::Source;
 use crate::flows::sign_in::{sign_in, Prompt};
 use leptos::prelude::*;
 
@@ -12,13 +11,10 @@ pub fn SignInPage() -> impl IntoView {
     let ctx = ctx();
     let what = move || {
         ctx.cfg().map(|c| {
-            let api = match c.source {
-                Source::Defender => "the Microsoft 365 Defender incidents API",
-                Source::Graph => "Microsoft Graph security incidents",
-            };
             format!(
-                "Signs you in at {} and reads {api} with your own delegated permission ({}).",
+                "Signs you in at {} and reads incidents from the {} with your own delegated permission ({}).",
                 host_of(&c.authority),
+                c.source.label(),
                 c.api_scopes().join(", ")
             )
         })

@@ -21,13 +21,9 @@ pub fn TokenPanel() -> impl IntoView {
             Some(c) => c.scp.clone(),
             None => s.granted_scopes.clone(),
         };
-        let has_any = |accepted: &[&str]| accepted.iter().any(|a| s.has_scope(a));
         let needed = required_scope(cfg.source);
-        let ok = has_any(accepted_scopes(cfg.source));
-        let endpoint = match cfg.source {
-            crate::config::Source::Defender => "GET /api/incidents",
-            crate::config::Source::Graph => "GET /v1.0/security/incidents",
-        };
+        let ok = s.has_any_scope(accepted_scopes(cfg.source));
+        let endpoint = crate::api::source::api(cfg.source).endpoints[0];
         let expires_at = s.expires_at as i64;
         let left = move || countdown(expires_at - ctx.now.get() as i64);
         let c = claims.unwrap_or_default();

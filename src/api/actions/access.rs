@@ -42,29 +42,10 @@ pub struct CallInfo {
     pub accepted: &'static [&'static str],
 }
 
-fn write_scopes(source: Source) -> &'static [&'static str] {
-    match source {
-        Source::Defender => &["Incident.ReadWrite"],
-        Source::Graph => &["SecurityIncident.ReadWrite.All"],
-    }
-}
-
 /// The four calls for `source`, in the order the panel lists them.
 pub fn calls(source: Source) -> [CallInfo; 4] {
-    let (list, one, update, comment) = match source {
-        Source::Defender => (
-            "GET /api/incidents",
-            "GET /api/incidents/{id}",
-            "PATCH /api/incidents/{id}",
-            "PATCH /api/incidents/{id} (comment)",
-        ),
-        Source::Graph => (
-            "GET /v1.0/security/incidents",
-            "GET /v1.0/security/incidents/{id}",
-            "PATCH /v1.0/security/incidents/{id}",
-            "POST /v1.0/security/incidents/{id}/comments",
-        ),
-    };
+    let api = crate::api::source::api(source);
+    let [list, one, update, comment] = api.endpoints;
     let read = |call, label, endpoint| CallInfo {
         call,
         label,
@@ -76,8 +57,8 @@ pub fn calls(source: Source) -> [CallInfo; 4] {
         call,
         label,
         endpoint,
-        scope: write_scopes(source).first().copied().unwrap_or_default(),
-        accepted: write_scopes(source),
+        scope: api.write_scopes.first().copied().unwrap_or_default(),
+        accepted: api.write_scopes,
     };
     [
         read(Call::List, "List incidents", list),
@@ -145,23 +126,21 @@ impl Refusal {
 }
 
 fn role_hint(source: Source, call: Call) -> &'static str {
-    match (source, call) {
-        (Source::Defender, Call::List | Call::ReadOne) => "a Defender role that can view incidents",
-        (Source::Defender, Call::Update | Call::Comment) => {
-            "a Defender role that can manage incidents (as in the portal: the API allows what the portal allows)"
-        }
-        (Source::Graph, Call::List | Call::ReadOne) => {
-            "an Entra role such as Security Reader, Security Operator or Security Administrator"
-        }
-        (Source::Graph, Call::Update | Call::Comment) => {
-            "an Entra role such as Security Operator or Security Administrator"
-        }
+    let api = crate::api::source::api(source);
+    match call {
+        Call::List | Call::ReadOne => api.read_role,
+        Call::Update | Call::Comment => api.write_role,
     }
 }
 
 /// For a 403 answer to `call`, says which side refused: the app (the token lacks the permission) or the user
 /// (the token has it, so the user's role is missing). `None` when `resp` is not a 403.
-pub(crate) fn classify_forbidden(source: Source, call: Call, session: &Session, resp: &HttpResponse) -> Option<Refusal> {
+pub(crate) fn classify_forbidden(
+    source: Source,
+    call: Call,
+    session: &Session,
+    resp: &HttpResponse,
+) -> Option<Refusal> {
     if resp.status != 403 {
         return None;
     }

@@ -122,6 +122,6 @@ impl Action {
 
     /// True when the action is possible for this source at all (the UI hides it otherwise).
     pub fn supported_by(&self, source: Source) -> bool {
-        !matches!((self, source), (Action::Unassign, Source::Defender))
+        !matches!(self, Action::Unassign) || crate::api::source::api(source).can_unassign
     }
 }
