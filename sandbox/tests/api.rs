@@ -7,6 +7,7 @@ use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS
 use reqwest::Method;
 use serde_json::{json, Value};
 
+#[allow(clippy::unwrap_used)] // test helper: a bad body fails the calling test
 async fn ids(r: reqwest::Response) -> Vec<Value> {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();

@@ -32,7 +32,7 @@ async fn full_flow_then_code_reuse_is_rejected() {
     let consent = s.pick_user(&html, "analyst").await;
     assert!(s.cookie.is_some(), "session cookie set on the IdP origin");
     let consent_html = consent.text().await.unwrap();
-    assert!(consent_html.contains(&format!("data-testid=\"consent-scope\"")));
+    assert!(consent_html.contains("data-testid=\"consent-scope\""));
     assert!(consent_html.contains(&format!("value=\"{DEFENDER_READ}\" checked")));
     assert!(!consent_html.contains("value=\"openid\""));
     let redirect = s.consent(&consent_html, true, &[DEFENDER_READ]).await;

@@ -16,7 +16,7 @@ use super::{finish, guard, query_pairs, Api};
 
 const PERMISSIONS: [&str; 2] = ["Incident.Read", "Incident.ReadWrite"];
 /// Documented maximum (and default) page size.
-pub const MAX_TOP: usize = 100;
+pub(crate) const MAX_TOP: usize = 100;
 const FIELDS: [(&str, FieldKind); 4] = [
     ("lastUpdateTime", FieldKind::DateTime),
     ("createdTime", FieldKind::DateTime),
@@ -25,7 +25,7 @@ const FIELDS: [(&str, FieldKind); 4] = [
 ];
 
 /// Routes of the Defender origin.
-pub fn router(st: AppState) -> Router {
+pub(crate) fn router(st: AppState) -> Router {
     Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one)).with_state(st)
 }
 

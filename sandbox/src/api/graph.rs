@@ -16,7 +16,7 @@ use super::{encode_value, finish, guard, query_pairs, Api};
 
 const PERMISSIONS: [&str; 2] = ["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"];
 /// Largest `$top` Graph accepts for incidents (and the default page size).
-pub const MAX_TOP: usize = 50;
+pub(crate) const MAX_TOP: usize = 50;
 const FIELDS: [(&str, FieldKind); 7] = [
     ("assignedTo", FieldKind::Text),
     ("classification", FieldKind::Text),
@@ -28,7 +28,7 @@ const FIELDS: [(&str, FieldKind); 7] = [
 ];
 
 /// Routes of the Graph origin.
-pub fn router(st: AppState) -> Router {
+pub(crate) fn router(st: AppState) -> Router {
     Router::new()
         .route("/v1.0/security/incidents", get(list))
         .route("/v1.0/security/incidents/{id}", get(one))

@@ -1,8 +1,8 @@
 //! What the two incident APIs share: CORS, bearer validation, the per-user rate limit,
 //! fault injection and error bodies.
 
-pub mod defender;
-pub mod graph;
+pub(crate) mod defender;
+pub(crate) mod graph;
 
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ use crate::state::{lock, random_guid, AppState};
 
 /// Which API is answering (they shape errors differently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
+pub(crate) enum Api {
     /// Defender XDR.
     Defender,
     /// Microsoft Graph.
@@ -35,7 +35,7 @@ impl Api {
     }
 
     /// An error response in this API's shape.
-    pub fn error(self, status: StatusCode, code: &str, message: &str) -> Response {
+    pub(crate) fn error(self, status: StatusCode, code: &str, message: &str) -> Response {
         let body = match self {
             Api::Defender => json!({"error": {"code": code, "message": message, "target": random_guid()}}),
             Api::Graph => json!({"error": {"code": code, "message": message, "innerError": {
@@ -50,7 +50,7 @@ impl Api {
 
 /// CORS for the API origins: echo the caller's origin, allow `Authorization`, expose
 /// `Retry-After`, answer preflights.
-pub async fn cors(req: Request, next: Next) -> Response {
+pub(crate) async fn cors(req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
     let mut resp = if req.method() == Method::OPTIONS {
         let mut r = StatusCode::NO_CONTENT.into_response();
@@ -93,7 +93,7 @@ fn too_many(st: &AppState, api: Api, secs: u64) -> Response {
 }
 
 /// Runs faults, bearer validation, permission check and rate limit; returns the claims.
-pub async fn guard(
+pub(crate) async fn guard(
     st: &AppState,
     api: Api,
     headers: &HeaderMap,
@@ -197,7 +197,7 @@ fn rate_limited(st: &AppState, service: &'static str, oid: String) -> Option<u64
 }
 
 /// Serializes a successful body, then applies the body faults.
-pub fn finish(st: &AppState, body: &Value) -> Response {
+pub(crate) fn finish(st: &AppState, body: &Value) -> Response {
     let f = st.faults();
     let mut text = serde_json::to_string(body).unwrap_or_default();
     if f.malformed_json {
@@ -228,12 +228,12 @@ pub fn finish(st: &AppState, body: &Value) -> Response {
 }
 
 /// Parses a raw query into pairs; repeated keys are an OData error, reported by the caller.
-pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or("")).map_err(|e| e.to_string())
 }
 
 /// Percent-encodes a query value for nextLink.
-pub fn encode_value(v: &str) -> String {
+pub(crate) fn encode_value(v: &str) -> String {
     let mut out = String::new();
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

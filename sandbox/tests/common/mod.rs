@@ -1,5 +1,7 @@
 //! Shared helpers: start a sandbox on ephemeral ports and drive the browser side by hand.
 #![allow(dead_code)]
+// Test plumbing outside #[test] fns: a failed step must fail the test that called it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 
