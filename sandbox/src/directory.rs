@@ -13,6 +13,34 @@ pub(crate) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 /// OIDC scopes: never shown as consentable permissions and never in `scp`.
 pub(crate) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
+/// What a user may do with incidents, as the services' role-based access decides (Defender's "Manage
+/// incidents" permission, Entra's Security Operator / Security Administrator for Graph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Read-only: can list and read incidents, every write is refused.
+    Reader,
+    /// Can read and manage incidents (status, assignment, classification, tags, comments).
+    IncidentManager,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    /// Whether this role may update incidents and comment on them.
+    pub(crate) fn manages_incidents(self) -> bool {
+        matches!(self, Role::IncidentManager | Role::Admin)
+    }
+
+    /// The name shown in the banner and the README.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Reader => "read only",
+            Role::IncidentManager => "manage incidents",
+            Role::Admin => "admin: everything",
+        }
+    }
+}
+
 /// A sign-in-able sandbox user.
 #[derive(Debug, Clone, Copy)]
 pub struct User {
@@ -24,6 +52,8 @@ pub struct User {
     pub upn: &'static str,
     /// Object id (`oid` claim).
     pub oid: &'static str,
+    /// What the services let this user do.
+    pub role: Role,
 }
 
 /// All sandbox users, in picker order.
@@ -33,18 +63,21 @@ pub const USERS: [User; 3] = [
         name: "Ada Analyst",
         upn: "ada.analyst@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000a001",
+        role: Role::IncidentManager,
     },
     User {
         id: "reader",
         name: "Reed Reader",
         upn: "reed.reader@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000b002",
+        role: Role::Reader,
     },
     User {
         id: "admin",
         name: "Avery Admin",
         upn: "avery.admin@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000c003",
+        role: Role::Admin,
     },
 ];
 

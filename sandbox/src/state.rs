@@ -8,7 +8,7 @@ use base64::Engine;
 use rand::RngCore;
 use serde::Serialize;
 
-use crate::data::Incident;
+use crate::data::{sort_newest_first, Incident};
 use crate::directory::{ScopeRequest, User};
 use crate::faults::Faults;
 use crate::jwt::KeyPair;
@@ -167,6 +167,25 @@ impl Shared {
     /// Issuer of tokens for the sandbox tenant (`{idp}/{tid}/v2.0`).
     pub(crate) fn issuer(&self) -> String {
         format!("{}/{}/v2.0", self.origins.idp, crate::directory::TENANT_ID)
+    }
+
+    /// Runs `edit` on a copy of incident `id` and stores the copy when `edit` succeeds, keeping the list newest
+    /// first; None when there is no such incident.
+    pub(crate) fn update_incident<E>(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Incident) -> Result<(), E>,
+    ) -> Option<Result<Incident, E>> {
+        let id = id.parse::<u64>().ok()?;
+        let mut incidents = self.incidents.write().unwrap_or_else(|e| e.into_inner());
+        let slot = incidents.iter_mut().find(|i| i.id == id)?;
+        let mut edited = slot.clone();
+        if let Err(e) = edit(&mut edited) {
+            return Some(Err(e));
+        }
+        *slot = edited.clone();
+        sort_newest_first(&mut incidents);
+        Some(Ok(edited))
     }
 
     /// Whether `uri` is exactly a registered redirect URI.

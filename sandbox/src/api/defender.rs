@@ -1,5 +1,6 @@
-//! Defender XDR `GET /api/incidents` (and get-by-id).
+//! Defender XDR `GET /api/incidents`, get-by-id and `PATCH` (update).
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -7,14 +8,18 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
+use crate::clock::now_ms;
 use crate::data::{defender_json, Incident};
 use crate::directory::DEFENDER_RESOURCE;
 use crate::odata::{self, FieldKind, FieldValue};
 use crate::state::AppState;
 
-use super::{finish, guard, query_pairs, Api};
+use super::{finish, guard, guard_write, query_pairs, update, Api};
 
-const PERMISSIONS: [&str; 2] = ["Incident.Read", "Incident.ReadWrite"];
+const PERMISSIONS: [&str; 2] = ["Incident.Read", WRITE_PERMISSION];
+/// The delegated permission updates need.
+const WRITE_PERMISSION: &str = "Incident.ReadWrite";
+const ENTITY_CONTEXT: &str = "https://api.security.microsoft.com/api/$metadata#Incidents/$entity";
 /// Documented maximum (and default) page size.
 pub(crate) const MAX_TOP: usize = 100;
 const FIELDS: [(&str, FieldKind); 4] = [
@@ -26,7 +31,7 @@ const FIELDS: [(&str, FieldKind); 4] = [
 
 /// Routes of the Defender origin.
 pub(crate) fn router(st: AppState) -> Router {
-    Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one)).with_state(st)
+    Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one).patch(update)).with_state(st)
 }
 
 fn odata_error(message: &str) -> Response {
@@ -107,11 +112,31 @@ async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<Stri
     });
     match found {
         Some(mut v) => {
-            v["@odata.context"] = json!("https://api.security.microsoft.com/api/$metadata#Incidents/$entity");
+            v["@odata.context"] = json!(ENTITY_CONTEXT);
             finish(&st, &v)
         }
-        None => {
-            Api::Defender.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found."))
+        None => Api::Defender.not_found(&id),
+    }
+}
+
+/// `PATCH /api/incidents/{id}` ("Update incidents API"): 200 with the updated incident.
+async fn update(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let user = match guard_write(&st, Api::Defender, &headers, DEFENDER_RESOURCE, WRITE_PERMISSION).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let change = match update::parse(Api::Defender, &body) {
+        Ok(c) => c,
+        Err(e) => return Api::Defender.bad_body(&e),
+    };
+    let updated = st.update_incident(&id, |inc| update::apply(Api::Defender, inc, change, user.upn, now_ms()));
+    match updated {
+        None => Api::Defender.not_found(&id),
+        Some(Err(e)) => Api::Defender.bad_body(&e),
+        Some(Ok(inc)) => {
+            let mut v = defender_json(&inc);
+            v["@odata.context"] = json!(ENTITY_CONTEXT);
+            finish(&st, &v)
         }
     }
 }

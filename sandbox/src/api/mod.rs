@@ -3,6 +3,7 @@
 
 pub(crate) mod defender;
 pub(crate) mod graph;
+mod update;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::clock::{iso_secs, now_ms, now_secs};
+use crate::directory::{User, USERS};
 use crate::jwt::{self, JwtError};
 use crate::state::{lock, random_guid, AppState};
 
@@ -48,6 +50,50 @@ impl Api {
     }
 }
 
+impl Api {
+    /// 404 for an incident id that does not exist.
+    pub(crate) fn not_found(self, id: &str) -> Response {
+        match self {
+            Api::Defender => {
+                self.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found."))
+            }
+            Api::Graph => {
+                self.error(StatusCode::NOT_FOUND, "NotFound", &format!("Incident with id '{id}' was not found."))
+            }
+        }
+    }
+
+    /// 400 for a request body the API refuses.
+    pub(crate) fn bad_body(self, message: &str) -> Response {
+        let code = match self {
+            Api::Defender => "InvalidRequestBody",
+            Api::Graph => "BadRequest",
+        };
+        self.error(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+/// [`guard`] for a write: the token must carry `write_scope`, and the signed-in user's role must allow managing
+/// incidents (the services check the user's own rights too). Returns the user, the author of the change.
+pub(crate) async fn guard_write(
+    st: &AppState,
+    api: Api,
+    headers: &HeaderMap,
+    audience: &str,
+    write_scope: &str,
+) -> Result<&'static User, Response> {
+    let claims = guard(st, api, headers, audience, &[write_scope]).await?;
+    let oid = claims.get("oid").and_then(Value::as_str).unwrap_or("");
+    match USERS.iter().find(|u| u.oid == oid) {
+        Some(u) if u.role.manages_incidents() => Ok(u),
+        _ => Err(api.error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Insufficient privileges to complete the operation: the signed-in user's role does not allow managing incidents.",
+        )),
+    }
+}
+
 /// CORS for the API origins: echo the caller's origin, allow `Authorization`, expose
 /// `Retry-After`, answer preflights.
 pub(crate) async fn cors(req: Request, next: Next) -> Response {
@@ -55,7 +101,7 @@ pub(crate) async fn cors(req: Request, next: Next) -> Response {
     let mut resp = if req.method() == Method::OPTIONS {
         let mut r = StatusCode::NO_CONTENT.into_response();
         let h = r.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, OPTIONS"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, PATCH, POST, OPTIONS"));
         let allow = req
             .headers()
             .get(header::ACCESS_CONTROL_REQUEST_HEADERS)

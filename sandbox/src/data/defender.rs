@@ -26,8 +26,11 @@ pub(crate) fn defender_json(inc: &Incident) -> Value {
         t += r.range(1_000, 3_600_000);
     }
     let detection_source = alerts.first().and_then(|a| a.get("detectionSource").cloned()).unwrap_or(Value::Null);
-    let tags: Vec<Value> = (0..r.below(3)).map(|_| json!(r.pick(&TAGS))).collect();
-    let comments: Vec<Value> = (0..r.below(3))
+    let mut tags: Vec<Value> = (0..r.below(3)).map(|_| json!(r.pick(&TAGS))).collect();
+    if let Some(set) = &inc.tags {
+        tags = set.iter().map(|t| json!(t)).collect();
+    }
+    let mut comments: Vec<Value> = (0..r.below(3))
         .map(|k| {
             json!({
                 "comment": *r.pick(&[
@@ -41,6 +44,8 @@ pub(crate) fn defender_json(inc: &Incident) -> Value {
             })
         })
         .collect();
+    comments
+        .extend(inc.comments.iter().map(|c| json!({"comment": c.text, "createdBy": c.by, "createdTime": iso(c.at)})));
     let mut v = json!({
         "incidentId": inc.id,
         "redirectIncidentId": inc.redirect_id,

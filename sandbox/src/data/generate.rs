@@ -99,6 +99,10 @@ fn summary(r: &mut Rng, id: u64, created: i64, now_ms: i64, earlier: &[Incident]
         assigned_to,
         redirect_id,
         hostile: None,
+        tags: None,
+        comments: Vec::new(),
+        resolving_comment: None,
+        summary: None,
     }
 }
 

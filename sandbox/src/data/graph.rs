@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::vocab::{camel, graph_classification, graph_determination, graph_severity, graph_status};
+use super::{defender_json, Incident};
 use crate::directory::TENANT_ID;
 
 fn map_str(v: Option<&Value>, f: fn(&str) -> String) -> Value {
@@ -60,9 +61,27 @@ const DEFENDER_INCIDENT_FIELDS: [&str; 14] = [
     "alerts",
 ];
 
+/// A Defender incident comment (`comment`, `createdBy`, `createdTime`) as a Graph `alertComment`
+/// (`comment`, `createdByDisplayName`, `createdDateTime`).
+fn graph_comment(c: &Value) -> Value {
+    let g = |k: &str| c.get(k).cloned().unwrap_or(Value::Null);
+    json!({"comment": g("comment"), "createdByDisplayName": g("createdBy"), "createdDateTime": g("createdTime")})
+}
+
+/// The Graph `microsoft.graph.security.incident` of an incident (with its alerts when `expand_alerts`).
+pub(crate) fn graph_incident(inc: &Incident, expand_alerts: bool) -> Value {
+    let mut g = graph_json(&defender_json(inc), expand_alerts);
+    let text = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
+    if let Some(o) = g.as_object_mut() {
+        o.insert("resolvingComment".into(), text(&inc.resolving_comment));
+        o.insert("summary".into(), text(&inc.summary));
+    }
+    g
+}
+
 /// Converts a Defender-shaped incident to the Graph `microsoft.graph.security.incident`
 /// shape; unknown fields are carried over as they are.
-pub(crate) fn graph_json(d: &Value, expand_alerts: bool) -> Value {
+fn graph_json(d: &Value, expand_alerts: bool) -> Value {
     let g = |k: &str| d.get(k).cloned().unwrap_or(Value::Null);
     let id = match d.get("incidentId") {
         Some(Value::Number(n)) => Value::String(n.to_string()),
@@ -70,17 +89,7 @@ pub(crate) fn graph_json(d: &Value, expand_alerts: bool) -> Value {
         None => Value::Null,
     };
     let comments = match d.get("comments") {
-        Some(Value::Array(cs)) => Value::Array(
-            cs.iter()
-                .map(|c| {
-                    json!({
-                        "comment": c.get("comment").cloned().unwrap_or(Value::Null),
-                        "createdBy": {"user": {"displayName": c.get("createdBy").cloned().unwrap_or(Value::Null)}},
-                        "createdDateTime": c.get("createdTime").cloned().unwrap_or(Value::Null),
-                    })
-                })
-                .collect(),
-        ),
+        Some(Value::Array(cs)) => Value::Array(cs.iter().map(graph_comment).collect()),
         Some(other) => other.clone(),
         None => Value::Null,
     };

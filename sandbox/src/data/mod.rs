@@ -11,9 +11,12 @@ mod vocab;
 
 pub(crate) use defender::defender_json;
 pub(crate) use generate::{fresh, generate, sort_newest_first};
-pub(crate) use graph::graph_json;
+pub(crate) use graph::graph_incident;
 pub(crate) use hostile::Hostile;
-pub(crate) use vocab::{graph_classification, graph_determination, graph_severity, graph_status};
+pub(crate) use vocab::{
+    documented_pair, graph_classification, graph_determination, graph_severity, graph_status, CLASSIFICATIONS,
+    DETERMINATIONS, STATUSES,
+};
 
 /// Compact in-memory incident: the filterable fields plus the seed of everything else.
 #[derive(Debug, Clone)]
@@ -42,6 +45,25 @@ pub(crate) struct Incident {
     pub(crate) redirect_id: Option<u64>,
     /// Hostile payload, if any.
     pub(crate) hostile: Option<Hostile>,
+    /// `tags` once an update set them (None: the tags derived from the seed).
+    pub(crate) tags: Option<Vec<String>>,
+    /// Comments added through the APIs, after the derived ones.
+    pub(crate) comments: Vec<Comment>,
+    /// Graph `resolvingComment`, once set.
+    pub(crate) resolving_comment: Option<String>,
+    /// Graph `summary`, once set.
+    pub(crate) summary: Option<String>,
+}
+
+/// A comment added through an API.
+#[derive(Debug, Clone)]
+pub(crate) struct Comment {
+    /// The text.
+    pub(crate) text: String,
+    /// Author: the signed-in user's UPN.
+    pub(crate) by: String,
+    /// When (epoch ms).
+    pub(crate) at: i64,
 }
 
 #[cfg(test)]
@@ -91,9 +113,8 @@ mod tests {
         let v = generate(1, 10, 1_714_558_272_345, true);
         assert_eq!(v.len(), 18);
         for i in &v {
-            let d = defender_json(i);
-            let g = graph_json(&d, true);
-            assert!(serde_json::to_string(&g).is_ok());
+            assert!(serde_json::to_string(&defender_json(i)).is_ok());
+            assert!(serde_json::to_string(&graph_incident(i, true)).is_ok());
         }
     }
 

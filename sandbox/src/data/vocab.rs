@@ -4,14 +4,11 @@
 #[cfg(test)]
 pub(crate) const SEVERITIES: [&str; 5] = ["UnSpecified", "Informational", "Low", "Medium", "High"];
 /// Every documented Defender incident status.
-#[cfg(test)]
 pub(crate) const STATUSES: [&str; 4] = ["Active", "InProgress", "Resolved", "Redirected"];
 /// Every documented classification (both doc variants).
-#[cfg(test)]
 pub(crate) const CLASSIFICATIONS: [&str; 4] =
     ["Unknown", "FalsePositive", "TruePositive", "InformationalExpectedActivity"];
 /// Every documented determination (list doc and resource doc).
-#[cfg(test)]
 pub(crate) const DETERMINATIONS: [&str; 15] = [
     "NotAvailable",
     "Apt",
@@ -29,6 +26,34 @@ pub(crate) const DETERMINATIONS: [&str; 15] = [
     "Clean",
     "InsufficientData",
 ];
+/// The classification/determination pairs the update APIs accept (Defender's incident resource and Update incident
+/// pages; `Apt` and `SecurityPersonnel` were retired from the API in August 2022). `NotAvailable` (Graph `unknown`)
+/// goes with any classification: it means "not determined yet".
+const PAIRS: [(&str, &[&str]); 3] = [
+    (
+        "TruePositive",
+        &[
+            "MultiStagedAttack",
+            "MaliciousUserActivity",
+            "CompromisedUser",
+            "Malware",
+            "Phishing",
+            "UnwantedSoftware",
+            "Other",
+        ],
+    ),
+    (
+        "InformationalExpectedActivity",
+        &["SecurityTesting", "LineOfBusinessApplication", "ConfirmedUserActivity", "Other"],
+    ),
+    ("FalsePositive", &["Clean", "InsufficientData", "Other"]),
+];
+
+/// Whether `determination` may go with `classification` (Defender spellings).
+pub(crate) fn documented_pair(classification: &str, determination: &str) -> bool {
+    determination == "NotAvailable" || PAIRS.iter().any(|(c, ds)| *c == classification && ds.contains(&determination))
+}
+
 /// Every documented automated-investigation state.
 pub(crate) const INVESTIGATION_STATES: [&str; 18] = [
     "Unknown",

@@ -252,18 +252,28 @@ fn remember(st: &AppState, txn: String, pending: Pending) {
     p.insert(txn, pending);
 }
 
+/// The permissions the consent page asks about: with `prompt=consent` every requested one, otherwise only those the
+/// user has not decided on yet (incremental consent: adding a scope later asks only about the new one).
+fn consent_asked(st: &AppState, user: &User, req: &AuthRequest, forced: bool) -> Vec<String> {
+    if forced {
+        req.scopes.full_permissions()
+    } else {
+        undecided_scopes(st, user, &req.client_id, &req.scopes)
+    }
+}
+
 fn consent_or_code(st: &AppState, txn: String, pending: Pending, allow_forced: bool) -> Response {
     let Some(user) = pending.user else {
         return error_page(StatusCode::BAD_REQUEST, "AADSTS90000: No user selected.");
     };
-    let wanted = pending.req.scopes.full_permissions();
-    let forced = allow_forced && pending.req.prompt.as_deref() == Some("consent") && !wanted.is_empty();
-    if forced || !undecided_scopes(st, user, &pending.req.client_id, &pending.req.scopes).is_empty() {
+    let forced = allow_forced && pending.req.prompt.as_deref() == Some("consent");
+    let asked = consent_asked(st, user, &pending.req, forced);
+    if !asked.is_empty() {
         let page = pages::consent(
             &format!("/{}/oauth2/v2.0/authorize/consent", pending.req.tenant),
             &txn,
             user,
-            &wanted,
+            &asked,
             &pending.req.scopes.oidc,
         );
         remember(st, txn, pending);
@@ -351,10 +361,13 @@ pub(crate) async fn consent(State(st): State<AppState>, body: Bytes) -> Response
         .filter(|(k, _)| k == "scope")
         .map(|(_, v)| v)
         .collect();
+    let forced = pending.req.prompt.as_deref() == Some("consent");
+    let asked = consent_asked(&st, user, &pending.req, forced);
     {
         let mut consents = lock(&st.consents);
         let entry = consents.entry((user.id.to_string(), pending.req.client_id.clone())).or_default();
-        for s in pending.req.scopes.full_permissions() {
+        // Only what the page asked about: an earlier decision on a scope not shown stays as it was.
+        for s in asked {
             let granted = checked.contains(&s);
             entry.insert(s, granted);
         }

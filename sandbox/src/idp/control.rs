@@ -137,18 +137,16 @@ async fn patch_incident(State(st): State<AppState>, Path(id): Path<String>, body
         Ok(v) => v,
         Err(e) => return bad(e),
     };
-    let mut incidents = st.incidents.write().unwrap_or_else(|e| e.into_inner());
-    let Some(inc) = incidents.iter_mut().find(|i| i.id == id) else {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": format!("incident {id} not found")}))).into_response();
-    };
-    let mut edited = inc.clone();
-    if let Err(e) = apply_fields(&mut edited, &body) {
-        return bad(e);
+    let edited = st.update_incident(&id.to_string(), |inc| {
+        apply_fields(inc, &body)?;
+        inc.last_update = now_ms().max(inc.last_update + 1);
+        Ok::<(), String>(())
+    });
+    match edited {
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": format!("incident {id} not found")}))).into_response(),
+        Some(Err(e)) => bad(e),
+        Some(Ok(inc)) => Json(defender_json(&inc)).into_response(),
     }
-    edited.last_update = now_ms().max(inc.last_update + 1);
-    *inc = edited.clone();
-    sort_newest_first(&mut incidents);
-    Json(defender_json(&edited)).into_response()
 }
 
 async fn add_incident(State(st): State<AppState>, body: Bytes) -> Response {

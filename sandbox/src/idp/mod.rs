@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::directory::{ScopeRequest, User, OIDC_SCOPES, TENANT_ID};
+use crate::directory::{resource, ScopeRequest, User, OIDC_SCOPES, TENANT_ID};
 use crate::state::{lock, AppState};
 
 /// Tenant path segments the sandbox answers to.
@@ -33,16 +33,20 @@ pub(crate) fn undecided_scopes(st: &AppState, user: &User, client_id: &str, scop
     scopes.full_permissions().into_iter().filter(|s| !decided.is_some_and(|d| d.contains_key(s))).collect()
 }
 
-/// The delegated permissions (short names) of `scopes` that `user` granted to `client_id`.
+/// The delegated permissions (short names) of the requested resource that `user` has granted to `client_id`: as in
+/// Entra, a token carries every permission consented for its resource, not only those this request named, so adding
+/// a scope later yields the union.
 pub(crate) fn granted_permissions(st: &AppState, user: &User, client_id: &str, scopes: &ScopeRequest) -> Vec<String> {
+    let Some(res) = scopes.resource.and_then(resource) else {
+        return Vec::new();
+    };
     let consents = lock(&st.consents);
     let decided = consents.get(&(user.id.to_string(), client_id.to_string()));
-    scopes
-        .permissions
+    res.permissions
         .iter()
-        .zip(scopes.full_permissions())
-        .filter(|(_, full)| decided.and_then(|d| d.get(full)).copied().unwrap_or(false))
-        .map(|(short, _)| short.clone())
+        .map(|(p, _)| *p)
+        .filter(|p| decided.and_then(|d| d.get(&format!("{}/{p}", res.uri))).copied().unwrap_or(false))
+        .map(str::to_string)
         .collect()
 }
 
