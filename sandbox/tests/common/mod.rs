@@ -221,6 +221,19 @@ impl Sandbox {
             .expect("API GET")
     }
 
+    /// A write (`PATCH`/`POST`) with a JSON body to an API origin.
+    pub async fn write(&self, method: reqwest::Method, base: &str, path: &str, token: &str, body: &str) -> Response {
+        self.c
+            .request(method, format!("{base}{path}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header(ORIGIN, &self.h.origins.app)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("API write")
+    }
+
     pub async fn defender(&self, pq: &str, token: &str) -> Response {
         self.api(&self.h.origins.defender.clone(), pq, token).await
     }
