@@ -8,13 +8,12 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::clock::now_ms;
 use crate::data::{defender_json, Incident};
 use crate::directory::DEFENDER_RESOURCE;
 use crate::odata::{self, FieldKind, FieldValue};
 use crate::state::AppState;
 
-use super::{finish, guard, guard_write, query_pairs, update, Api};
+use super::{finish, guard, query_pairs, update, Api};
 
 const PERMISSIONS: [&str; 2] = ["Incident.Read", WRITE_PERMISSION];
 /// The delegated permission updates need.
@@ -121,22 +120,10 @@ async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<Stri
 
 /// `PATCH /api/incidents/{id}` ("Update incidents API"): 200 with the updated incident.
 async fn update(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let user = match guard_write(&st, Api::Defender, &headers, DEFENDER_RESOURCE, WRITE_PERMISSION).await {
-        Ok(u) => u,
-        Err(r) => return r,
+    let render = |inc: &Incident| {
+        let mut v = defender_json(inc);
+        v["@odata.context"] = json!(ENTITY_CONTEXT);
+        v
     };
-    let change = match update::parse(Api::Defender, &body) {
-        Ok(c) => c,
-        Err(e) => return Api::Defender.bad_body(&e),
-    };
-    let updated = st.update_incident(&id, |inc| update::apply(Api::Defender, inc, change, user.upn, now_ms()));
-    match updated {
-        None => Api::Defender.not_found(&id),
-        Some(Err(e)) => Api::Defender.bad_body(&e),
-        Some(Ok(inc)) => {
-            let mut v = defender_json(&inc);
-            v["@odata.context"] = json!(ENTITY_CONTEXT);
-            finish(&st, &v)
-        }
-    }
+    update::patch(&st, Api::Defender, &headers, &id, &body, (DEFENDER_RESOURCE, WRITE_PERMISSION), render).await
 }

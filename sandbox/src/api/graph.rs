@@ -156,23 +156,12 @@ async fn one(
 
 /// `PATCH /v1.0/security/incidents/{id}` ("Update incident"): 200 with the updated incident.
 async fn update(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let user = match guard_write(&st, Api::Graph, &headers, GRAPH_RESOURCE, WRITE_PERMISSION).await {
-        Ok(u) => u,
-        Err(r) => return r,
+    let render = |inc: &Incident| {
+        let mut v = data::graph_incident(inc, false);
+        v["@odata.context"] = json!(ENTITY_CONTEXT);
+        v
     };
-    let change = match update::parse(Api::Graph, &body) {
-        Ok(c) => c,
-        Err(e) => return Api::Graph.bad_body(&e),
-    };
-    match st.update_incident(&id, |inc| update::apply(Api::Graph, inc, change, user.upn, now_ms())) {
-        None => Api::Graph.not_found(&id),
-        Some(Err(e)) => Api::Graph.bad_body(&e),
-        Some(Ok(inc)) => {
-            let mut v = data::graph_incident(&inc, false);
-            v["@odata.context"] = json!(ENTITY_CONTEXT);
-            finish(&st, &v)
-        }
-    }
+    update::patch(&st, Api::Graph, &headers, &id, &body, (GRAPH_RESOURCE, WRITE_PERMISSION), render).await
 }
 
 /// `POST /v1.0/security/incidents/{id}/comments` ("Create comment for incident"): 200 with all the comments.

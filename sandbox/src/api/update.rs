@@ -3,11 +3,16 @@
 
 use serde_json::{json, Value};
 
-use super::Api;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::{finish, guard_write, Api};
+use crate::clock::now_ms;
 use crate::data::{
     documented_pair, graph_classification, graph_determination, graph_status, Comment, Incident, CLASSIFICATIONS,
     DETERMINATIONS, STATUSES,
 };
+use crate::state::AppState;
 
 /// Spellings the update pages use for values the resource pages name differently (Defender's page says "consider
 /// changing the enum name"; Graph's 2022 page lists `compromisedUser`/`confirmedUserActivity`).
@@ -184,6 +189,32 @@ pub(crate) fn apply(api: Api, inc: &mut Incident, c: Change, author: &str, now_m
     }
     inc.last_update = now_ms.max(inc.last_update + 1);
     Ok(())
+}
+
+/// A whole `PATCH`: the write guard (`(audience, write permission)`), the body, the stored change, and the updated
+/// incident as `render` shapes it; each refusal in `api`'s error shape.
+pub(crate) async fn patch(
+    st: &AppState,
+    api: Api,
+    headers: &HeaderMap,
+    id: &str,
+    body: &[u8],
+    (audience, write_scope): (&str, &str),
+    render: impl Fn(&Incident) -> Value,
+) -> Response {
+    let user = match guard_write(st, api, headers, audience, write_scope).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let change = match parse(api, body) {
+        Ok(c) => c,
+        Err(e) => return api.bad_body(&e),
+    };
+    match st.update_incident(id, |inc| apply(api, inc, change, user.upn, now_ms())) {
+        None => api.not_found(id),
+        Some(Err(e)) => api.bad_body(&e),
+        Some(Ok(inc)) => finish(st, &render(&inc)),
+    }
 }
 
 /// Appends a comment by `author` and moves `lastUpdateTime`, as an update carrying only that comment does.
