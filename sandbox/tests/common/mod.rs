@@ -242,6 +242,11 @@ impl Sandbox {
         self.api(&self.h.origins.graph.clone(), pq, token).await
     }
 
+    /// GET `url` and parse its JSON body.
+    pub async fn get_json(&self, url: impl reqwest::IntoUrl) -> Value {
+        self.c.get(url).send().await.unwrap().json().await.unwrap()
+    }
+
     /// A signed token from the control API.
     pub async fn mint(&self, user: &str, query: &str) -> String {
         let v: Value = self
