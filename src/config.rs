@@ -14,7 +14,7 @@ pub enum Source {
 
 impl Source {
     /// Default API base URL for this source.
-    pub(crate) fn default_api_base(&self) -> &'static str {
+    pub fn default_api_base(&self) -> &'static str {
         crate::api::source::api(*self).default_api_base
     }
 

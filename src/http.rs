@@ -168,7 +168,7 @@ pub fn query_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str
 }
 
 /// Splits an absolute URL into (scheme, host-with-port, rest). Returns None when it is not `scheme://host...`.
-pub(crate) fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
     let (scheme, rest) = url.split_once("://")?;
     if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') {
         return None;

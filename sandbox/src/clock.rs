@@ -3,12 +3,12 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Seconds since the Unix epoch.
-pub fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     now_ms() / 1000
 }
 
@@ -38,7 +38,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 /// Formats like Defender/Graph do: seven fractional digits and `Z`
 /// (`2024-05-01T10:11:12.3450000Z`).
-pub fn iso(ms: i64) -> String {
+pub(crate) fn iso(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let frac = ms.rem_euclid(1000);
     let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
@@ -111,7 +111,7 @@ pub fn parse_iso(s: &str) -> Option<i64> {
 }
 
 /// RFC 1123-ish date for `innerError.date` style fields.
-pub fn iso_secs(ms: i64) -> String {
+pub(crate) fn iso_secs(ms: i64) -> String {
     let full = iso(ms);
     format!("{}Z", &full[..19])
 }

@@ -5,13 +5,41 @@ pub const TENANT_ID: &str = "5a4db0c0-0b1e-4e5a-9c7d-5a0db0c0ffee";
 /// The SPA's client id.
 pub const CLIENT_ID: &str = "c1e7d0b0-4a1f-4b0e-8a11-0b0e4a1f0001";
 /// Display name of the app registration (shown on the consent page).
-pub const APP_NAME: &str = "Onbehalf (sandbox)";
+pub(crate) const APP_NAME: &str = "Onbehalf (sandbox)";
 /// Defender XDR resource (audience of Defender tokens).
-pub const DEFENDER_RESOURCE: &str = "https://api.security.microsoft.com";
+pub(crate) const DEFENDER_RESOURCE: &str = "https://api.security.microsoft.com";
 /// Microsoft Graph resource (audience of Graph tokens).
-pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+pub(crate) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 /// OIDC scopes: never shown as consentable permissions and never in `scp`.
-pub const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+pub(crate) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// What a user may do with incidents, as the services' role-based access decides (Defender's "Manage
+/// incidents" permission, Entra's Security Operator / Security Administrator for Graph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Read-only: can list and read incidents, every write is refused.
+    Reader,
+    /// Can read and manage incidents (status, assignment, classification, tags, comments).
+    IncidentManager,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    /// Whether this role may update incidents and comment on them.
+    pub(crate) fn manages_incidents(self) -> bool {
+        matches!(self, Role::IncidentManager | Role::Admin)
+    }
+
+    /// The name shown in the banner and the README.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Reader => "read only",
+            Role::IncidentManager => "manage incidents",
+            Role::Admin => "admin: everything",
+        }
+    }
+}
 
 /// A sign-in-able sandbox user.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +52,8 @@ pub struct User {
     pub upn: &'static str,
     /// Object id (`oid` claim).
     pub oid: &'static str,
+    /// What the services let this user do.
+    pub role: Role,
 }
 
 /// All sandbox users, in picker order.
@@ -33,40 +63,43 @@ pub const USERS: [User; 3] = [
         name: "Ada Analyst",
         upn: "ada.analyst@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000a001",
+        role: Role::IncidentManager,
     },
     User {
         id: "reader",
         name: "Reed Reader",
         upn: "reed.reader@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000b002",
+        role: Role::Reader,
     },
     User {
         id: "admin",
         name: "Avery Admin",
         upn: "avery.admin@sandbox.onbehalf.test",
         oid: "0a7a1a5e-0000-4000-8000-00000000c003",
+        role: Role::Admin,
     },
 ];
 
 /// Looks a user up by short id, UPN or oid (case-insensitive), as `login_hint` may be any.
-pub fn find_user(key: &str) -> Option<&'static User> {
+pub(crate) fn find_user(key: &str) -> Option<&'static User> {
     USERS
         .iter()
         .find(|u| u.id.eq_ignore_ascii_case(key) || u.upn.eq_ignore_ascii_case(key) || u.oid.eq_ignore_ascii_case(key))
 }
 
 /// A resource API and its delegated permissions.
-pub struct Resource {
+pub(crate) struct Resource {
     /// Application ID URI, the token audience.
-    pub uri: &'static str,
+    pub(crate) uri: &'static str,
     /// Delegated permissions with their consent-page descriptions.
-    pub permissions: &'static [(&'static str, &'static str)],
+    pub(crate) permissions: &'static [(&'static str, &'static str)],
     /// What `.default` expands to (the "statically configured" permissions).
-    pub default: &'static [&'static str],
+    pub(crate) default: &'static [&'static str],
 }
 
 /// The resources the sandbox knows.
-pub const RESOURCES: [Resource; 2] = [
+pub(crate) const RESOURCES: [Resource; 2] = [
     Resource {
         uri: DEFENDER_RESOURCE,
         permissions: &[
@@ -87,37 +120,32 @@ pub const RESOURCES: [Resource; 2] = [
 ];
 
 /// Finds a resource by its URI.
-pub fn resource(uri: &str) -> Option<&'static Resource> {
+pub(crate) fn resource(uri: &str) -> Option<&'static Resource> {
     RESOURCES.iter().find(|r| r.uri == uri)
 }
 
 /// A parsed `scope` parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScopeRequest {
+pub(crate) struct ScopeRequest {
     /// The one resource the delegated scopes belong to, if any.
-    pub resource: Option<&'static str>,
+    pub(crate) resource: Option<&'static str>,
     /// Delegated permission names (short form, e.g. `Incident.Read`), de-duplicated.
-    pub permissions: Vec<String>,
+    pub(crate) permissions: Vec<String>,
     /// Requested OIDC scopes (`openid`, `offline_access`, …).
-    pub oidc: Vec<String>,
+    pub(crate) oidc: Vec<String>,
 }
 
 impl ScopeRequest {
     /// Full scope strings (`https://…/Incident.Read`) of the delegated permissions.
-    pub fn full_permissions(&self) -> Vec<String> {
+    pub(crate) fn full_permissions(&self) -> Vec<String> {
         let r = self.resource.unwrap_or(GRAPH_RESOURCE);
         self.permissions.iter().map(|p| format!("{r}/{p}")).collect()
-    }
-
-    /// Whether an OIDC scope was requested.
-    pub fn has(&self, oidc: &str) -> bool {
-        self.oidc.iter().any(|s| s == oidc)
     }
 }
 
 /// Scope errors with their Entra codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScopeError {
+pub(crate) enum ScopeError {
     /// AADSTS700022: more than one resource.
     MultipleResources,
     /// AADSTS70011: a scope no known resource offers.
@@ -126,24 +154,16 @@ pub enum ScopeError {
 
 impl ScopeError {
     /// `error_description` text, starting with the AADSTS code as Entra's does.
-    pub fn description(&self) -> String {
+    pub(crate) fn description(&self) -> String {
         match self {
             ScopeError::MultipleResources => "AADSTS700022: The provided value for the input parameter scope is not valid because it contains more than one resource. Scope the request to a single resource.".into(),
             ScopeError::Unknown(s) => format!("AADSTS70011: The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope '{s}' does not exist."),
         }
     }
-
-    /// The numeric AADSTS code.
-    pub fn code(&self) -> u32 {
-        match self {
-            ScopeError::MultipleResources => 700022,
-            ScopeError::Unknown(_) => 70011,
-        }
-    }
 }
 
 /// Parses a space-separated `scope`. Bare permission names belong to Graph, as in Entra.
-pub fn parse_scopes(scope: &str) -> Result<ScopeRequest, ScopeError> {
+pub(crate) fn parse_scopes(scope: &str) -> Result<ScopeRequest, ScopeError> {
     let mut req = ScopeRequest::default();
     for s in scope.split(' ').filter(|s| !s.is_empty()) {
         if OIDC_SCOPES.contains(&s) {
@@ -179,7 +199,7 @@ pub fn parse_scopes(scope: &str) -> Result<ScopeRequest, ScopeError> {
 }
 
 /// Consent-page description of a full scope string.
-pub fn describe(full_scope: &str) -> &'static str {
+pub(crate) fn describe(full_scope: &str) -> &'static str {
     full_scope
         .rsplit_once('/')
         .and_then(|(r, p)| resource(r).and_then(|res| res.permissions.iter().find(|(n, _)| *n == p)))
@@ -196,7 +216,7 @@ mod tests {
         let r = parse_scopes("openid offline_access https://api.security.microsoft.com/Incident.Read").unwrap();
         assert_eq!(r.resource, Some(DEFENDER_RESOURCE));
         assert_eq!(r.permissions, vec!["Incident.Read"]);
-        assert!(r.has("openid"));
+        assert!(r.oidc.iter().any(|s| s == "openid"));
         assert_eq!(
             parse_scopes("https://api.security.microsoft.com/.default").unwrap().permissions,
             vec!["Incident.Read"]

@@ -6,40 +6,40 @@ use serde_json::{Map, Value};
 /// Current fault settings. Every field is optional in the control API and merged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Faults {
+pub(crate) struct Faults {
     /// Delay before answering each API call.
-    pub latency_ms: u64,
+    pub(crate) latency_ms: u64,
     /// Share of API calls answered 500/503.
-    pub error_rate: f64,
+    pub(crate) error_rate: f64,
     /// The next n API calls get 429.
-    pub force_429: u64,
+    pub(crate) force_429: u64,
     /// Verbatim `Retry-After` value for every 429 (may be garbage on purpose).
-    pub retry_after: Option<String>,
+    pub(crate) retry_after: Option<String>,
     /// Successful API bodies are replaced by invalid JSON.
-    pub malformed_json: bool,
+    pub(crate) malformed_json: bool,
     /// Successful API bodies are cut in half.
-    pub truncate_body: bool,
+    pub(crate) truncate_body: bool,
     /// Successful API bodies are labelled `text/html`.
-    pub wrong_content_type: bool,
+    pub(crate) wrong_content_type: bool,
     /// Successful API bodies are padded to this many megabytes (valid JSON, a `Content-Length` is sent).
-    pub huge_body_mb: Option<u64>,
+    pub(crate) huge_body_mb: Option<u64>,
     /// Overrides the access-token lifetime at the token endpoint.
-    pub token_lifetime_secs: Option<u64>,
+    pub(crate) token_lifetime_secs: Option<u64>,
     /// Send RFC 9207 `iss` in authorize responses and advertise it in discovery.
-    pub iss_in_authorize_response: bool,
+    pub(crate) iss_in_authorize_response: bool,
     /// Value sent as `iss` in authorize responses (implies sending it).
-    pub authorize_response_iss: Option<String>,
+    pub(crate) authorize_response_iss: Option<String>,
     /// Overrides the discovery `issuer`.
-    pub discovery_issuer: Option<String>,
+    pub(crate) discovery_issuer: Option<String>,
     /// Merged into ID-token claims; a null value removes the claim.
-    pub id_token_claims: Map<String, Value>,
+    pub(crate) id_token_claims: Map<String, Value>,
     /// Issue ID tokens with `alg: none` and no signature.
-    pub id_token_alg_none: bool,
+    pub(crate) id_token_alg_none: bool,
 }
 
 impl Faults {
     /// Merges a partial JSON object into the current faults, validating the result.
-    pub fn merge(&self, patch: &Value) -> Result<Faults, String> {
+    pub(crate) fn merge(&self, patch: &Value) -> Result<Faults, String> {
         let Value::Object(patch) = patch else {
             return Err("body must be a JSON object".into());
         };
@@ -69,7 +69,7 @@ impl Faults {
     }
 
     /// Whether authorize responses carry `iss`.
-    pub fn sends_iss(&self) -> bool {
+    pub(crate) fn sends_iss(&self) -> bool {
         self.iss_in_authorize_response || self.authorize_response_iss.is_some()
     }
 }

@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 /// One RSA signing key with its key id.
-pub struct KeyPair {
+pub(crate) struct KeyPair {
     /// Key id, published in the JWKS and in every token header.
-    pub kid: String,
+    pub(crate) kid: String,
     signer: SigningKey<Sha256>,
     verifier: VerifyingKey<Sha256>,
     jwk: Value,
@@ -21,7 +21,7 @@ pub struct KeyPair {
 
 impl KeyPair {
     /// Generates a fresh 2048-bit key (Entra's size) with a random kid.
-    pub fn generate() -> Result<Self, String> {
+    pub(crate) fn generate() -> Result<Self, String> {
         let mut rng = rand::thread_rng();
         let private = RsaPrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
         let mut kid_bytes = [0u8; 15];
@@ -41,12 +41,12 @@ impl KeyPair {
     }
 
     /// The public key as a JWK.
-    pub fn jwk(&self) -> &Value {
+    pub(crate) fn jwk(&self) -> &Value {
         &self.jwk
     }
 
     /// Signs `claims` as a compact RS256 JWS.
-    pub fn sign(&self, claims: &Value) -> String {
+    pub(crate) fn sign(&self, claims: &Value) -> String {
         let header = json!({"typ": "JWT", "alg": "RS256", "kid": self.kid, "x5t": self.kid});
         let input = format!("{}.{}", b64_json(&header), b64_json(claims));
         let sig = self.signer.sign(input.as_bytes());
@@ -55,7 +55,7 @@ impl KeyPair {
 }
 
 /// An unsigned token (`alg: none`), served only when the fault asks for it.
-pub fn sign_none(claims: &Value) -> String {
+pub(crate) fn sign_none(claims: &Value) -> String {
     let header = json!({"typ": "JWT", "alg": "none"});
     format!("{}.{}.", b64_json(&header), b64_json(claims))
 }
@@ -66,7 +66,7 @@ fn b64_json(v: &Value) -> String {
 
 /// Why a bearer token was refused.
 #[derive(Debug, PartialEq, Eq)]
-pub enum JwtError {
+pub(crate) enum JwtError {
     /// Not three base64url JSON parts.
     Malformed,
     /// Not RS256, unknown kid, or a bad signature.
@@ -87,7 +87,13 @@ pub fn decode_unverified(token: &str) -> Option<Value> {
 
 /// Validates signature (against the current key only, so rotation invalidates old
 /// tokens), lifetime, audience and issuer; returns the claims.
-pub fn validate(key: &KeyPair, token: &str, audience: &str, issuer: &str, now_secs: i64) -> Result<Value, JwtError> {
+pub(crate) fn validate(
+    key: &KeyPair,
+    token: &str,
+    audience: &str,
+    issuer: &str,
+    now_secs: i64,
+) -> Result<Value, JwtError> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(JwtError::Malformed);

@@ -4,20 +4,20 @@
 //! listens on its own port so that CORS is exercised for real.
 #![warn(missing_docs)]
 
-pub mod api;
+mod api;
 pub mod clock;
 pub mod csp;
-pub mod data;
+mod data;
 pub mod directory;
-pub mod faults;
-pub mod idp;
+mod faults;
+mod idp;
 pub mod jwt;
-pub mod odata;
-pub mod options;
+mod odata;
+mod options;
 pub mod pkce;
-pub mod rng;
-pub mod state;
-pub mod static_app;
+mod rng;
+mod state;
+mod static_app;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -32,7 +32,8 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use options::{Options, Service, Source};
-use state::{lock, AppState, LogEntry, Origins, Shared, LOG_CAPACITY};
+pub use state::Origins;
+use state::{lock, AppState, LogEntry, Shared, LOG_CAPACITY};
 
 /// Error type of [`serve`].
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -41,8 +42,6 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub struct Handles {
     /// Where each service listens.
     pub origins: Origins,
-    /// Shared state (tests may inspect it).
-    pub state: AppState,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -181,5 +180,5 @@ pub async fn serve(opts: Options) -> Result<Handles, Error> {
         spawn(def_l, api::defender::router(st.clone()).layer(api_layer()), &st, "defender"),
         spawn(gr_l, api::graph::router(st.clone()).layer(api_layer()), &st, "graph"),
     ];
-    Ok(Handles { origins, state: st, tasks })
+    Ok(Handles { origins, tasks })
 }

@@ -23,7 +23,7 @@ async fn main() {
         o.app, o.idp, o.defender, o.graph, o.idp
     );
     for u in USERS {
-        banner.push_str(&format!("    {:8} {} <{}>\n", u.id, u.name, u.upn));
+        banner.push_str(&format!("    {:8} {} <{}>  ({})\n", u.id, u.name, u.upn, u.role.label()));
     }
     eprintln!("{banner}\nPress Ctrl+C to stop.");
     tokio::select! {

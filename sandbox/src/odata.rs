@@ -3,7 +3,7 @@
 
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     /// `eq`
     Eq,
     /// `ne`
@@ -20,7 +20,7 @@ pub enum Op {
 
 /// A literal on the right-hand side.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
+pub(crate) enum Literal {
     /// `'text'`
     Str(String),
     /// An unquoted ISO-8601 datetime, as epoch milliseconds.
@@ -31,7 +31,7 @@ pub enum Literal {
 
 /// Whether a field holds text or a datetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
     /// Compared as strings (enums, UPNs).
     Text,
     /// Compared as instants.
@@ -40,7 +40,7 @@ pub enum FieldKind {
 
 /// A parsed filter expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     /// `field op literal`
     Cmp(String, Op, Literal),
     /// `a and b`
@@ -51,7 +51,7 @@ pub enum Expr {
 
 /// A field value of one incident.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
+pub(crate) enum FieldValue {
     /// Text (or null).
     Text(Option<String>),
     /// Instant in epoch ms (or null).
@@ -208,7 +208,7 @@ impl Parser<'_> {
 }
 
 /// Parses `$filter` against the allowed `fields`; the error text goes into the 400 body.
-pub fn parse(filter: &str, fields: &[(&str, FieldKind)]) -> Result<Expr, String> {
+pub(crate) fn parse(filter: &str, fields: &[(&str, FieldKind)]) -> Result<Expr, String> {
     let toks = tokenize(filter)?;
     let mut p = Parser { toks, pos: 0, fields };
     let e = p.or()?;
@@ -235,7 +235,7 @@ fn compare<T: PartialOrd>(a: &Option<T>, op: Op, b: &Option<T>) -> bool {
 }
 
 /// Evaluates the expression; `get` returns the value of a (validated) field.
-pub fn eval(e: &Expr, get: &dyn Fn(&str) -> FieldValue) -> bool {
+pub(crate) fn eval(e: &Expr, get: &dyn Fn(&str) -> FieldValue) -> bool {
     match e {
         Expr::And(a, b) => eval(a, get) && eval(b, get),
         Expr::Or(a, b) => eval(a, get) || eval(b, get),

@@ -9,13 +9,8 @@ pub fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-/// RFC 7636 §4.1: 43–128 characters of the unreserved set.
-pub fn valid_verifier(v: &str) -> bool {
-    (43..=128).contains(&v.len()) && v.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
-}
-
 /// An S256 challenge is always the 43-character base64url encoding of 32 bytes.
-pub fn valid_s256_challenge(c: &str) -> bool {
+pub(crate) fn valid_s256_challenge(c: &str) -> bool {
     c.len() == 43 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

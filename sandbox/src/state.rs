@@ -8,7 +8,7 @@ use base64::Engine;
 use rand::RngCore;
 use serde::Serialize;
 
-use crate::data::Incident;
+use crate::data::{sort_newest_first, Incident};
 use crate::directory::{ScopeRequest, User};
 use crate::faults::Faults;
 use crate::jwt::KeyPair;
@@ -29,161 +29,180 @@ pub struct Origins {
 
 /// Parameters of an `/authorize` request that survive the sign-in and consent pages.
 #[derive(Debug, Clone)]
-pub struct AuthRequest {
+pub(crate) struct AuthRequest {
     /// Tenant path segment used.
-    pub tenant: String,
+    pub(crate) tenant: String,
     /// `client_id`.
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// Registered `redirect_uri`.
-    pub redirect_uri: String,
+    pub(crate) redirect_uri: String,
     /// `query` or `fragment`.
-    pub fragment: bool,
+    pub(crate) fragment: bool,
     /// `state`, echoed verbatim.
-    pub state: Option<String>,
+    pub(crate) state: Option<String>,
     /// `nonce`, put in the ID token.
-    pub nonce: Option<String>,
+    pub(crate) nonce: Option<String>,
     /// S256 `code_challenge`.
-    pub code_challenge: String,
+    pub(crate) code_challenge: String,
     /// `prompt`.
-    pub prompt: Option<String>,
+    pub(crate) prompt: Option<String>,
     /// `login_hint`.
-    pub login_hint: Option<String>,
+    pub(crate) login_hint: Option<String>,
     /// Parsed `scope`.
-    pub scopes: ScopeRequest,
+    pub(crate) scopes: ScopeRequest,
 }
 
 /// An authorize request waiting on the sign-in or consent page.
 #[derive(Debug, Clone)]
-pub struct Pending {
+pub(crate) struct Pending {
     /// The request.
-    pub req: AuthRequest,
+    pub(crate) req: AuthRequest,
     /// Chosen user, once signed in.
-    pub user: Option<&'static User>,
+    pub(crate) user: Option<&'static User>,
     /// Sign-in time of that user (epoch ms).
-    pub signed_in_ms: i64,
+    pub(crate) signed_in_ms: i64,
     /// Created (epoch ms), for expiry.
-    pub created_ms: i64,
+    pub(crate) created_ms: i64,
 }
 
 /// An issued authorization code.
 #[derive(Debug, Clone)]
-pub struct CodeGrant {
+pub(crate) struct CodeGrant {
     /// The request it answers.
-    pub req: AuthRequest,
+    pub(crate) req: AuthRequest,
     /// Signed-in user.
-    pub user: &'static User,
+    pub(crate) user: &'static User,
     /// Granted delegated permissions (short names).
-    pub granted: Vec<String>,
+    pub(crate) granted: Vec<String>,
     /// Issued (epoch ms).
-    pub issued_ms: i64,
+    pub(crate) issued_ms: i64,
     /// Already redeemed.
-    pub used: bool,
+    pub(crate) used: bool,
 }
 
 /// A live refresh token.
 #[derive(Debug, Clone)]
-pub struct RefreshGrant {
+pub(crate) struct RefreshGrant {
     /// Client it was issued to.
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// Its user.
-    pub user: &'static User,
+    pub(crate) user: &'static User,
     /// Tenant segment of the original request.
-    pub tenant: String,
+    pub(crate) tenant: String,
     /// When the chain started (first redemption); SPA tokens die a fixed time after it.
-    pub chain_start_ms: i64,
+    pub(crate) chain_start_ms: i64,
 }
 
 /// One served request, for `GET /_sandbox/requests`.
 #[derive(Debug, Clone, Serialize)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     /// `idp`, `defender`, `graph` or `app`.
-    pub service: &'static str,
+    pub(crate) service: &'static str,
     /// HTTP method.
-    pub method: String,
+    pub(crate) method: String,
     /// Path.
-    pub path: String,
+    pub(crate) path: String,
     /// Raw query string (or null).
-    pub query: Option<String>,
+    pub(crate) query: Option<String>,
     /// Response status.
-    pub status: u16,
+    pub(crate) status: u16,
     /// `Origin` request header (or null).
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
 }
 
 /// Log entries kept; older ones are dropped so a long session cannot grow without bound.
-pub const LOG_CAPACITY: usize = 10_000;
+pub(crate) const LOG_CAPACITY: usize = 10_000;
 
 /// Everything the handlers share.
-pub struct Shared {
+pub(crate) struct Shared {
     /// Options the sandbox was started with.
-    pub opts: Options,
+    pub(crate) opts: Options,
     /// Service origins as the services name them (a `--public-url` where given, else where they listen).
-    pub origins: Origins,
+    pub(crate) origins: Origins,
     /// Registered redirect (and post-logout) URIs.
-    pub redirect_uris: Vec<String>,
+    pub(crate) redirect_uris: Vec<String>,
     /// Name of the IdP session cookie (per IdP port, since cookies ignore ports).
-    pub cookie_name: String,
+    pub(crate) cookie_name: String,
     /// Current signing key.
-    pub key: RwLock<Arc<KeyPair>>,
+    pub(crate) key: RwLock<Arc<KeyPair>>,
     /// Current faults.
-    pub faults: Mutex<Faults>,
+    pub(crate) faults: Mutex<Faults>,
     /// Sign-in sessions: session id → (user, sign-in time ms).
-    pub sessions: Mutex<HashMap<String, (&'static User, i64)>>,
+    pub(crate) sessions: Mutex<HashMap<String, (&'static User, i64)>>,
     /// Consent decisions per (user id, client id): full scope → granted.
-    pub consents: Mutex<HashMap<(String, String), HashMap<String, bool>>>,
+    pub(crate) consents: Mutex<HashMap<(String, String), HashMap<String, bool>>>,
     /// Authorize requests in progress.
-    pub pending: Mutex<HashMap<String, Pending>>,
+    pub(crate) pending: Mutex<HashMap<String, Pending>>,
     /// Authorization codes.
-    pub codes: Mutex<HashMap<String, CodeGrant>>,
+    pub(crate) codes: Mutex<HashMap<String, CodeGrant>>,
     /// Refresh tokens.
-    pub refresh: Mutex<HashMap<String, RefreshGrant>>,
+    pub(crate) refresh: Mutex<HashMap<String, RefreshGrant>>,
     /// API call timestamps (ms) per (service, oid), for the rate limit.
-    pub rate: Mutex<HashMap<(&'static str, String), VecDeque<i64>>>,
+    pub(crate) rate: Mutex<HashMap<(&'static str, String), VecDeque<i64>>>,
     /// Request log.
-    pub log: Mutex<VecDeque<LogEntry>>,
+    pub(crate) log: Mutex<VecDeque<LogEntry>>,
     /// Incidents, newest first.
-    pub incidents: RwLock<Vec<Incident>>,
+    pub(crate) incidents: RwLock<Vec<Incident>>,
 }
 
 /// Handle shared by all routers.
-pub type AppState = Arc<Shared>;
+pub(crate) type AppState = Arc<Shared>;
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the sandbox).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Shared {
     /// The current signing key.
-    pub fn key(&self) -> Arc<KeyPair> {
+    pub(crate) fn key(&self) -> Arc<KeyPair> {
         self.key.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// A snapshot of the current faults.
-    pub fn faults(&self) -> Faults {
+    pub(crate) fn faults(&self) -> Faults {
         lock(&self.faults).clone()
     }
 
     /// Issuer of tokens for the sandbox tenant (`{idp}/{tid}/v2.0`).
-    pub fn issuer(&self) -> String {
+    pub(crate) fn issuer(&self) -> String {
         format!("{}/{}/v2.0", self.origins.idp, crate::directory::TENANT_ID)
     }
 
+    /// Runs `edit` on a copy of incident `id` and stores the copy when `edit` succeeds, keeping the list newest
+    /// first; None when there is no such incident.
+    pub(crate) fn update_incident<E>(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Incident) -> Result<(), E>,
+    ) -> Option<Result<Incident, E>> {
+        let id = id.parse::<u64>().ok()?;
+        let mut incidents = self.incidents.write().unwrap_or_else(|e| e.into_inner());
+        let slot = incidents.iter_mut().find(|i| i.id == id)?;
+        let mut edited = slot.clone();
+        if let Err(e) = edit(&mut edited) {
+            return Some(Err(e));
+        }
+        *slot = edited.clone();
+        sort_newest_first(&mut incidents);
+        Some(Ok(edited))
+    }
+
     /// Whether `uri` is exactly a registered redirect URI.
-    pub fn is_registered(&self, uri: &str) -> bool {
+    pub(crate) fn is_registered(&self, uri: &str) -> bool {
         self.redirect_uris.iter().any(|u| u == uri)
     }
 }
 
 /// A random URL-safe token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
 }
 
 /// A random GUID-shaped id (trace ids, error targets).
-pub fn random_guid() -> String {
+pub(crate) fn random_guid() -> String {
     let mut b = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut b);
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();

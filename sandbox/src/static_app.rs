@@ -15,7 +15,7 @@ use crate::options::Source;
 use crate::state::AppState;
 
 /// Routes of the app origin (everything is a GET fallback).
-pub fn router(st: AppState) -> Router {
+pub(crate) fn router(st: AppState) -> Router {
     Router::new().fallback(serve_path).with_state(st)
 }
 

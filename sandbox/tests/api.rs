@@ -7,6 +7,7 @@ use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS
 use reqwest::Method;
 use serde_json::{json, Value};
 
+#[allow(clippy::unwrap_used)] // test helper: a bad body fails the calling test
 async fn ids(r: reqwest::Response) -> Vec<Value> {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
@@ -109,14 +110,7 @@ async fn token_expiry_and_key_rotation_give_401() {
     let r = s.defender("/api/incidents?$top=1", &t).await;
     assert_eq!(r.status(), 401);
     let t = s.mint("analyst", "lifetime=600").await;
-    let old_kid: Value =
-        s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let old_kid: Value = s.get_json(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp)).await;
     let r = s.control(Method::POST, "rotate-keys", None).await;
     let new_kid: Value = r.json().await.unwrap();
     assert_ne!(old_kid["keys"][0]["kid"], new_kid["kid"]);

@@ -29,7 +29,7 @@ async fn serves_dist_with_config_and_security_headers() {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     let r = s.c.get(format!("{app}/app_bg.wasm")).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/wasm");
-    let cfg: Value = s.c.get(format!("{app}/config.json")).send().await.unwrap().json().await.unwrap();
+    let cfg: Value = s.get_json(format!("{app}/config.json")).await;
     assert_eq!(cfg["authority"], format!("{}/{TENANT}/v2.0", s.h.origins.idp));
     assert_eq!(cfg["client_id"], onbehalf_sandbox::directory::CLIENT_ID);
     assert_eq!(cfg["source"], "defender");
@@ -46,7 +46,7 @@ async fn serves_dist_with_config_and_security_headers() {
         o.keep_config = true;
     })
     .await;
-    let cfg: Value = s.c.get(format!("{}/config.json", s.h.origins.app)).send().await.unwrap().json().await.unwrap();
+    let cfg: Value = s.get_json(format!("{}/config.json", s.h.origins.app)).await;
     assert_eq!(cfg["mine"], true);
     let _ = std::fs::remove_dir_all(&dir);
 }

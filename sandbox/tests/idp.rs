@@ -36,7 +36,7 @@ async fn full_flow_then_code_reuse_is_rejected() {
     let consent = s.pick_user(&html, "analyst").await;
     assert!(s.cookie.is_some(), "session cookie set on the IdP origin");
     let consent_html = consent.text().await.unwrap();
-    assert!(consent_html.contains(&format!("data-testid=\"consent-scope\"")));
+    assert!(consent_html.contains("data-testid=\"consent-scope\""));
     assert!(consent_html.contains(&format!("value=\"{DEFENDER_READ}\" checked")));
     assert!(!consent_html.contains("value=\"openid\""));
     let redirect = s.consent(&consent_html, true, &[DEFENDER_READ]).await;
@@ -81,14 +81,7 @@ async fn full_flow_then_code_reuse_is_rejected() {
         let h = body["access_token"].as_str().unwrap().split('.').next().unwrap();
         serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h).unwrap()).unwrap()
     };
-    let jwks: Value =
-        s.c.get(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let jwks: Value = s.get_json(format!("{}/{TENANT}/discovery/v2.0/keys", s.h.origins.idp)).await;
     assert_eq!(header["kid"], jwks["keys"][0]["kid"]);
     assert_eq!(header["typ"], "JWT");
 
@@ -353,41 +346,20 @@ async fn refresh_rotates_and_expires() {
 async fn discovery_keys_and_logout() {
     let mut s = start(|_| {}).await;
     let idp = s.h.origins.idp.clone();
-    let d: Value =
-        s.c.get(format!("{idp}/organizations/v2.0/.well-known/openid-configuration"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let d: Value = s.get_json(format!("{idp}/organizations/v2.0/.well-known/openid-configuration")).await;
     assert_eq!(d["issuer"], format!("{idp}/{{tenantid}}/v2.0"));
     assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(d["authorization_response_iss_parameter_supported"], false);
     assert_eq!(d["id_token_signing_alg_values_supported"], json!(["RS256"]));
     assert!(d["end_session_endpoint"].as_str().unwrap().ends_with("/organizations/oauth2/v2.0/logout"));
-    let d: Value =
-        s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let d: Value = s.get_json(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration")).await;
     assert_eq!(d["issuer"], format!("{idp}/{TENANT}/v2.0"));
     let r = s.c.get(format!("{idp}/not-a-tenant/v2.0/.well-known/openid-configuration")).send().await.unwrap();
     assert_eq!(r.status(), 400);
 
     // iss fault: discovery advertises it and the authorize response carries it.
     s.control(reqwest::Method::POST, "faults", Some(json!({"iss_in_authorize_response": true}))).await;
-    let d: Value =
-        s.c.get(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let d: Value = s.get_json(format!("{idp}/{TENANT}/v2.0/.well-known/openid-configuration")).await;
     assert_eq!(d["authorization_response_iss_parameter_supported"], true);
     let (_, c) = pkce();
     let page = s.get_idp(&s.authorize_url(DEFENDER_READ, &c, &[])).await.text().await.unwrap();

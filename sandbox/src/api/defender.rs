@@ -1,5 +1,6 @@
-//! Defender XDR `GET /api/incidents` (and get-by-id).
+//! Defender XDR `GET /api/incidents`, get-by-id and `PATCH` (update).
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -12,11 +13,14 @@ use crate::directory::DEFENDER_RESOURCE;
 use crate::odata::{self, FieldKind, FieldValue};
 use crate::state::AppState;
 
-use super::{finish, guard, query_pairs, Api};
+use super::{finish, guard, query_pairs, update, Api};
 
-const PERMISSIONS: [&str; 2] = ["Incident.Read", "Incident.ReadWrite"];
+const PERMISSIONS: [&str; 2] = ["Incident.Read", WRITE_PERMISSION];
+/// The delegated permission updates need.
+const WRITE_PERMISSION: &str = "Incident.ReadWrite";
+const ENTITY_CONTEXT: &str = "https://api.security.microsoft.com/api/$metadata#Incidents/$entity";
 /// Documented maximum (and default) page size.
-pub const MAX_TOP: usize = 100;
+pub(crate) const MAX_TOP: usize = 100;
 const FIELDS: [(&str, FieldKind); 4] = [
     ("lastUpdateTime", FieldKind::DateTime),
     ("createdTime", FieldKind::DateTime),
@@ -25,8 +29,8 @@ const FIELDS: [(&str, FieldKind); 4] = [
 ];
 
 /// Routes of the Defender origin.
-pub fn router(st: AppState) -> Router {
-    Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one)).with_state(st)
+pub(crate) fn router(st: AppState) -> Router {
+    Router::new().route("/api/incidents", get(list)).route("/api/incidents/{id}", get(one).patch(update)).with_state(st)
 }
 
 fn odata_error(message: &str) -> Response {
@@ -107,11 +111,19 @@ async fn one(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<Stri
     });
     match found {
         Some(mut v) => {
-            v["@odata.context"] = json!("https://api.security.microsoft.com/api/$metadata#Incidents/$entity");
+            v["@odata.context"] = json!(ENTITY_CONTEXT);
             finish(&st, &v)
         }
-        None => {
-            Api::Defender.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found."))
-        }
+        None => Api::Defender.not_found(&id),
     }
+}
+
+/// `PATCH /api/incidents/{id}` ("Update incidents API"): 200 with the updated incident.
+async fn update(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let render = |inc: &Incident| {
+        let mut v = defender_json(inc);
+        v["@odata.context"] = json!(ENTITY_CONTEXT);
+        v
+    };
+    update::patch(&st, Api::Defender, &headers, &id, &body, (DEFENDER_RESOURCE, WRITE_PERMISSION), render).await
 }

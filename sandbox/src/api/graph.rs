@@ -1,22 +1,27 @@
-//! Microsoft Graph `GET /v1.0/security/incidents` (and get-by-id).
+//! Microsoft Graph `GET /v1.0/security/incidents`, get-by-id, `PATCH` (update) and `POST …/comments`.
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::data::{self, defender_json, Incident};
+use crate::clock::now_ms;
+use crate::data::{self, Incident};
 use crate::directory::GRAPH_RESOURCE;
 use crate::odata::{self, FieldKind, FieldValue};
 use crate::state::AppState;
 
-use super::{encode_value, finish, guard, query_pairs, Api};
+use super::{encode_value, finish, guard, guard_write, query_pairs, update, Api};
 
-const PERMISSIONS: [&str; 2] = ["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"];
+const PERMISSIONS: [&str; 2] = ["SecurityIncident.Read.All", WRITE_PERMISSION];
+/// The delegated permission updates and comments need.
+const WRITE_PERMISSION: &str = "SecurityIncident.ReadWrite.All";
+const ENTITY_CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#security/incidents/$entity";
 /// Largest `$top` Graph accepts for incidents (and the default page size).
-pub const MAX_TOP: usize = 50;
+pub(crate) const MAX_TOP: usize = 50;
 const FIELDS: [(&str, FieldKind); 7] = [
     ("assignedTo", FieldKind::Text),
     ("classification", FieldKind::Text),
@@ -28,10 +33,11 @@ const FIELDS: [(&str, FieldKind); 7] = [
 ];
 
 /// Routes of the Graph origin.
-pub fn router(st: AppState) -> Router {
+pub(crate) fn router(st: AppState) -> Router {
     Router::new()
         .route("/v1.0/security/incidents", get(list))
-        .route("/v1.0/security/incidents/{id}", get(one))
+        .route("/v1.0/security/incidents/{id}", get(one).patch(update))
+        .route("/v1.0/security/incidents/{id}/comments", post(comment))
         .with_state(st)
 }
 
@@ -100,8 +106,7 @@ async fn list(State(st): State<AppState>, headers: HeaderMap, RawQuery(q): RawQu
     let matching: Vec<&Incident> =
         incidents.iter().filter(|i| filter.as_ref().is_none_or(|f| odata::eval(f, &|n| field(i, n)))).collect();
     let total = matching.len();
-    let page: Vec<Value> =
-        matching.iter().skip(skip).take(top).map(|i| data::graph_json(&defender_json(i), expand)).collect();
+    let page: Vec<Value> = matching.iter().skip(skip).take(top).map(|i| data::graph_incident(i, expand)).collect();
     drop(incidents);
     let context = if expand {
         "https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())"
@@ -138,13 +143,48 @@ async fn one(
     let expand = q.as_deref().is_some_and(|q| q.contains("expand=alerts"));
     let found = id.parse::<u64>().ok().and_then(|id| {
         let incidents = st.incidents.read().unwrap_or_else(|e| e.into_inner());
-        incidents.iter().find(|i| i.id == id).map(|i| data::graph_json(&defender_json(i), expand))
+        incidents.iter().find(|i| i.id == id).map(|i| data::graph_incident(i, expand))
     });
     match found {
         Some(mut v) => {
-            v["@odata.context"] = json!("https://graph.microsoft.com/v1.0/$metadata#security/incidents/$entity");
+            v["@odata.context"] = json!(ENTITY_CONTEXT);
             finish(&st, &v)
         }
-        None => Api::Graph.error(StatusCode::NOT_FOUND, "NotFound", &format!("Incident with id '{id}' was not found.")),
+        None => Api::Graph.not_found(&id),
+    }
+}
+
+/// `PATCH /v1.0/security/incidents/{id}` ("Update incident"): 200 with the updated incident.
+async fn update(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let render = |inc: &Incident| {
+        let mut v = data::graph_incident(inc, false);
+        v["@odata.context"] = json!(ENTITY_CONTEXT);
+        v
+    };
+    update::patch(&st, Api::Graph, &headers, &id, &body, (GRAPH_RESOURCE, WRITE_PERMISSION), render).await
+}
+
+/// `POST /v1.0/security/incidents/{id}/comments` ("Create comment for incident"): 200 with all the comments.
+async fn comment(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let user = match guard_write(&st, Api::Graph, &headers, GRAPH_RESOURCE, WRITE_PERMISSION).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let text = match update::parse_comment(&body) {
+        Ok(t) => t,
+        Err(e) => return Api::Graph.bad_body(&e),
+    };
+    match st.update_incident(&id, |inc| {
+        update::add_comment(inc, text, user.upn, now_ms());
+        Ok::<(), ()>(())
+    }) {
+        Some(Ok(inc)) => {
+            let comments = match data::graph_incident(&inc, false).get("comments") {
+                Some(Value::Array(cs)) => cs.clone(),
+                _ => Vec::new(),
+            };
+            finish(&st, &update::comments_page(inc.id, comments))
+        }
+        _ => Api::Graph.not_found(&id),
     }
 }

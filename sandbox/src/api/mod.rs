@@ -1,8 +1,9 @@
 //! What the two incident APIs share: CORS, bearer validation, the per-user rate limit,
 //! fault injection and error bodies.
 
-pub mod defender;
-pub mod graph;
+pub(crate) mod defender;
+pub(crate) mod graph;
+mod update;
 
 use std::time::Duration;
 
@@ -14,12 +15,13 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::clock::{iso_secs, now_ms, now_secs};
+use crate::directory::{User, USERS};
 use crate::jwt::{self, JwtError};
 use crate::state::{lock, random_guid, AppState};
 
 /// Which API is answering (they shape errors differently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
+pub(crate) enum Api {
     /// Defender XDR.
     Defender,
     /// Microsoft Graph.
@@ -35,7 +37,7 @@ impl Api {
     }
 
     /// An error response in this API's shape.
-    pub fn error(self, status: StatusCode, code: &str, message: &str) -> Response {
+    pub(crate) fn error(self, status: StatusCode, code: &str, message: &str) -> Response {
         let body = match self {
             Api::Defender => json!({"error": {"code": code, "message": message, "target": random_guid()}}),
             Api::Graph => json!({"error": {"code": code, "message": message, "innerError": {
@@ -48,14 +50,58 @@ impl Api {
     }
 }
 
+impl Api {
+    /// 404 for an incident id that does not exist.
+    pub(crate) fn not_found(self, id: &str) -> Response {
+        match self {
+            Api::Defender => {
+                self.error(StatusCode::NOT_FOUND, "ResourceNotFound", &format!("Incident {id} was not found."))
+            }
+            Api::Graph => {
+                self.error(StatusCode::NOT_FOUND, "NotFound", &format!("Incident with id '{id}' was not found."))
+            }
+        }
+    }
+
+    /// 400 for a request body the API refuses.
+    pub(crate) fn bad_body(self, message: &str) -> Response {
+        let code = match self {
+            Api::Defender => "InvalidRequestBody",
+            Api::Graph => "BadRequest",
+        };
+        self.error(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+/// [`guard`] for a write: the token must carry `write_scope`, and the signed-in user's role must allow managing
+/// incidents (the services check the user's own rights too). Returns the user, the author of the change.
+pub(crate) async fn guard_write(
+    st: &AppState,
+    api: Api,
+    headers: &HeaderMap,
+    audience: &str,
+    write_scope: &str,
+) -> Result<&'static User, Response> {
+    let claims = guard(st, api, headers, audience, &[write_scope]).await?;
+    let oid = claims.get("oid").and_then(Value::as_str).unwrap_or("");
+    match USERS.iter().find(|u| u.oid == oid) {
+        Some(u) if u.role.manages_incidents() => Ok(u),
+        _ => Err(api.error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Insufficient privileges to complete the operation: the signed-in user's role does not allow managing incidents.",
+        )),
+    }
+}
+
 /// CORS for the API origins: echo the caller's origin, allow `Authorization`, expose
 /// `Retry-After`, answer preflights.
-pub async fn cors(req: Request, next: Next) -> Response {
+pub(crate) async fn cors(req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
     let mut resp = if req.method() == Method::OPTIONS {
         let mut r = StatusCode::NO_CONTENT.into_response();
         let h = r.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, OPTIONS"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, PATCH, POST, OPTIONS"));
         let allow = req
             .headers()
             .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
@@ -93,7 +139,7 @@ fn too_many(st: &AppState, api: Api, secs: u64) -> Response {
 }
 
 /// Runs faults, bearer validation, permission check and rate limit; returns the claims.
-pub async fn guard(
+pub(crate) async fn guard(
     st: &AppState,
     api: Api,
     headers: &HeaderMap,
@@ -197,7 +243,7 @@ fn rate_limited(st: &AppState, service: &'static str, oid: String) -> Option<u64
 }
 
 /// Serializes a successful body, then applies the body faults.
-pub fn finish(st: &AppState, body: &Value) -> Response {
+pub(crate) fn finish(st: &AppState, body: &Value) -> Response {
     let f = st.faults();
     let mut text = serde_json::to_string(body).unwrap_or_default();
     if f.malformed_json {
@@ -228,12 +274,12 @@ pub fn finish(st: &AppState, body: &Value) -> Response {
 }
 
 /// Parses a raw query into pairs; repeated keys are an OData error, reported by the caller.
-pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or("")).map_err(|e| e.to_string())
 }
 
 /// Percent-encodes a query value for nextLink.
-pub fn encode_value(v: &str) -> String {
+pub(crate) fn encode_value(v: &str) -> String {
     let mut out = String::new();
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

@@ -12,15 +12,15 @@ use crate::directory::{find_user, parse_scopes, User, APP_NAME, CLIENT_ID};
 use crate::pkce::valid_s256_challenge;
 use crate::state::{lock, random_token, AppState, AuthRequest, CodeGrant, Pending};
 
-use super::{pages, tenant_ok};
+use super::{granted_permissions, missing_parameter, pages, tenant_ok, undecided_scopes};
 
 /// Authorization codes live ten minutes (RFC 6749 §4.1.2 maximum, Entra's value).
-pub const CODE_LIFETIME_MS: i64 = 600_000;
+pub(crate) const CODE_LIFETIME_MS: i64 = 600_000;
 /// Abandoned sign-in pages are forgotten after an hour.
 const PENDING_LIFETIME_MS: i64 = 3_600_000;
 
 /// Parses a query or form body; the first value of a repeated key wins.
-pub fn params(raw: &str) -> HashMap<String, String> {
+pub(crate) fn params(raw: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(raw).unwrap_or_default() {
         out.entry(k).or_insert(v);
@@ -62,7 +62,7 @@ fn iss_param(st: &AppState) -> Option<(&'static str, String)> {
 }
 
 /// Redirects an OAuth error to the (already validated) redirect URI.
-pub fn error_redirect(
+pub(crate) fn error_redirect(
     st: &AppState,
     req_uri: &str,
     fragment: bool,
@@ -90,7 +90,7 @@ fn req_error(st: &AppState, req: &AuthRequest, error: &str, description: &str) -
 }
 
 /// The signed-in user of this browser, from the IdP session cookie.
-pub fn session_user(st: &AppState, headers: &HeaderMap) -> Option<(String, &'static User, i64)> {
+pub(crate) fn session_user(st: &AppState, headers: &HeaderMap) -> Option<(String, &'static User, i64)> {
     let sid = cookie(headers, &st.cookie_name)?;
     let sessions = lock(&st.sessions);
     sessions.get(&sid).map(|(u, t)| (sid.clone(), *u, *t))
@@ -108,7 +108,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// `GET /{tenant}/oauth2/v2.0/authorize`
-pub async fn authorize(
+pub(crate) async fn authorize(
     State(st): State<AppState>,
     Path(tenant): Path<String>,
     RawQuery(q): RawQuery,
@@ -121,10 +121,7 @@ pub async fn authorize(
     }
     let client_id = get("client_id").unwrap_or("");
     if client_id.is_empty() {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
-        );
+        return error_page(StatusCode::BAD_REQUEST, &missing_parameter("client_id"));
     }
     if client_id != CLIENT_ID {
         return error_page(StatusCode::BAD_REQUEST, &format!("AADSTS700016: Application with identifier '{client_id}' was not found in the directory 'Onbehalf Sandbox'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."));
@@ -158,12 +155,7 @@ pub async fn authorize(
                 &format!("AADSTS700054: response_type '{rt}' is not supported. Only 'code' is allowed."),
             )
         }
-        None => {
-            return err(
-                "invalid_request",
-                "AADSTS900144: The request body must contain the following parameter: 'response_type'.",
-            )
-        }
+        None => return err("invalid_request", &missing_parameter("response_type")),
     }
     let challenge = get("code_challenge").unwrap_or("");
     let method = get("code_challenge_method").unwrap_or("plain");
@@ -178,7 +170,7 @@ pub async fn authorize(
     }
     let scope = get("scope").unwrap_or("");
     if scope.trim().is_empty() {
-        return err("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'scope'.");
+        return err("invalid_request", &missing_parameter("scope"));
     }
     let scopes = match parse_scopes(scope) {
         Ok(s) => s,
@@ -222,7 +214,7 @@ pub async fn authorize(
                 "AADSTS50058: A silent sign-in request was sent but the signed-in user does not match the login_hint.",
             );
         }
-        if !undecided_scopes(&st, user, &req).is_empty() {
+        if !undecided_scopes(&st, user, &req.client_id, &req.scopes).is_empty() {
             return req_error(&st, &req, "consent_required", &format!("AADSTS65001: The user or administrator has not consented to use the application with ID '{CLIENT_ID}' named '{APP_NAME}'. Send an interactive authorization request for this user and resource."));
         }
         return issue_code(&st, req, user, signed_in);
@@ -260,25 +252,28 @@ fn remember(st: &AppState, txn: String, pending: Pending) {
     p.insert(txn, pending);
 }
 
-/// Requested delegated permissions (full strings) the user has never decided on.
-fn undecided_scopes(st: &AppState, user: &User, req: &AuthRequest) -> Vec<String> {
-    let consents = lock(&st.consents);
-    let decided = consents.get(&(user.id.to_string(), req.client_id.clone()));
-    req.scopes.full_permissions().into_iter().filter(|s| !decided.is_some_and(|d| d.contains_key(s))).collect()
+/// The permissions the consent page asks about: with `prompt=consent` every requested one, otherwise only those the
+/// user has not decided on yet (incremental consent: adding a scope later asks only about the new one).
+fn consent_asked(st: &AppState, user: &User, req: &AuthRequest, forced: bool) -> Vec<String> {
+    if forced {
+        req.scopes.full_permissions()
+    } else {
+        undecided_scopes(st, user, &req.client_id, &req.scopes)
+    }
 }
 
 fn consent_or_code(st: &AppState, txn: String, pending: Pending, allow_forced: bool) -> Response {
     let Some(user) = pending.user else {
         return error_page(StatusCode::BAD_REQUEST, "AADSTS90000: No user selected.");
     };
-    let wanted = pending.req.scopes.full_permissions();
-    let forced = allow_forced && pending.req.prompt.as_deref() == Some("consent") && !wanted.is_empty();
-    if forced || !undecided_scopes(st, user, &pending.req).is_empty() {
+    let forced = allow_forced && pending.req.prompt.as_deref() == Some("consent");
+    let asked = consent_asked(st, user, &pending.req, forced);
+    if !asked.is_empty() {
         let page = pages::consent(
             &format!("/{}/oauth2/v2.0/authorize/consent", pending.req.tenant),
             &txn,
             user,
-            &wanted,
+            &asked,
             &pending.req.scopes.oidc,
         );
         remember(st, txn, pending);
@@ -289,17 +284,7 @@ fn consent_or_code(st: &AppState, txn: String, pending: Pending, allow_forced: b
 }
 
 fn issue_code(st: &AppState, req: AuthRequest, user: &'static User, _signed_in_ms: i64) -> Response {
-    let granted: Vec<String> = {
-        let consents = lock(&st.consents);
-        let decided = consents.get(&(user.id.to_string(), req.client_id.clone()));
-        req.scopes
-            .permissions
-            .iter()
-            .zip(req.scopes.full_permissions())
-            .filter(|(_, full)| decided.and_then(|d| d.get(full)).copied().unwrap_or(false))
-            .map(|(short, _)| short.clone())
-            .collect()
-    };
+    let granted = granted_permissions(st, user, &req.client_id, &req.scopes);
     let code = random_token(48);
     let mut p: Vec<(&str, String)> = vec![("code", code.clone())];
     if let Some(s) = &req.state {
@@ -328,7 +313,7 @@ const EXPIRED: &str =
     "AADSTS90000: This sign-in request has expired or was already completed. Go back to the app and sign in again.";
 
 /// `POST …/authorize/signin`: the user picked an account.
-pub async fn sign_in(State(st): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn sign_in(State(st): State<AppState>, body: Bytes) -> Response {
     let form = params(&String::from_utf8_lossy(&body));
     let Some((txn, mut pending)) = take_pending(&st, &form) else {
         return error_page(StatusCode::BAD_REQUEST, EXPIRED);
@@ -353,7 +338,7 @@ pub async fn sign_in(State(st): State<AppState>, body: Bytes) -> Response {
 }
 
 /// `POST …/authorize/consent`: Accept (with the checked permissions) or Cancel.
-pub async fn consent(State(st): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn consent(State(st): State<AppState>, body: Bytes) -> Response {
     let body = String::from_utf8_lossy(&body);
     let form = params(&body);
     let Some((txn, pending)) = take_pending(&st, &form) else {
@@ -376,10 +361,13 @@ pub async fn consent(State(st): State<AppState>, body: Bytes) -> Response {
         .filter(|(k, _)| k == "scope")
         .map(|(_, v)| v)
         .collect();
+    let forced = pending.req.prompt.as_deref() == Some("consent");
+    let asked = consent_asked(&st, user, &pending.req, forced);
     {
         let mut consents = lock(&st.consents);
         let entry = consents.entry((user.id.to_string(), pending.req.client_id.clone())).or_default();
-        for s in pending.req.scopes.full_permissions() {
+        // Only what the page asked about: an earlier decision on a scope not shown stays as it was.
+        for s in asked {
             let granted = checked.contains(&s);
             entry.insert(s, granted);
         }

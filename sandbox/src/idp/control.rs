@@ -17,7 +17,7 @@ use crate::jwt::KeyPair;
 use crate::state::{lock, AppState};
 
 /// Routes under `/_sandbox/`.
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/_sandbox/faults", get(get_faults).post(set_faults).delete(reset_faults))
         .route("/_sandbox/rotate-keys", post(rotate_keys))
@@ -36,15 +36,15 @@ fn bad(msg: impl Into<String>) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({"error": msg.into()}))).into_response()
 }
 
-fn json_body(body: &Bytes) -> Result<Value, Response> {
+fn json_body(body: &Bytes) -> Result<Value, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
-    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON: {e}")))
+    serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))
 }
 
 /// Faults the sandbox starts with (from the command-line flags).
-pub fn initial_faults(st: &crate::options::Options) -> crate::faults::Faults {
+pub(crate) fn initial_faults(st: &crate::options::Options) -> crate::faults::Faults {
     crate::faults::Faults { latency_ms: st.latency_ms, error_rate: st.error_rate, ..Default::default() }
 }
 
@@ -55,7 +55,7 @@ async fn get_faults(State(st): State<AppState>) -> Response {
 async fn set_faults(State(st): State<AppState>, body: Bytes) -> Response {
     let patch = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(e) => return bad(e),
     };
     let mut f = lock(&st.faults);
     match f.merge(&patch) {
@@ -135,26 +135,24 @@ async fn patch_incident(State(st): State<AppState>, Path(id): Path<String>, body
     };
     let body = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(e) => return bad(e),
     };
-    let mut incidents = st.incidents.write().unwrap_or_else(|e| e.into_inner());
-    let Some(inc) = incidents.iter_mut().find(|i| i.id == id) else {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": format!("incident {id} not found")}))).into_response();
-    };
-    let mut edited = inc.clone();
-    if let Err(e) = apply_fields(&mut edited, &body) {
-        return bad(e);
+    let edited = st.update_incident(&id.to_string(), |inc| {
+        apply_fields(inc, &body)?;
+        inc.last_update = now_ms().max(inc.last_update + 1);
+        Ok::<(), String>(())
+    });
+    match edited {
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": format!("incident {id} not found")}))).into_response(),
+        Some(Err(e)) => bad(e),
+        Some(Ok(inc)) => Json(defender_json(&inc)).into_response(),
     }
-    edited.last_update = now_ms().max(inc.last_update + 1);
-    *inc = edited.clone();
-    sort_newest_first(&mut incidents);
-    Json(defender_json(&edited)).into_response()
 }
 
 async fn add_incident(State(st): State<AppState>, body: Bytes) -> Response {
     let body = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(e) => return bad(e),
     };
     let mut incidents = st.incidents.write().unwrap_or_else(|e| e.into_inner());
     let id = incidents.iter().map(|i| i.id).max().unwrap_or(999) + 1;

@@ -1,10 +1,10 @@
 //! The identity provider origin: discovery, keys, authorize, token, logout, and the
 //! `/_sandbox/` control API.
 
-pub mod authorize;
-pub mod control;
-pub mod pages;
-pub mod token;
+pub(crate) mod authorize;
+pub(crate) mod control;
+pub(crate) mod pages;
+pub(crate) mod token;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -13,16 +13,45 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::directory::{OIDC_SCOPES, TENANT_ID};
+use crate::directory::{resource, ScopeRequest, User, OIDC_SCOPES, TENANT_ID};
 use crate::state::{lock, AppState};
 
 /// Tenant path segments the sandbox answers to.
-pub fn tenant_ok(t: &str) -> bool {
+pub(crate) fn tenant_ok(t: &str) -> bool {
     t.eq_ignore_ascii_case(TENANT_ID) || t.eq_ignore_ascii_case("organizations") || t.eq_ignore_ascii_case("common")
 }
 
+/// Entra's text for a missing required parameter (AADSTS900144).
+pub(crate) fn missing_parameter(name: &str) -> String {
+    format!("AADSTS900144: The request body must contain the following parameter: '{name}'.")
+}
+
+/// Requested delegated permissions (full strings) the user has never decided on.
+pub(crate) fn undecided_scopes(st: &AppState, user: &User, client_id: &str, scopes: &ScopeRequest) -> Vec<String> {
+    let consents = lock(&st.consents);
+    let decided = consents.get(&(user.id.to_string(), client_id.to_string()));
+    scopes.full_permissions().into_iter().filter(|s| !decided.is_some_and(|d| d.contains_key(s))).collect()
+}
+
+/// The delegated permissions (short names) of the requested resource that `user` has granted to `client_id`: as in
+/// Entra, a token carries every permission consented for its resource, not only those this request named, so adding
+/// a scope later yields the union.
+pub(crate) fn granted_permissions(st: &AppState, user: &User, client_id: &str, scopes: &ScopeRequest) -> Vec<String> {
+    let Some(res) = scopes.resource.and_then(resource) else {
+        return Vec::new();
+    };
+    let consents = lock(&st.consents);
+    let decided = consents.get(&(user.id.to_string(), client_id.to_string()));
+    res.permissions
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| decided.and_then(|d| d.get(&format!("{}/{p}", res.uri))).copied().unwrap_or(false))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Routes of the IdP origin.
-pub fn router(st: AppState) -> Router {
+pub(crate) fn router(st: AppState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/{tenant}/v2.0/.well-known/openid-configuration", get(discovery))

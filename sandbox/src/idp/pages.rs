@@ -4,7 +4,7 @@
 use crate::directory::{describe, User, APP_NAME, TENANT_ID, USERS};
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -52,7 +52,7 @@ footer{margin-top:22px;font-size:12px;color:#767676}
 ";
 
 /// Wraps a page body in the shared layout.
-pub fn layout(title: &str, body: &str) -> String {
+pub(crate) fn layout(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -68,7 +68,7 @@ fn initials(u: &User) -> String {
 }
 
 /// The account picker.
-pub fn sign_in(action: &str, txn: &str, hint: Option<&User>, current: Option<&User>) -> String {
+pub(crate) fn sign_in(action: &str, txn: &str, hint: Option<&User>, current: Option<&User>) -> String {
     let mut buttons = String::new();
     for u in USERS.iter() {
         let hinted = hint.is_some_and(|h| h.id == u.id);
@@ -98,7 +98,7 @@ pub fn sign_in(action: &str, txn: &str, hint: Option<&User>, current: Option<&Us
 }
 
 /// The consent page: one checkbox per requested delegated permission.
-pub fn consent(action: &str, txn: &str, user: &User, scopes: &[String], oidc: &[String]) -> String {
+pub(crate) fn consent(action: &str, txn: &str, user: &User, scopes: &[String], oidc: &[String]) -> String {
     let mut items = String::new();
     for s in scopes {
         items.push_str(&format!(
@@ -138,7 +138,7 @@ pub fn consent(action: &str, txn: &str, user: &User, scopes: &[String], oidc: &[
 }
 
 /// An error page (used whenever redirecting back would be unsafe).
-pub fn error(description: &str) -> String {
+pub(crate) fn error(description: &str) -> String {
     layout(
         "Sign in",
         &format!(
@@ -153,7 +153,7 @@ pub fn error(description: &str) -> String {
 }
 
 /// Shown after logout when there is no registered place to go back to.
-pub fn signed_out(note: Option<&str>) -> String {
+pub(crate) fn signed_out(note: Option<&str>) -> String {
     let note = note.map(|n| format!("<p class=\"muted\">{}</p>", escape(n))).unwrap_or_default();
     layout(
         "Signed out",

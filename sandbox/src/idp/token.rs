@@ -15,10 +15,10 @@ use crate::pkce::s256;
 use crate::state::{lock, random_guid, random_token, AppState, RefreshGrant};
 
 use super::authorize::{params, CODE_LIFETIME_MS};
-use super::tenant_ok;
+use super::{granted_permissions, missing_parameter, tenant_ok, undecided_scopes};
 
 /// Entra-shaped token error.
-pub fn token_error(origin: Option<&str>, status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn token_error(origin: Option<&str>, status: StatusCode, error: &str, description: &str) -> Response {
     let code: u64 =
         description.strip_prefix("AADSTS").and_then(|r| r.split(':').next()).and_then(|c| c.parse().ok()).unwrap_or(0);
     let trace = random_guid();
@@ -45,7 +45,7 @@ fn with_cors(origin: Option<&str>, mut resp: Response) -> Response {
 }
 
 /// `OPTIONS /token`: CORS preflight.
-pub async fn preflight(headers: HeaderMap) -> Response {
+pub(crate) async fn preflight(headers: HeaderMap) -> Response {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let mut resp = StatusCode::NO_CONTENT.into_response();
     let h = resp.headers_mut();
@@ -60,7 +60,7 @@ pub async fn preflight(headers: HeaderMap) -> Response {
 }
 
 /// Builds and signs an access token.
-pub fn access_token(st: &AppState, user: &User, resource: &str, scp: &str, lifetime: i64) -> String {
+pub(crate) fn access_token(st: &AppState, user: &User, resource: &str, scp: &str, lifetime: i64) -> String {
     let now = now_secs();
     let claims = json!({
         "aud": resource,
@@ -188,7 +188,7 @@ fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
 }
 
 /// `POST /{tenant}/oauth2/v2.0/token`
-pub async fn token(
+pub(crate) async fn token(
     State(st): State<AppState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
@@ -204,12 +204,7 @@ pub async fn token(
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id");
     if client_id.is_empty() {
-        return token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
-        );
+        return token_error(o, bad, "invalid_request", &missing_parameter("client_id"));
     }
     if client_id != CLIENT_ID {
         return token_error(o, bad, "unauthorized_client", &format!("AADSTS700016: Application with identifier '{client_id}' was not found in the directory 'Onbehalf Sandbox'."));
@@ -217,7 +212,7 @@ pub async fn token(
     let Some(origin) = origin.clone() else {
         return token_error(None, bad, "invalid_request", "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
     };
-    if !p.get("client_secret").map_or(true, String::is_empty) {
+    if p.get("client_secret").is_some_and(|s| !s.is_empty()) {
         return token_error(
             o,
             StatusCode::UNAUTHORIZED,
@@ -228,12 +223,7 @@ pub async fn token(
     match get("grant_type") {
         "authorization_code" => redeem_code(&st, &origin, &tenant, &p),
         "refresh_token" => redeem_refresh(&st, &origin, &p),
-        "" => token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'grant_type'.",
-        ),
+        "" => token_error(o, bad, "invalid_request", &missing_parameter("grant_type")),
         other => token_error(
             o,
             bad,
@@ -249,21 +239,11 @@ fn redeem_code(st: &AppState, origin: &str, tenant: &str, p: &std::collections::
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let code = get("code");
     if code.is_empty() {
-        return token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'code'.",
-        );
+        return token_error(o, bad, "invalid_request", &missing_parameter("code"));
     }
     let verifier = get("code_verifier");
     if verifier.is_empty() {
-        return token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'code_verifier'.",
-        );
+        return token_error(o, bad, "invalid_request", &missing_parameter("code_verifier"));
     }
     let grant = {
         let mut codes = lock(&st.codes);
@@ -319,21 +299,11 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let rt = get("refresh_token");
     if rt.is_empty() {
-        return token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.",
-        );
+        return token_error(o, bad, "invalid_request", &missing_parameter("refresh_token"));
     }
     let scope = get("scope");
     if scope.trim().is_empty() {
-        return token_error(
-            o,
-            bad,
-            "invalid_request",
-            "AADSTS900144: The request body must contain the following parameter: 'scope'.",
-        );
+        return token_error(o, bad, "invalid_request", &missing_parameter("scope"));
     }
     let scopes = match parse_scopes(scope) {
         Ok(s) => s,
@@ -371,19 +341,10 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     let granted: Vec<String> = if scopes.resource.is_none() {
         vec!["User.Read".to_string()]
     } else {
-        let consents = lock(&st.consents);
-        let decided = consents.get(&(grant.user.id.to_string(), grant.client_id.clone()));
-        let full = scopes.full_permissions();
-        if full.iter().any(|f| !decided.is_some_and(|d| d.contains_key(f))) {
+        if !undecided_scopes(st, grant.user, &grant.client_id, &scopes).is_empty() {
             return token_error(o, bad, "invalid_grant", &format!("AADSTS65001: The user or administrator has not consented to use the application with ID '{CLIENT_ID}'. Send an interactive authorization request for this user and resource."));
         }
-        scopes
-            .permissions
-            .iter()
-            .zip(full.iter())
-            .filter(|(_, f)| decided.and_then(|d| d.get(*f)).copied().unwrap_or(false))
-            .map(|(s, _)| s.clone())
-            .collect()
+        granted_permissions(st, grant.user, &grant.client_id, &scopes)
     };
     // A refresh always yields a new refresh token, even if offline_access is not repeated.
     let mut oidc = scopes.oidc.clone();

@@ -1,5 +1,7 @@
 //! Shared helpers: start a sandbox on ephemeral ports and drive the browser side by hand.
 #![allow(dead_code)]
+// Test plumbing outside #[test] fns: a failed step must fail the test that called it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 
@@ -219,12 +221,30 @@ impl Sandbox {
             .expect("API GET")
     }
 
+    /// A write (`PATCH`/`POST`) with a JSON body to an API origin.
+    pub async fn write(&self, method: reqwest::Method, base: &str, path: &str, token: &str, body: &str) -> Response {
+        self.c
+            .request(method, format!("{base}{path}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header(ORIGIN, &self.h.origins.app)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("API write")
+    }
+
     pub async fn defender(&self, pq: &str, token: &str) -> Response {
         self.api(&self.h.origins.defender.clone(), pq, token).await
     }
 
     pub async fn graph(&self, pq: &str, token: &str) -> Response {
         self.api(&self.h.origins.graph.clone(), pq, token).await
+    }
+
+    /// GET `url` and parse its JSON body.
+    pub async fn get_json(&self, url: impl reqwest::IntoUrl) -> Value {
+        self.c.get(url).send().await.unwrap().json().await.unwrap()
     }
 
     /// A signed token from the control API.
