@@ -182,7 +182,7 @@ fn looks_like_guid(s: &str) -> bool {
 
 /// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
 /// scopes (`User.Read`) belong to Graph, as Entra reads them.
-pub(crate) fn scope_resource(scope: &str) -> String {
+fn scope_resource(scope: &str) -> String {
     if let Some((scheme, host, _)) = split_url(scope) {
         return format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
     }

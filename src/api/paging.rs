@@ -93,7 +93,7 @@ pub fn max_page(source: Source) -> u32 {
 
 /// Requests one view may make: enough for the cap in full pages, and a bound on a server that pages in
 /// dribbles (a next link after every few items).
-pub fn max_pages(source: Source) -> usize {
+fn max_pages(source: Source) -> usize {
     1 + (MAX_INCIDENTS - FIRST_PAGE as usize).div_ceil(max_page(source) as usize)
 }
 
@@ -112,7 +112,7 @@ pub fn next_top(source: Source, loaded: usize, pages: usize) -> Option<u32> {
 
 /// Whether a `$skip`-paged response of `got` items for `$top=asked` may have more after it: only a full
 /// page does (the API has no total count).
-pub fn may_have_more(asked: u32, got: usize) -> bool {
+fn may_have_more(asked: u32, got: usize) -> bool {
     asked > 0 && got >= asked as usize
 }
 

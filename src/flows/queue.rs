@@ -102,7 +102,7 @@ pub(crate) fn start_auto_refresh(ctx: Ctx) {
 }
 
 /// One request: incidents updated since the newest one we have (or since the last load).
-pub(crate) async fn refresh_changes(ctx: Ctx) {
+async fn refresh_changes(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let generation = ctx.queue.with_untracked(|q| q.generation);
     let since = ctx
