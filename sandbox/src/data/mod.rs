@@ -9,6 +9,7 @@ mod graph;
 mod hostile;
 mod vocab;
 
+pub(crate) use catalog::{HOSTS, PEOPLE};
 pub(crate) use defender::defender_json;
 pub(crate) use generate::{fresh, generate, sort_newest_first};
 pub(crate) use graph::graph_incident;
