@@ -2,6 +2,8 @@
 //! documented limits: 100,000 rows, a per-tenant call quota, a CPU quota, a time-out and a result size cap.
 
 mod engine;
+#[cfg(test)]
+mod engine_tests;
 mod syntax;
 mod tables;
 mod value;
