@@ -92,7 +92,9 @@ fn take(counter: &mut u64) -> bool {
 fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
     let (quota, cpu) = {
         let mut f = lock(&h.st.faults);
-        (take(&mut f.hunting_quota), take(&mut f.hunting_cpu))
+        // One forced limit per call: the CPU quota first, the call quota on a later call.
+        let cpu = take(&mut f.hunting_cpu);
+        (!cpu && take(&mut f.hunting_quota), cpu)
     };
     if cpu {
         let reset = (now / CPU_CYCLE_MS + 1) * CPU_CYCLE_MS;
@@ -234,7 +236,8 @@ async fn run(State(h): State<Arc<Hunt>>, headers: HeaderMap, body: Bytes) -> Res
     };
     let (timeout, too_large) = {
         let mut f = lock(&st.faults);
-        (take(&mut f.hunting_timeout), take(&mut f.hunting_result_size))
+        let timeout = take(&mut f.hunting_timeout);
+        (timeout, !timeout && take(&mut f.hunting_result_size))
     };
     if timeout {
         return Api::Graph.error(StatusCode::GATEWAY_TIMEOUT, "GatewayTimeout", "Query exceeded the timeout period.");
