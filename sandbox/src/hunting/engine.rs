@@ -68,7 +68,7 @@ pub(crate) fn run(text: &str, cx: &Context<'_>) -> Result<Table, HuntError> {
 fn run_query(q: &Query, cx: &Context<'_>) -> Result<Table, HuntError> {
     let mut lets: HashMap<String, Value> = HashMap::new();
     for (name, expr, _) in &q.lets {
-        let (b, _) = bind(expr, &[], &lets, cx)?;
+        let (b, _) = bind(expr, &[], &lets)?;
         let v = eval(&b, &[], cx.now_ms);
         lets.insert(name.clone(), v);
     }
@@ -123,7 +123,7 @@ fn apply(op: &Op, t: Table, cx: &Context<'_>, lets: &HashMap<String, Value>) -> 
         }
     };
     let now = cx.now_ms;
-    let bind_here = |e: &Expr, t: &Table| bind(e, &t.columns, lets, cx).map_err(tag);
+    let bind_here = |e: &Expr, t: &Table| bind(e, &t.columns, lets).map_err(tag);
     Ok(match op {
         Op::Where(e) => {
             let (b, _) = bind_here(e, &t)?;
@@ -135,7 +135,7 @@ fn apply(op: &Op, t: Table, cx: &Context<'_>, lets: &HashMap<String, Value>) -> 
             let mut out = if items.is_empty() {
                 t
             } else {
-                let (columns, bound) = bind_items(items, &t, lets, cx).map_err(tag)?;
+                let (columns, bound) = bind_items(items, &t, lets).map_err(tag)?;
                 let rows = t.rows.iter().map(|r| bound.iter().map(|b| eval(b, r, now)).collect()).collect();
                 Table { columns, rows }
             };
@@ -259,16 +259,11 @@ fn item_name(item: &Item, k: usize) -> String {
     }
 }
 
-fn bind_items(
-    items: &[Item],
-    t: &Table,
-    lets: &HashMap<String, Value>,
-    cx: &Context<'_>,
-) -> Result<(Vec<Column>, Vec<Bound>), KqlError> {
+fn bind_items(items: &[Item], t: &Table, lets: &HashMap<String, Value>) -> Result<(Vec<Column>, Vec<Bound>), KqlError> {
     let mut columns = Vec::new();
     let mut bound = Vec::new();
     for (k, item) in items.iter().enumerate() {
-        let (b, ty) = bind(&item.expr, &t.columns, lets, cx)?;
+        let (b, ty) = bind(&item.expr, &t.columns, lets)?;
         columns.push(Column { name: item_name(item, k), ty });
         bound.push(b);
     }
@@ -386,7 +381,7 @@ fn summarize(
     lets: &HashMap<String, Value>,
 ) -> Result<Table, KqlError> {
     let now = cx.now_ms;
-    let (mut columns, by_bound) = bind_items(by, &t, lets, cx)?;
+    let (mut columns, by_bound) = bind_items(by, &t, lets)?;
     let mut plan = Vec::new();
     for item in aggs {
         let Expr::Call(fname, args, fpos) = &item.expr else {
@@ -414,7 +409,7 @@ fn summarize(
             _ => String::new(),
         };
         let arg = match args.first() {
-            Some(e) => Some(bind(e, &t.columns, lets, cx)?),
+            Some(e) => Some(bind(e, &t.columns, lets)?),
             None => None,
         };
         let default_name = |prefix: &str| {
@@ -657,7 +652,7 @@ fn op_text(op: BinOp) -> &'static str {
     }
 }
 
-fn bind(e: &Expr, cols: &[Column], lets: &HashMap<String, Value>, cx: &Context<'_>) -> Result<(Bound, Type), KqlError> {
+fn bind(e: &Expr, cols: &[Column], lets: &HashMap<String, Value>) -> Result<(Bound, Type), KqlError> {
     let pos_of = |e: &Expr| match e {
         Expr::Name(_, p) | Expr::Call(_, _, p) => Some(*p),
         _ => None,
@@ -675,12 +670,12 @@ fn bind(e: &Expr, cols: &[Column], lets: &HashMap<String, Value>, cx: &Context<'
             }
         }
         Expr::Neg(inner) => {
-            let (b, ty) = bind(inner, cols, lets, cx)?;
+            let (b, ty) = bind(inner, cols, lets)?;
             (Bound::Neg(Box::new(b)), ty)
         }
         Expr::Bin(op, l, r) => {
-            let (lb, lt) = bind(l, cols, lets, cx)?;
-            let (rb, rt) = bind(r, cols, lets, cx)?;
+            let (lb, lt) = bind(l, cols, lets)?;
+            let (rb, rt) = bind(r, cols, lets)?;
             let ty = match op {
                 BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
                     arith_type(*op, lt, rt).ok_or_else(|| {
@@ -695,17 +690,17 @@ fn bind(e: &Expr, cols: &[Column], lets: &HashMap<String, Value>, cx: &Context<'
             (Bound::Bin(*op, Box::new(lb), Box::new(rb)), ty)
         }
         Expr::In { expr, list, negated } => {
-            let (b, _) = bind(expr, cols, lets, cx)?;
+            let (b, _) = bind(expr, cols, lets)?;
             let mut items = Vec::new();
             for x in list {
-                items.push(bind(x, cols, lets, cx)?.0);
+                items.push(bind(x, cols, lets)?.0);
             }
             (Bound::In(Box::new(b), items, *negated), Type::Bool)
         }
         Expr::Between { expr, lo, hi, negated } => {
-            let b = bind(expr, cols, lets, cx)?.0;
-            let l = bind(lo, cols, lets, cx)?.0;
-            let h = bind(hi, cols, lets, cx)?.0;
+            let b = bind(expr, cols, lets)?.0;
+            let l = bind(lo, cols, lets)?.0;
+            let h = bind(hi, cols, lets)?.0;
             (Bound::Between(Box::new(b), Box::new(l), Box::new(h), *negated), Type::Bool)
         }
         Expr::Call(name, args, p) => {
@@ -727,7 +722,7 @@ fn bind(e: &Expr, cols: &[Column], lets: &HashMap<String, Value>, cx: &Context<'
             let mut bound = Vec::new();
             let mut types = Vec::new();
             for a in args {
-                let (b, t) = bind(a, cols, lets, cx)?;
+                let (b, t) = bind(a, cols, lets)?;
                 bound.push(b);
                 types.push(t);
             }
@@ -764,8 +759,9 @@ fn has_term(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, m)| {
         let before = hay[..i].chars().next_back();
         let after = hay[i + m.len()..].chars().next();
-        !(alnum(before) && needle.starts_with(char::is_alphanumeric))
-            && !(alnum(after) && needle.ends_with(char::is_alphanumeric))
+        let glued_before = alnum(before) && needle.starts_with(char::is_alphanumeric);
+        let glued_after = alnum(after) && needle.ends_with(char::is_alphanumeric);
+        !(glued_before || glued_after)
     })
 }
 

@@ -220,7 +220,7 @@ fn js(v: &Json, k: &str) -> Value {
     }
 }
 
-fn fqdn(host: &str) -> String {
+fn fqdn(host: impl std::fmt::Display) -> String {
     format!("{host}.corp.{DOMAIN}")
 }
 
@@ -451,7 +451,7 @@ fn from_alert(b: &mut Builder, alert: &Json, seed: u64, from: i64, now: i64) {
                             ("AccountDomain", s("corp")),
                             ("AccountUpn", person.1.clone()),
                             ("AccountDisplayName", person.0.clone()),
-                            ("DeviceName", s(fqdn(*r.pick(&HOSTS)))),
+                            ("DeviceName", s(fqdn(r.pick(&HOSTS)))),
                             ("IPAddress", js(e, "ipAddress")),
                             ("Location", s(*r.pick(&["NL", "US", "BR", "SG"]))),
                         ],
@@ -603,7 +603,7 @@ fn background(b: &mut Builder, seed: u64, from: i64, now: i64) {
                     ("AccountDomain", s("corp")),
                     ("AccountUpn", s(upn.clone())),
                     ("AccountDisplayName", s(person.clone())),
-                    ("DeviceName", s(fqdn(*r.pick(&HOSTS)))),
+                    ("DeviceName", s(fqdn(r.pick(&HOSTS)))),
                     ("IPAddress", s(ip(&mut r, true))),
                     ("Location", s("NL")),
                 ],
