@@ -5,6 +5,7 @@ pub mod actions;
 pub mod budget;
 pub mod error;
 pub(crate) mod export;
+pub mod hunting;
 pub(crate) mod index;
 pub mod model;
 pub(crate) mod paging;
