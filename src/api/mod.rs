@@ -6,6 +6,7 @@ pub mod budget;
 pub mod error;
 pub(crate) mod export;
 pub(crate) mod index;
+pub mod mitre;
 pub mod model;
 pub(crate) mod paging;
 pub mod query;
@@ -18,4 +19,4 @@ pub(crate) mod view;
 mod fixture;
 
 pub use error::{map_response, ApiError};
-pub use model::{parse_defender_page, parse_graph_page};
+pub use model::{parse_defender_page, parse_graph_page, parse_one_incident};

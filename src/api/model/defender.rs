@@ -62,7 +62,7 @@ fn defender_alert(a: &Map<String, Value>) -> Alert {
     alert(a, &FIELDS, devices, objects(a, "entities").map(defender_entity).collect())
 }
 
-fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {
+pub(super) fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(defender_alert).collect();
     Some(Incident {
         tags: strings(o, "tags"),

@@ -82,7 +82,7 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
     alert(a, &FIELDS, devices, entities)
 }
 
-fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
+pub(super) fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(graph_alert).collect();
     // `customTags` and `systemTags` are documented on the incident; `tags` is read too, each tag shown once.
     let mut tags: Vec<String> = Vec::new();

@@ -484,21 +484,36 @@ fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Optio
     })
 }
 
-fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
+/// The body as a JSON object, refused when too large or not an object.
+fn json_object(body: &str) -> Result<Map<String, Value>, ApiError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::BadBody("response too large".into()));
     }
     let v: Value =
         serde_json::from_str(body).map_err(|e| ApiError::BadBody(format!("the response is not valid JSON ({e})")))?;
     match v {
-        Value::Object(o) => {
-            if !o.get("value").is_some_and(Value::is_array) {
-                return Err(ApiError::BadBody("the response has no \"value\" array of incidents".into()));
-            }
-            Ok(o)
-        }
+        Value::Object(o) => Ok(o),
         _ => Err(ApiError::BadBody("the response is not a JSON object".into())),
     }
+}
+
+fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
+    let o = json_object(body)?;
+    if !o.get("value").is_some_and(Value::is_array) {
+        return Err(ApiError::BadBody("the response has no \"value\" array of incidents".into()));
+    }
+    Ok(o)
+}
+
+/// Parses one incident from a get-by-id response (Defender `GET /api/incidents/{id}`, Graph
+/// `GET /security/incidents/{id}?$expand=alerts`).
+pub fn parse_one_incident(source: Source, body: &str) -> Result<Incident, ApiError> {
+    let o = json_object(body)?;
+    let inc = match source {
+        Source::Defender => defender::defender_incident(&o),
+        Source::Graph => graph::graph_incident(&o),
+    };
+    inc.ok_or_else(|| ApiError::BadBody("the response is not an incident (it has no id)".into()))
 }
 
 #[cfg(test)]

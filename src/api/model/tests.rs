@@ -513,3 +513,14 @@ fn every_documented_determination_spelling_parses() {
         assert_eq!(Determination::parse(Some(raw)), want, "{raw}");
     }
 }
+
+#[test]
+fn one_incident_by_id() {
+    let one = r#"{"@odata.context": "x", "incidentId": 1874, "incidentName": "n", "alerts": [{"alertId": "a", "title": "t"}]}"#;
+    let i = parse_one_incident(Source::Defender, one).unwrap();
+    assert_eq!((i.id.as_str(), i.alerts.len()), ("1874", 1));
+    let g = r#"{"id": "77", "displayName": "g", "alerts": []}"#;
+    assert_eq!(parse_one_incident(Source::Graph, g).unwrap().name, "g");
+    assert!(parse_one_incident(Source::Graph, r#"{"displayName": "no id"}"#).is_err());
+    assert!(parse_one_incident(Source::Defender, "[]").is_err());
+}
