@@ -11,6 +11,7 @@ pub mod model;
 pub(crate) mod paging;
 pub mod query;
 pub mod retry;
+pub mod story;
 pub(crate) mod source;
 pub(crate) mod stats;
 pub(crate) mod view;

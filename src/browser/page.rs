@@ -20,3 +20,8 @@ pub(crate) async fn copy(text: &str) -> bool {
     let promise = w.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
+
+/// The tab title now.
+pub(crate) fn title() -> String {
+    web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default()
+}

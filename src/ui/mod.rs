@@ -5,6 +5,7 @@ mod charts;
 mod config_error;
 mod filters;
 mod header;
+mod evidence;
 mod incident;
 mod queue;
 mod sign_in;
