@@ -17,7 +17,9 @@ fn open_by_id(ctx: super::Ctx, text: &str) -> Option<impl IntoView> {
     }
     let mut v = ctx.view.get_untracked();
     v.incident = Some(id.to_string());
-    Some(view! { <a class="open-by-id" data-testid="open-by-id" href=v.to_hash()>"Open incident #" {id.to_string()} " →"</a> })
+    Some(
+        view! { <a class="open-by-id" data-testid="open-by-id" href=v.to_hash()>"Open incident #" {id.to_string()} " →"</a> },
+    )
 }
 
 /// The filter bar.

@@ -49,7 +49,6 @@ fn defender_entity(e: &Map<String, Value>) -> Entity {
 const FIELDS: AlertFields = AlertFields {
     id: "alertId",
     created: "creationTime",
-    updated: "lastUpdatedTime",
     resolved: "resolvedTime",
     first: "firstActivity",
     last: "lastActivity",

@@ -52,7 +52,6 @@ fn graph_evidence(e: &Map<String, Value>) -> Entity {
 const FIELDS: AlertFields = AlertFields {
     id: "id",
     created: "createdDateTime",
-    updated: "lastUpdateDateTime",
     resolved: "resolvedDateTime",
     first: "firstActivityDateTime",
     last: "lastActivityDateTime",

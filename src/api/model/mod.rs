@@ -198,7 +198,6 @@ pub struct Alert {
 pub(crate) struct AlertFields {
     pub id: &'static str,
     pub created: &'static str,
-    pub updated: &'static str,
     pub resolved: &'static str,
     pub first: &'static str,
     pub last: &'static str,
@@ -231,10 +230,7 @@ const ALERT_SHOWN: &[&str] = &[
 
 /// Reads an alert with `f` naming the fields whose spelling differs; devices and entities come from the caller.
 fn alert(a: &Map<String, Value>, f: &AlertFields, devices: Vec<Device>, entities: Vec<Entity>) -> Alert {
-    let shown = ALERT_SHOWN
-        .iter()
-        .copied()
-        .chain([f.id, f.created, f.updated, f.resolved, f.first, f.last, f.actor, f.entities]);
+    let shown = ALERT_SHOWN.iter().copied().chain([f.id, f.created, f.resolved, f.first, f.last, f.actor, f.entities]);
     Alert {
         id: text(a, f.id).unwrap_or_default(),
         title: text(a, "title").unwrap_or_default(),
