@@ -32,7 +32,7 @@ pub(super) fn CopyButton(text: String, label: String) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="ghost copy" data-testid="copy" aria-label=format!("Copy {label}") on:click=copy>
+        <button type="button" class="ghost copy" data-testid="copy" aria-label=move || format!("{} {label}", state.get()) on:click=copy>
             {move || state.get()}
         </button>
     }
@@ -264,7 +264,7 @@ pub(super) fn raw_view(inc: &Incident) -> impl IntoView {
         <details class="raw" data-testid="raw">
             <summary>"Other fields the API sent (raw)"</summary>
             {empty}
-            {parts.into_iter().map(|(k, v)| view! { <h4>{k}</h4><pre class="mono wrap">{shown(&v)}</pre> }).collect_view()}
+            {parts.into_iter().map(|(k, v)| view! { <h4>{k.clone()}</h4><pre class="mono wrap" tabindex="0" aria-label=k>{shown(&v)}</pre> }).collect_view()}
         </details>
     }
 }

@@ -3,7 +3,9 @@
 // is outside the loaded view; hostile data leaves the page no wider than the viewport.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, startBrowser, newPage } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, startBrowser, newPage, ROOT } from './harness.mjs';
 import { AppPage, signIn } from './pages.mjs';
 
 const WIDE = '#/incidents?status=all&severity=all&range=all';
@@ -11,10 +13,10 @@ let browser;
 before(async () => { browser = await startBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** A signed-in app on a fresh sandbox started with `args`, at 1280×800. */
-async function appOn(args) {
+/** A signed-in app on a fresh sandbox started with `args`, at 1280×800 (`pageOpts` for the browser context). */
+async function appOn(args, pageOpts = {}) {
   const sandbox = await startSandbox(args);
-  const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+  const page = await newPage(browser, { viewport: { width: 1280, height: 800 }, ...pageOpts });
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sandbox.app });
   const app = new AppPage(page, sandbox);
   await signIn(app);
@@ -37,7 +39,8 @@ const expandAll = (app) => app.page.$$eval('details', (ds) => ds.forEach((d) => 
 const factValue = (scope, label) => scope.locator(`dl.kv dt:text-is("${label}") + dd`).first();
 
 test('an alert expands to its story: description, command line, hash with copy, MITRE links, timeline, raw view, title', async () => {
-  const app = await appOn(['--incidents', '60', '--seed', '11']);
+  // CSP bypassed only so that axe-core can be injected.
+  const app = await appOn(['--incidents', '60', '--seed', '11'], { bypassCSP: true });
   try {
     await go(app, WIDE);
     // The first incident whose alerts carry a command line and a MITRE technique (most endpoint alerts do).
@@ -85,6 +88,16 @@ test('an alert expands to its story: description, command line, hash with copy, 
     const raw = app.page.getByTestId('raw');
     await raw.locator('summary').click();
     assert.match(await raw.innerText(), /detectorId/, 'fields the page does not show are in the raw view');
+
+    // Everything unfolded stays accessible, in both colour schemes.
+    await expandAll(app);
+    await app.page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+    for (const scheme of ['light', 'dark']) {
+      await app.page.emulateMedia({ colorScheme: scheme });
+      const res = await app.page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+      const bad = res.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+      assert.deepEqual(bad.map((v) => `${scheme}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target}`), []);
+    }
     assert.deepEqual(app.page.errors, []);
   } finally {
     await app.page.context().close();
