@@ -83,7 +83,7 @@ pub(crate) fn next_link_for(api_base: &str, next: &str) -> Option<String> {
 }
 
 /// An OData string literal: single-quoted, with `'` doubled.
-pub(crate) fn odata_string(v: &str) -> String {
+fn odata_string(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
 }
 
@@ -134,7 +134,7 @@ pub(crate) fn accepted_scopes(source: Source) -> &'static [&'static str] {
 }
 
 /// GET with the bearer token, asking for JSON.
-pub(crate) fn api_request(url: String, token: &AccessToken) -> HttpRequest {
+fn api_request(url: String, token: &AccessToken) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
         url,
