@@ -11,9 +11,9 @@ pub mod model;
 pub(crate) mod paging;
 pub mod query;
 pub mod retry;
-pub mod story;
 pub(crate) mod source;
 pub(crate) mod stats;
+pub mod story;
 pub(crate) mod view;
 
 #[cfg(test)]

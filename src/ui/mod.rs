@@ -3,9 +3,9 @@
 mod banners;
 mod charts;
 mod config_error;
+mod evidence;
 mod filters;
 mod header;
-mod evidence;
 mod incident;
 mod queue;
 mod sign_in;
