@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::model::{parse_defender_page, parse_graph_page, Incident};
-use super::query::{defender_url, graph_url, next_link_for, IncidentQuery};
+use super::query::{list_url, next_link_for, IncidentQuery};
 use super::source::{api, Paging};
 use crate::config::Source;
 
@@ -36,16 +36,10 @@ pub(crate) fn page_url(
     top: u32,
 ) -> String {
     let filter = filter.map(str::to_string);
-    match (next, api(source).paging) {
-        (Some(NextPage::Link(link)), _) => link.clone(),
-        (next, Paging::Skip) => {
-            let skip = match next {
-                Some(NextPage::Skip(s)) => *s,
-                _ => 0,
-            };
-            defender_url(api_base, &IncidentQuery { top, skip, filter })
-        }
-        (_, Paging::NextLink) => graph_url(api_base, &IncidentQuery { top, skip: 0, filter }),
+    match next {
+        Some(NextPage::Link(link)) => link.clone(),
+        Some(NextPage::Skip(skip)) => list_url(source, api_base, &IncidentQuery { top, skip: *skip, filter }),
+        None => list_url(source, api_base, &IncidentQuery { top, skip: 0, filter }),
     }
 }
 

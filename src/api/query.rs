@@ -1,6 +1,6 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use super::source::api;
+use super::source::{api, Paging};
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
@@ -33,21 +33,44 @@ fn push_common(url: &mut String, top: u32, q: &IncidentQuery) {
     }
 }
 
-/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=the API's page limit).
-pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
-    let a = api(Source::Defender);
-    let mut u = format!("{}{}?", api_base.trim_end_matches('/'), a.incidents_path);
-    push_common(&mut u, q.top.clamp(1, a.max_page), q);
+/// `GET {base}{incidents path}?…&$top=..[&$skip=..][&$filter=..]…` as `source` pages it (`$top` clamped to
+/// 1..=the API's page limit): Defender by `$skip`; Graph with the alerts expanded and the total counted, paged by
+/// its next link (so no `$skip`).
+pub(crate) fn list_url(source: Source, api_base: &str, q: &IncidentQuery) -> String {
+    let a = api(source);
+    let (before, after, q) = match a.paging {
+        Paging::Skip => ("", "", q.clone()),
+        Paging::NextLink => ("$expand=alerts&", "&$count=true", IncidentQuery { skip: 0, ..q.clone() }),
+    };
+    let mut u = format!("{}{}?{before}", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), &q);
+    u.push_str(after);
     u
 }
 
-/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=the API's page limit).
-pub(crate) fn graph_url(api_base: &str, q: &IncidentQuery) -> String {
-    let a = api(Source::Graph);
-    let mut u = format!("{}{}?$expand=alerts&", api_base.trim_end_matches('/'), a.incidents_path);
-    push_common(&mut u, q.top.clamp(1, a.max_page), q);
-    u.push_str("&$count=true");
-    u
+/// Defender's list URL (the deploy tool checks a relayed `api_base` with it).
+pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
+    list_url(Source::Defender, api_base, q)
+}
+
+/// A plausible incident id: 1 to 64 letters, digits, `-` or `_` (Defender's are numbers, Graph's numeric
+/// strings). Anything else never reaches a URL.
+pub(crate) fn is_incident_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// One incident by id, through the source's documented get-by-id: Defender `GET {base}/api/incidents/{id}`
+/// ("Get incident API"), Graph `GET {base}/v1.0/security/incidents/{id}?$expand=alerts`. `None` for an id
+/// that [`is_incident_id`] refuses.
+pub(crate) fn incident_url(source: Source, api_base: &str, id: &str) -> Option<String> {
+    if !is_incident_id(id) {
+        return None;
+    }
+    let base = format!("{}{}/{id}", api_base.trim_end_matches('/'), api(source).incidents_path);
+    Some(match source {
+        Source::Defender => base,
+        Source::Graph => base + "?$expand=alerts",
+    })
 }
 
 /// Accepts Graph's `@odata.nextLink` only if it points at the configured API (same scheme and host):
@@ -249,11 +272,26 @@ mod tests {
     }
 
     #[test]
+    fn incident_by_id_urls() {
+        assert_eq!(
+            incident_url(Source::Defender, "https://api.security.microsoft.com/", "1874").as_deref(),
+            Some("https://api.security.microsoft.com/api/incidents/1874")
+        );
+        assert_eq!(
+            incident_url(Source::Graph, "https://graph.microsoft.com", "2972395").as_deref(),
+            Some("https://graph.microsoft.com/v1.0/security/incidents/2972395?$expand=alerts")
+        );
+        for bad in ["", "1/../x", "1?$top=1", "a b", "1%2F", &"9".repeat(65)] {
+            assert_eq!(incident_url(Source::Defender, "https://x", bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn graph_urls() {
         let q =
             IncidentQuery { top: 100, skip: 0, filter: Some(filter_status_in("status", &["active", "inProgress"])) };
         assert_eq!(
-            graph_url("https://graph.microsoft.com", &q),
+            list_url(Source::Graph, "https://graph.microsoft.com", &q),
             "https://graph.microsoft.com/v1.0/security/incidents?$expand=alerts&$top=50&$filter=%28status%20eq%20%27active%27%20or%20status%20eq%20%27inProgress%27%29&$count=true"
         );
     }
