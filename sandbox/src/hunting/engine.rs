@@ -769,11 +769,11 @@ fn arith(op: BinOp, l: &Value, r: &Value) -> Value {
     use Value::*;
     match (op, l, r) {
         (_, Null, _) | (_, _, Null) => Null,
-        (BinOp::Add, Date(d), Span(s)) | (BinOp::Add, Span(s), Date(d)) => Date(d + s),
-        (BinOp::Sub, Date(d), Span(s)) => Date(d - s),
-        (BinOp::Sub, Date(a), Date(b)) => Span(a - b),
-        (BinOp::Add, Span(a), Span(b)) => Span(a + b),
-        (BinOp::Sub, Span(a), Span(b)) => Span(a - b),
+        (BinOp::Add, Date(d), Span(s)) | (BinOp::Add, Span(s), Date(d)) => Date(d.saturating_add(*s)),
+        (BinOp::Sub, Date(d), Span(s)) => Date(d.saturating_sub(*s)),
+        (BinOp::Sub, Date(a), Date(b)) => Span(a.saturating_sub(*b)),
+        (BinOp::Add, Span(a), Span(b)) => Span(a.saturating_add(*b)),
+        (BinOp::Sub, Span(a), Span(b)) => Span(a.saturating_sub(*b)),
         (BinOp::Div, Span(a), Span(b)) if *b != 0 => Real(*a as f64 / *b as f64),
         (BinOp::Mul, Span(a), n) => n.as_f64().map_or(Null, |n| Span((*a as f64 * n) as i64)),
         (BinOp::Div, Span(a), n) => n.as_f64().filter(|n| *n != 0.0).map_or(Null, |n| Span((*a as f64 / n) as i64)),
@@ -781,8 +781,8 @@ fn arith(op: BinOp, l: &Value, r: &Value) -> Value {
             BinOp::Add => Long(a.wrapping_add(*b)),
             BinOp::Sub => Long(a.wrapping_sub(*b)),
             BinOp::Mul => Long(a.wrapping_mul(*b)),
-            BinOp::Div if *b != 0 => Long(a / b),
-            BinOp::Mod if *b != 0 => Long(a % b),
+            BinOp::Div if *b != 0 => Long(a.wrapping_div(*b)),
+            BinOp::Mod if *b != 0 => Long(a.wrapping_rem(*b)),
             _ => Null,
         },
         (op, a, b) => match (a.as_f64(), b.as_f64()) {
@@ -802,14 +802,13 @@ fn arith(op: BinOp, l: &Value, r: &Value) -> Value {
 fn floor_to(v: &Value, size: &Value) -> Value {
     match (v, size) {
         (Value::Date(d), Value::Span(s)) | (Value::Span(d), Value::Span(s)) if *s > 0 => {
-            let f = d.div_euclid(*s) * s;
-            if matches!(v, Value::Date(_)) {
-                Value::Date(f)
-            } else {
-                Value::Span(f)
+            match d.div_euclid(*s).checked_mul(*s) {
+                Some(f) if matches!(v, Value::Date(_)) => Value::Date(f),
+                Some(f) => Value::Span(f),
+                None => Value::Null,
             }
         }
-        (Value::Long(n), Value::Long(s)) if *s > 0 => Value::Long(n.div_euclid(*s) * s),
+        (Value::Long(n), Value::Long(s)) if *s > 0 => n.div_euclid(*s).checked_mul(*s).map_or(Value::Null, Value::Long),
         (a, b) => match (a.as_f64(), b.as_f64()) {
             (Some(a), Some(b)) if b > 0.0 => Value::Real((a / b).floor() * b),
             _ => Value::Null,
@@ -823,9 +822,9 @@ fn eval(b: &Bound, row: &[Value], now: i64) -> Value {
         Bound::Lit(v) => v.clone(),
         Bound::Col(i) => row.get(*i).cloned().unwrap_or(Value::Null),
         Bound::Neg(x) => match ev(x) {
-            Value::Long(n) => Value::Long(-n),
+            Value::Long(n) => Value::Long(n.wrapping_neg()),
             Value::Real(x) => Value::Real(-x),
-            Value::Span(s) => Value::Span(-s),
+            Value::Span(s) => Value::Span(s.wrapping_neg()),
             _ => Value::Null,
         },
         Bound::Bin(op, l, r) => {
@@ -870,7 +869,7 @@ fn eval(b: &Bound, row: &[Value], now: i64) -> Value {
             let a = |k: usize| args.get(k).map_or(Value::Null, ev);
             match f {
                 Func::Ago => match a(0) {
-                    Value::Span(s) => Value::Date(now - s),
+                    Value::Span(s) => Value::Date(now.saturating_sub(s)),
                     _ => Value::Null,
                 },
                 Func::Now => Value::Date(now),

@@ -256,6 +256,16 @@ fn the_timespan_window_filters_every_table() {
 }
 
 #[test]
+fn extreme_values_give_nulls_or_saturate_instead_of_overflowing() {
+    // Without saturation these would overflow (a panic in debug builds).
+    assert_eq!(rows("Proc | take 1 | project isnotnull(ago(-9223372036854775807ms)), Timestamp - ago(-9223372036854775807ms) < 0s"), ["true|true"]);
+    assert_eq!(
+        rows("Proc | take 1 | project -9223372036854775807 - 1, 5 / 0, bin(-9223372036854775807 - 1, 10)"),
+        ["-9223372036854775808||"]
+    );
+}
+
+#[test]
 fn semantic_errors_name_the_operator_and_place() {
     assert_eq!(
         error("Proc | where Nope == 1"),

@@ -141,7 +141,7 @@ fn duration_ms(s: &str) -> Option<i64> {
                 num.push(c);
             } else {
                 let unit = units.iter().find(|(u, _)| *u == c)?.1;
-                total += (num.parse::<f64>().ok()? * unit as f64) as i64;
+                total = total.saturating_add((num.parse::<f64>().ok()? * unit as f64) as i64);
                 num.clear();
             }
         }
@@ -165,13 +165,13 @@ fn window(timespan: Option<&str>, now: i64) -> Result<(i64, i64), String> {
     };
     let range = match ts.split_once('/') {
         None => match duration_ms(ts) {
-            Some(d) => (now - d, now),
+            Some(d) => (now.saturating_sub(d), now),
             None => (parse_iso(ts).ok_or_else(bad)?, now),
         },
         Some((a, b)) => match (duration_ms(a), parse_iso(a), duration_ms(b), parse_iso(b)) {
             (_, Some(start), _, Some(end)) => (start, end),
-            (Some(d), _, _, Some(end)) => (end - d, end),
-            (_, Some(start), Some(d), _) => (start, start + d),
+            (Some(d), _, _, Some(end)) => (end.saturating_sub(d), end),
+            (_, Some(start), Some(d), _) => (start, start.saturating_add(d)),
             _ => return Err(bad()),
         },
     };

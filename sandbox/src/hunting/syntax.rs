@@ -323,7 +323,7 @@ pub(crate) struct Query {
 /// Parses a query of the subset.
 pub(crate) fn parse(src: &str) -> Result<Query, KqlError> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser { toks, i: 0, nesting: 0, operators: 0 };
     let mut lets = Vec::new();
     while p.is_word("let") {
         let pos = p.pos();
@@ -342,9 +342,16 @@ pub(crate) fn parse(src: &str) -> Result<Query, KqlError> {
     }
 }
 
+/// Deepest nesting of parentheses, calls, signs and joins, and most binary operators, in one query: the tree is
+/// walked recursively, so its depth must stay far from the stack's limit.
+const MAX_NESTING: usize = 64;
+const MAX_OPERATORS: usize = 1000;
+
 struct Parser {
     toks: Vec<(Tok, Pos)>,
     i: usize,
+    nesting: usize,
+    operators: usize,
 }
 
 impl Parser {
@@ -412,6 +419,28 @@ impl Parser {
             }
             _ => Err(self.unexpected("a row count")),
         }
+    }
+
+    /// Runs `inner` one nesting level deeper, refusing a query nested past [`MAX_NESTING`].
+    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Result<T, KqlError>) -> Result<T, KqlError> {
+        if self.nesting >= MAX_NESTING {
+            // Point at the token that opened the level too many (the one just read).
+            let at = self.i.checked_sub(1).and_then(|k| self.toks.get(k)).map_or_else(|| self.pos(), |t| t.1);
+            return Err(KqlError::syntax(at, format!("the query nests more than {MAX_NESTING} levels deep")));
+        }
+        self.nesting += 1;
+        let out = inner(self);
+        self.nesting -= 1;
+        out
+    }
+
+    /// A binary node, counted against [`MAX_OPERATORS`].
+    fn binary(&mut self, op: BinOp, l: Expr, r: Expr) -> Result<Expr, KqlError> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(KqlError::syntax(self.pos(), format!("the query has more than {MAX_OPERATORS} operators")));
+        }
+        Ok(Expr::Bin(op, Box::new(l), Box::new(r)))
     }
 
     fn pipeline(&mut self) -> Result<Pipeline, KqlError> {
@@ -488,7 +517,7 @@ impl Parser {
                     };
                 }
                 self.expect("(")?;
-                let right = self.pipeline()?;
+                let right = self.nested(Self::pipeline)?;
                 self.expect(")")?;
                 self.expect("on")?;
                 let mut on = vec![(self.ident("a column name after 'on'")?, self.toks[self.i - 1].1)];
@@ -535,7 +564,8 @@ impl Parser {
     fn expr(&mut self) -> Result<Expr, KqlError> {
         let mut l = self.and()?;
         while self.eat("or") {
-            l = Expr::Bin(BinOp::Or, Box::new(l), Box::new(self.and()?));
+            let r = self.and()?;
+            l = self.binary(BinOp::Or, l, r)?;
         }
         Ok(l)
     }
@@ -543,7 +573,8 @@ impl Parser {
     fn and(&mut self) -> Result<Expr, KqlError> {
         let mut l = self.comparison()?;
         while self.eat("and") {
-            l = Expr::Bin(BinOp::And, Box::new(l), Box::new(self.comparison()?));
+            let r = self.comparison()?;
+            l = self.binary(BinOp::And, l, r)?;
         }
         Ok(l)
     }
@@ -598,7 +629,8 @@ impl Parser {
             _ => return Ok(l),
         };
         self.i += 1;
-        Ok(Expr::Bin(op, Box::new(l), Box::new(self.additive()?)))
+        let r = self.additive()?;
+        self.binary(op, l, r)
     }
 
     fn additive(&mut self) -> Result<Expr, KqlError> {
@@ -611,7 +643,8 @@ impl Parser {
             } else {
                 return Ok(l);
             };
-            l = Expr::Bin(op, Box::new(l), Box::new(self.multiplicative()?));
+            let r = self.multiplicative()?;
+            l = self.binary(op, l, r)?;
         }
     }
 
@@ -627,13 +660,14 @@ impl Parser {
             } else {
                 return Ok(l);
             };
-            l = Expr::Bin(op, Box::new(l), Box::new(self.unary()?));
+            let r = self.unary()?;
+            l = self.binary(op, l, r)?;
         }
     }
 
     fn unary(&mut self) -> Result<Expr, KqlError> {
         if self.eat("-") {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         self.primary()
     }
@@ -643,21 +677,24 @@ impl Parser {
         match self.next() {
             Tok::Lit(v) => Ok(Expr::Lit(v)),
             Tok::Sym("(") => {
-                let e = self.expr()?;
+                let e = self.nested(Self::expr)?;
                 self.expect(")")?;
                 Ok(e)
             }
             Tok::Sym("*") => Ok(Expr::Star(pos)),
             Tok::Ident(name) => {
                 if self.eat("(") {
-                    let mut args = Vec::new();
-                    if !self.eat(")") {
-                        args.push(self.expr()?);
-                        while self.eat(",") {
-                            args.push(self.expr()?);
+                    let args = self.nested(|p| {
+                        let mut args = Vec::new();
+                        if !p.eat(")") {
+                            args.push(p.expr()?);
+                            while p.eat(",") {
+                                args.push(p.expr()?);
+                            }
+                            p.expect(")")?;
                         }
-                        self.expect(")")?;
-                    }
+                        Ok(args)
+                    })?;
                     Ok(Expr::Call(name, args, pos))
                 } else {
                     Ok(Expr::Name(name, pos))
@@ -712,6 +749,15 @@ mod tests {
             "Syntax error at line 1, column 15: join kind 'leftouter' is not supported here (inner, innerunique)"
         );
         assert_eq!(err("let x = 1 T"), "Syntax error at line 1, column 11: unexpected 'T'; expected ';'");
+    }
+
+    #[test]
+    fn deep_or_long_queries_are_refused_not_overflowed() {
+        let deep = format!("T | where {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(err(&deep), "Syntax error at line 1, column 75: the query nests more than 64 levels deep");
+        let long = format!("T | where A == 1{}", " or A == 1".repeat(5_000));
+        assert!(err(&long).ends_with("the query has more than 1000 operators"));
+        assert!(err(&format!("T | where {}1", "-".repeat(10_000))).ends_with("levels deep"));
     }
 
     #[test]

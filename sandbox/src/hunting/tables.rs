@@ -673,4 +673,12 @@ mod tests {
         let procs = &a["DeviceProcessEvents"];
         assert!(procs.rows.iter().any(|r| r[2] == Value::Str(device.clone())), "{device}");
     }
+
+    #[test]
+    fn hostile_incidents_feed_the_tables_without_harm() {
+        let now = 1_714_558_272_345;
+        let t = generate(&incidents(3, 50, now, true), 3, now);
+        assert!(t.values().all(|t| t.rows.iter().all(|r| r.len() == t.columns.len())));
+        assert!(!t["AlertInfo"].rows.is_empty());
+    }
 }
