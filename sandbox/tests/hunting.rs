@@ -140,3 +140,45 @@ async fn the_tenant_call_quota_is_45_a_minute() {
     assert!(v["error"]["message"].as_str().unwrap().contains("45 queries a minute"));
     assert!(h.get(RETRY_AFTER).is_some());
 }
+
+#[tokio::test]
+async fn the_tables_know_the_incidents_alerts_devices_and_preflight_passes() {
+    let s = start(|_| {}).await;
+    let t = hunter(&s).await;
+    let d = s.mint("analyst", "").await;
+    let page: Value = s.defender("/api/incidents", &d).await.json().await.unwrap();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let recent = |c: &str| onbehalf_sandbox::clock::parse_iso(c).is_some_and(|t| t > now_ms - 29 * 86_400_000);
+    let alert = page["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["alerts"].as_array().cloned().unwrap_or_default())
+        .find(|a| {
+            a["creationTime"].as_str().is_some_and(recent) && a["devices"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .expect("a recent alert on a device");
+    let q = format!("AlertInfo | where AlertId == \"{}\" | project Title", alert["alertId"].as_str().unwrap());
+    let (status, v, _) = hunt(&s, &t, json!({"Query": q})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["results"], json!([{"Title": alert["title"]}]));
+    let device = &alert["devices"][0];
+    let q = format!(
+        "DeviceLogonEvents | where DeviceId == \"{}\" | summarize count() by DeviceName",
+        device["mdatpDeviceId"].as_str().unwrap()
+    );
+    let (_, v, _) = hunt(&s, &t, json!({"Query": q})).await;
+    assert_eq!(v["results"][0]["DeviceName"], device["deviceDnsName"]);
+    assert!(v["results"][0]["count_"].as_i64().unwrap() >= 1);
+    // The browser's preflight for the POST.
+    let r =
+        s.c.request(Method::OPTIONS, format!("{}{PATH}", s.h.origins.graph))
+            .header("origin", &s.h.origins.app)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(r.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], s.h.origins.app.as_str());
+}
