@@ -23,6 +23,8 @@ pub(crate) struct Faults {
     pub(crate) wrong_content_type: bool,
     /// Successful API bodies are padded to this many megabytes (valid JSON, a `Content-Length` is sent).
     pub(crate) huge_body_mb: Option<u64>,
+    /// Delay before the token endpoint answers a refresh-token grant (holds a silent renewal open).
+    pub(crate) refresh_latency_ms: u64,
     /// Overrides the access-token lifetime at the token endpoint.
     pub(crate) token_lifetime_secs: Option<u64>,
     /// Send RFC 9207 `iss` in authorize responses and advertise it in discovery.

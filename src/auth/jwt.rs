@@ -132,6 +132,8 @@ pub struct IdClaims {
     pub name: Option<String>,
     /// Sign-in name (UPN/email), usable as `login_hint`.
     pub preferred_username: Option<String>,
+    /// Entra's `login_hint` optional claim: the value its end-session endpoint expects as `logout_hint`.
+    pub login_hint: Option<String>,
 }
 
 impl IdClaims {
@@ -221,6 +223,7 @@ pub fn validate_id_token(
         oid: str_claim(&c, "oid"),
         name: str_claim(&c, "name"),
         preferred_username: str_claim(&c, "preferred_username"),
+        login_hint: str_claim(&c, "login_hint"),
     })
 }
 

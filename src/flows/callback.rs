@@ -61,7 +61,11 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
         return Err(AuthError::IssuerMismatch { expected: pending.issuer.clone(), got: meta.issuer.clone() });
     }
     let req = code_exchange_request(&meta, cfg, &code, &pending);
+    let epoch = ctx.epoch();
     let resp = fetch::send(&req).await.map_err(|e| AuthError::Network(e.to_string()))?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let tokens = parse_token_response(&resp)?;
     let id_token = tokens.id_token.as_ref().ok_or_else(|| {
         AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into())
@@ -69,7 +73,8 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
     let claims =
         validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now()).map_err(AuthError::IdToken)?;
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
-    let session = session_from_token_response(tokens, claims, issuer, clock::now());
+    let mut session = session_from_token_response(tokens, claims, issuer, clock::now());
+    session.end_session_endpoint = meta.end_session_endpoint.clone();
     let json = crate::auth::stored::session_to_json(&session);
     storage::set(SESSION_KEY, &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth_error.set(None);

@@ -80,6 +80,9 @@ pub(crate) struct Ctx {
     pub view: RwSignal<View>,
     /// The one request budget every API call goes through.
     pub budget: StoredValue<Budget>,
+    /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
+    /// nothing (no session may come back into sessionStorage after the analyst signed out).
+    pub epoch: StoredValue<u64>,
 }
 
 impl Ctx {
@@ -97,6 +100,7 @@ impl Ctx {
             renewing: RwSignal::new(false),
             view: RwSignal::new(View::default()),
             budget: StoredValue::new(Budget::new(50, 1500)),
+            epoch: StoredValue::new(0),
         }
     }
 
@@ -106,6 +110,16 @@ impl Ctx {
             ConfigState::Ready(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// The sign-out generation now; compare with [`Ctx::still`] after each `await`.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.get_value()
+    }
+
+    /// No sign-out happened since `epoch` was read.
+    pub(crate) fn still(&self, epoch: u64) -> bool {
+        self.epoch.get_value() == epoch
     }
 
     /// The current session, if signed in (untracked).

@@ -222,7 +222,13 @@ pub(crate) async fn token(
     }
     match get("grant_type") {
         "authorization_code" => redeem_code(&st, &origin, &tenant, &p),
-        "refresh_token" => redeem_refresh(&st, &origin, &p),
+        "refresh_token" => {
+            let hold = st.faults().refresh_latency_ms;
+            if hold > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(hold)).await;
+            }
+            redeem_refresh(&st, &origin, &p)
+        }
         "" => token_error(o, bad, "invalid_request", &missing_parameter("grant_type")),
         other => token_error(
             o,
