@@ -19,7 +19,7 @@ use leptos::prelude::*;
 /// Fetches and checks the provider's discovery document against the configured authority.
 async fn discover(cfg: &Config) -> Result<ProviderMetadata, AuthError> {
     let req = discovery_request(cfg);
-    let answer = fetch::send(&req).await;
+    let answer = fetch::send_public(&req).await;
     read_discovery(&req, answer, &cfg.authority)
 }
 
