@@ -51,7 +51,20 @@ impl PendingAuth {
 
 /// sessionStorage key for a pending request.
 pub(crate) fn pending_key(state: &str) -> String {
-    format!("{}pending.{}", super::session::KEY_PREFIX, state)
+    format!("{PENDING_PREFIX}{state}")
+}
+
+/// Every pending request's key starts with this.
+pub(crate) const PENDING_PREFIX: &str = "onbehalf.pending.";
+
+/// Pending sign-ins to remove at page start: older than 15 minutes (or from the future), or unreadable.
+/// `records` are (key, stored JSON) pairs under [`PENDING_PREFIX`].
+pub(crate) fn stale_pending_keys(records: &[(String, String)], now: u64) -> Vec<String> {
+    records
+        .iter()
+        .filter(|(_, json)| super::stored::pending_from_json(json).is_none_or(|p| p.is_stale(now)))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
@@ -253,6 +266,27 @@ pub(crate) mod tests {
         // Neither: only this tab can be signed out.
         assert_eq!(sign_out_url(Some(&old), None, "cid", back), None);
         assert_eq!(sign_out_url(None, Some(&meta()), "cid", back), None);
+    }
+
+    #[test]
+    fn pending_sign_ins_older_than_15_minutes_or_unreadable_are_purged() {
+        let now = 1_700_000_000;
+        let rec =
+            |state: &str, at: u64| (pending_key(state), crate::auth::stored::pending_to_json(&pending(state, at)));
+        let records = vec![
+            rec("fresh", now - 60),
+            rec("edge", now - PENDING_MAX_AGE_SECS),
+            rec("old", now - PENDING_MAX_AGE_SECS - 1),
+            rec("future", now + 3600),
+            (pending_key("junk"), "{not json".into()),
+        ];
+        let mut gone = stale_pending_keys(&records, now);
+        gone.sort();
+        assert_eq!(gone, vec![pending_key("future"), pending_key("junk"), pending_key("old")]);
+        assert!(
+            pending_key("x").starts_with(PENDING_PREFIX)
+                && PENDING_PREFIX.starts_with(crate::auth::session::KEY_PREFIX)
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::state::{ConfigState, Ctx};
 use super::{callback, navigate, provider, queue, renew};
 use crate::api::budget::Budget;
+use crate::auth::authorize::{pending_key, stale_pending_keys, PENDING_PREFIX};
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
@@ -13,6 +14,14 @@ use leptos::task::spawn_local;
 
 /// Starts everything; called once from the root component.
 pub(crate) fn start(ctx: Ctx) {
+    // Code and state leave the address bar, history and any bookmark before anything else can fail
+    // (config.json included); the response is handled from memory.
+    let cb = parse_callback(&location::search());
+    if !matches!(cb, Callback::None) {
+        location::replace(&format!("{}{}", location::page_url(), location::hash()));
+    }
+    // The response's own request stays, so a slow sign-in is refused as too old rather than as unknown.
+    purge_stale_pending(cb.state().map(pending_key));
     spawn_local(async move {
         let cfg = match load_config().await {
             Ok(cfg) => cfg,
@@ -27,10 +36,21 @@ pub(crate) fn start(ctx: Ctx) {
         navigate::follow_the_url(ctx);
         queue::start_auto_refresh(ctx);
 
-        let cb = parse_callback(&location::search());
         if !matches!(cb, Callback::None) {
-            callback::handle(ctx, cfg, cb).await;
-            return;
+            if callback::handle(ctx, cfg.clone(), cb).await {
+                return;
+            }
+            // A sign-in response this tab did not start (an old link, or Back into the provider, which answers
+            // again with a used state) must not hide the session this tab already has.
+            if restore_session().is_none() {
+                return;
+            }
+            ctx.auth_error.set(None);
+            ctx.notice.set(Some(
+                "A sign-in response in the address bar did not belong to a sign-in started in this tab; it was \
+                 ignored, and you are still signed in."
+                    .into(),
+            ));
         }
         match restore_session() {
             Some(session) => {
@@ -62,6 +82,15 @@ fn discover_in_background(ctx: Ctx, cfg: Config) {
             ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     });
+}
+
+/// Pending sign-ins older than 15 minutes (abandoned at the provider) or unreadable leave sessionStorage.
+fn purge_stale_pending(keep: Option<String>) {
+    for key in stale_pending_keys(&storage::prefixed(PENDING_PREFIX), clock::now()) {
+        if Some(&key) != keep.as_ref() {
+            storage::remove(&key);
+        }
+    }
 }
 
 fn restore_session() -> Option<Session> {

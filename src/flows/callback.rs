@@ -14,10 +14,10 @@ use crate::config::Config;
 use crate::problem::Problem;
 use leptos::prelude::*;
 
-/// Handles a sign-in response found in the address bar.
-pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
-    // Code and state must not linger in the address bar, history or a bookmark.
-    location::replace(&location::page_url());
+/// Handles a sign-in response found in the address bar (already cleaned from it by `boot`). False when its
+/// `state` matches no sign-in started in this tab: the refusal is shown, and the caller may still restore
+/// a session this tab has.
+pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     ctx.auth.set(AuthState::ExchangingCode);
     match redeem(ctx, &cfg, cb).await {
         Ok(return_to) => {
@@ -25,10 +25,13 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
             // replaceState fires no hashchange: adopt the returned-to view here.
             ctx.view.set(View::from_hash(&return_to));
             queue::load_view(ctx).await;
+            true
         }
         Err(err) => {
             ctx.auth.set(AuthState::SignedOut);
+            let unknown = matches!(err, AuthError::UnknownState | AuthError::MissingState);
             ctx.auth_error.set(Some(Problem::sign_in(&err)));
+            !unknown
         }
     }
 }

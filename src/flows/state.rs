@@ -66,6 +66,8 @@ pub(crate) struct Ctx {
     pub auth: RwSignal<AuthState>,
     /// A sign-in problem to show (`data-testid="auth-error"`).
     pub auth_error: RwSignal<Option<Problem>>,
+    /// A quiet notice, not an error (`data-testid="notice"`): e.g. a stale sign-in link was ignored.
+    pub notice: RwSignal<Option<String>>,
     /// The session can no longer be renewed: ask the user to sign in again, keeping the view.
     pub reauth: RwSignal<Option<String>>,
     /// The incident queue.
@@ -93,6 +95,7 @@ impl Ctx {
             meta: RwSignal::new(None),
             auth: RwSignal::new(AuthState::Loading),
             auth_error: RwSignal::new(None),
+            notice: RwSignal::new(None),
             reauth: RwSignal::new(None),
             queue: RwSignal::new(Queue::default()),
             api_error: RwSignal::new(None),

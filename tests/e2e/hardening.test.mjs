@@ -40,3 +40,50 @@ test('sign-out while the provider holds a renewal open: the late answer is dropp
   assert.equal(await app.page.getByTestId('sign-in').count(), 1, 'still signed out');
   assert.deepEqual(app.page.errors, [], 'no page errors');
 });
+
+test('code and state leave the address bar at once, even when config.json fails to load', async () => {
+  const page = await newPage(browser);
+  await page.route((u) => u.pathname.endsWith('/config.json'), (r) => r.fulfill({ status: 500, body: 'down' }));
+  const app = new AppPage(page, sandbox);
+  await app.open('/?code=leaked-code&state=leaked-state#/incidents');
+  await page.getByTestId('config-error').waitFor();
+  const url = new URL(page.url());
+  assert.equal(url.search, '', `no code or state left in ${url}`);
+  assert.equal(url.hash, '#/incidents', 'the view stays');
+});
+
+test('a sign-in link with an unknown state does not hide the stored session: a quiet notice instead', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  const before = (await app.storage()).session['onbehalf.session'];
+  await sandbox.clearRequests();
+  await app.open('/?code=someone-elses-code&state=not-from-this-tab');
+  await app.page.getByTestId('notice').waitFor();
+  assert.match(await app.page.getByTestId('notice').innerText(), /did not belong to a sign-in started in this tab/);
+  await app.waitForRows();
+  assert.equal(await app.authError().count(), 0, 'no sign-in error over the queue');
+  const st = await app.storage();
+  assert.equal(st.session['onbehalf.session'], before, 'the same session');
+  assert.equal(new URL(st.url).search, '', 'the response left the address bar');
+  const reqs = await sandbox.requests();
+  assert.equal(reqs.filter((r) => r.service === 'idp' && r.path.endsWith('/token')).length, 0, 'the code was never redeemed');
+});
+
+test('pending sign-ins older than 15 minutes are purged at page start; fresh ones stay', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await app.open();
+  await app.page.getByTestId('sign-in').waitFor();
+  await app.page.evaluate(() => {
+    const now = Math.floor(Date.now() / 1000);
+    const rec = (state, at) => JSON.stringify({ state, nonce: 'n', verifier: 'v'.repeat(43), issuer: 'i',
+      redirect_uri: location.origin + '/', return_to: '#/incidents', created_at: at, provider: null, authority: '' });
+    sessionStorage.setItem('onbehalf.pending.old', rec('old', now - 16 * 60));
+    sessionStorage.setItem('onbehalf.pending.fresh', rec('fresh', now - 60));
+    sessionStorage.setItem('onbehalf.pending.junk', '{not json');
+  });
+  await app.page.reload();
+  await app.page.getByTestId('sign-in').waitFor();
+  const keys = Object.keys((await app.storage()).session).filter((k) => k.startsWith('onbehalf.pending.'));
+  assert.deepEqual(keys, ['onbehalf.pending.fresh']);
+});
