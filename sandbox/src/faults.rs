@@ -13,6 +13,9 @@ pub(crate) struct Faults {
     pub(crate) error_rate: f64,
     /// The next n API calls get 429.
     pub(crate) force_429: u64,
+    /// The next n API calls get Entra's Continuous Access Evaluation claims challenge: 401 with
+    /// `WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"`.
+    pub(crate) claims_challenge: u64,
     /// Verbatim `Retry-After` value for every 429 (may be garbage on purpose).
     pub(crate) retry_after: Option<String>,
     /// Successful API bodies are replaced by invalid JSON.
@@ -37,6 +40,8 @@ pub(crate) struct Faults {
     pub(crate) id_token_claims: Map<String, Value>,
     /// Issue ID tokens with `alg: none` and no signature.
     pub(crate) id_token_alg_none: bool,
+    /// Sign ID tokens with a key the JWKS does not publish, under the published key's `kid` (a forgery).
+    pub(crate) id_token_foreign_key: bool,
 }
 
 impl Faults {

@@ -32,6 +32,9 @@ pub struct PendingAuth {
     pub provider: Option<ProviderMetadata>,
     /// The configured authority `provider` was checked against.
     pub authority: String,
+    /// The provider's signing keys, fetched when the sign-in started, so the redirect back checks the ID
+    /// token's signature without another round trip (None: fetched on the way back).
+    pub jwks: Option<super::jwks::Jwks>,
 }
 
 impl PendingAuth {
@@ -191,6 +194,7 @@ pub(crate) mod tests {
             created_at,
             provider: None,
             authority: String::new(),
+            jwks: None,
         }
     }
 

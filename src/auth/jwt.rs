@@ -78,6 +78,12 @@ pub enum IdTokenError {
     /// Nonce differs.
     #[error("its nonce does not match the one sent with the sign-in request")]
     NonceMismatch,
+    /// The signature could not be checked or does not verify.
+    #[error("{0}")]
+    Signature(super::jwks::SignatureError),
+    /// `azp` (authorized party) is present and names another application.
+    #[error("its authorized party (azp) is \"{0}\", not this app's client id")]
+    WrongAzp(String),
 }
 
 fn b64_json(part: &str, what: &'static str) -> Result<Value, JwtError> {
@@ -210,6 +216,11 @@ pub fn validate_id_token(
     let got_nonce = str_claim(&c, "nonce").ok_or(IdTokenError::MissingClaim("nonce"))?;
     if got_nonce != nonce.secret() {
         return Err(IdTokenError::NonceMismatch);
+    }
+    if let Some(azp) = c.get("azp").filter(|v| !v.is_null()) {
+        if azp.as_str() != Some(client_id) {
+            return Err(IdTokenError::WrongAzp(azp.as_str().map_or_else(|| azp.to_string(), str::to_string)));
+        }
     }
 
     Ok(IdClaims {
@@ -380,6 +391,14 @@ pub(crate) mod tests {
     fn iat_rules() {
         assert_eq!(check(without("iat")).unwrap_err(), IdTokenError::MissingClaim("iat"));
         assert!(matches!(check(with("iat", json!(NOW + 301))).unwrap_err(), IdTokenError::IssuedInFuture { .. }));
+    }
+
+    #[test]
+    fn azp_when_present_must_be_this_app() {
+        assert!(check(with("azp", json!(CID))).is_ok());
+        assert!(check(without("azp")).is_ok(), "absent is fine");
+        assert_eq!(check(with("azp", json!("other-app"))).unwrap_err(), IdTokenError::WrongAzp("other-app".into()));
+        assert!(matches!(check(with("azp", json!(5))).unwrap_err(), IdTokenError::WrongAzp(_)));
     }
 
     #[test]

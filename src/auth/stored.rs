@@ -9,6 +9,7 @@
 
 use super::authorize::PendingAuth;
 use super::discovery::ProviderMetadata;
+use super::jwks::Jwks;
 use super::jwt::IdClaims;
 use super::secret::{AccessToken, Nonce, PkceVerifier, RefreshToken, State};
 use super::session::Session;
@@ -138,7 +139,7 @@ pub(crate) fn session_from_json(json: &str) -> Option<Session> {
 
 /// A pending sign-in as stored.
 pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
-    object(vec![
+    let mut fields = vec![
         ("state", s(p.state.secret())),
         ("nonce", s(p.nonce.secret())),
         ("verifier", s(p.verifier.secret())),
@@ -148,8 +149,12 @@ pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
         ("created_at", p.created_at.into()),
         ("provider", p.provider.as_ref().map_or(Value::Null, provider_value)),
         ("authority", s(&p.authority)),
-    ])
-    .to_string()
+    ];
+    // Written only when fetched, so a record without keys is what older versions wrote.
+    if let Some(k) = &p.jwks {
+        fields.push(("jwks", k.to_value()));
+    }
+    object(fields).to_string()
 }
 
 fn provider_value(m: &ProviderMetadata) -> Value {
@@ -192,6 +197,8 @@ pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
         // discovers again instead of refusing the sign-in.
         provider: o.get("provider").and_then(Value::as_object).and_then(provider_from),
         authority: get_str(o, "authority").unwrap_or_default(),
+        // Only a shortcut too: records without keys (older versions, a failed fetch) fetch them on the way back.
+        jwks: o.get("jwks").and_then(Jwks::from_value),
     })
 }
 
@@ -237,6 +244,7 @@ pub(crate) mod tests {
             created_at: 1_700_000_000,
             provider: None,
             authority: String::new(),
+            jwks: None,
         }
     }
 
@@ -303,6 +311,23 @@ pub(crate) mod tests {
         let mut bad = v.clone();
         bad["end_session_endpoint"] = json!(5);
         assert!(session_from_json(&bad.to_string()).is_none());
+    }
+
+    #[test]
+    fn the_signing_keys_travel_in_the_pending_record_and_older_records_still_read() {
+        let keys = json!([{"kty":"RSA","kid":"k1","use":"sig","n":"sXch","e":"AQAB"}]);
+        let mut p = with_provider();
+        p.jwks = Jwks::from_value(&keys);
+        assert!(p.jwks.is_some());
+        let json = pending_to_json(&p);
+        assert_eq!(value(&json)["jwks"], keys);
+        assert_eq!(pending_from_json(&json).unwrap().jwks, p.jwks);
+        // A record from before the keys travelled, or with unreadable keys: the sign-in still reads.
+        assert!(pending_from_json(PENDING_JSON).unwrap().jwks.is_none());
+        let mut v = value(&json);
+        v["jwks"] = json!("junk");
+        let back = pending_from_json(&v.to_string()).expect("still a sign-in");
+        assert!(back.jwks.is_none() && back.provider.is_some());
     }
 
     #[test]

@@ -55,7 +55,7 @@ async fn send_with(b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> Resu
     }
     .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
     let resp = built.send().await.map_err(|_| EdgeError::Unreachable)?;
-    let headers: Vec<(String, String)> = ["content-type", "retry-after", "content-length"]
+    let headers: Vec<(String, String)> = ["content-type", "retry-after", "content-length", "www-authenticate"]
         .iter()
         .filter_map(|k| resp.headers().get(k).map(|v| (k.to_string(), v)))
         .collect();

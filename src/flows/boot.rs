@@ -1,7 +1,7 @@
 //! Page start: load config.json, then handle a sign-in redirect, restore a session, or show sign-in.
 
 use super::state::{ConfigState, Ctx};
-use super::{callback, navigate, provider, queue, renew};
+use super::{callback, navigate, provider, queue, renew, signing_keys};
 use crate::api::budget::Budget;
 use crate::auth::authorize::{pending_key, stale_pending_keys, PENDING_PREFIX};
 use crate::auth::callback::{parse_callback, Callback};
@@ -78,8 +78,13 @@ pub(crate) fn start(ctx: Ctx) {
 
 fn discover_in_background(ctx: Ctx, cfg: Config) {
     spawn_local(async move {
-        if let Err(err) = provider(ctx, &cfg).await {
-            ctx.auth_error.set(Some(Problem::sign_in(&err)));
+        match provider(ctx, &cfg).await {
+            // The keys a sign-in started from this page carries: fetched now, off the sign-in's path.
+            Ok(meta) if ctx.session().is_none() => {
+                let _ = signing_keys(ctx, &meta).await;
+            }
+            Ok(_) => {}
+            Err(err) => ctx.auth_error.set(Some(Problem::sign_in(&err))),
         }
     });
 }

@@ -1,12 +1,12 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{provider, queue};
+use super::{provider, queue, verify_id_token_signature};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
 use crate::auth::error::AuthError;
-use crate::auth::jwt::validate_id_token;
+use crate::auth::jwt::{validate_id_token, IdTokenError};
 use crate::auth::session::{session_from_token_response, AuthState, SESSION_KEY};
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
@@ -75,6 +75,12 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthErro
     })?;
     let claims =
         validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now()).map_err(AuthError::IdToken)?;
+    verify_id_token_signature(&meta, id_token, pending.jwks.clone())
+        .await
+        .map_err(|e| AuthError::IdToken(IdTokenError::Signature(e)))?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
     let mut session = session_from_token_response(tokens, claims, issuer, clock::now());
     session.end_session_endpoint = meta.end_session_endpoint.clone();

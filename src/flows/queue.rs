@@ -13,10 +13,10 @@ use crate::api::query::{
 };
 use crate::api::retry::{Next, Retry};
 use crate::auth::secret::AccessToken;
-use crate::browser::{clock, fetch, location};
+use crate::browser::{clock, fetch, location, storage};
 use crate::config::{Config, Source};
 use crate::http::HttpResponse;
-use crate::problem::{api_failure, ApiNotice, Problem};
+use crate::problem::{api_failure, claims_challenge_notice, ApiNotice, Problem, CLAIMS_SIGN_IN_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -243,7 +243,19 @@ async fn wait_for_budget(ctx: Ctx) {
 
 /// Shows an API failure that ended a load: the sign-in-again prompt (unless it is already up) or a banner.
 fn show_failure(ctx: Ctx, cfg: &Config, err: &ApiError) {
-    match api_failure(err, cfg, &location::page_url()) {
+    let notice = match err {
+        ApiError::ClaimsChallenge { claims } => {
+            let answered_at = storage::get(CLAIMS_SIGN_IN_KEY).and_then(|t| t.parse().ok());
+            claims_challenge_notice(claims, answered_at, clock::now())
+        }
+        e => api_failure(e, cfg, &location::page_url()),
+    };
+    match notice {
+        ApiNotice::SignInWithClaims { message, claims } => {
+            ctx.claims.set_value(Some(claims));
+            ctx.reauth.set(Some(message));
+            ctx.api_error.set(None);
+        }
         ApiNotice::SignInAgain(msg) => {
             if ctx.reauth.get_untracked().is_none() {
                 ctx.reauth.set(Some(msg));

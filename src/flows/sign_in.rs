@@ -1,14 +1,15 @@
 //! Starting a sign-in (full-page redirect to the provider) and signing out.
 
-use super::provider;
 use super::state::{Ctx, Queue};
+use super::{provider, signing_keys};
 use crate::auth::authorize::{authorize_url, pending_key, sanitize_return_to, sign_out_url, PendingAuth};
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
 use crate::auth::session::{AuthState, KEY_PREFIX};
 use crate::browser::{clock, crypto, location, storage};
-use crate::problem::Problem;
+use crate::http::with_query;
+use crate::problem::{Problem, CLAIMS_SIGN_IN_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,6 +39,8 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
     let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
     let epoch = ctx.epoch();
     let meta = provider(ctx, &cfg).await?;
+    // Usually already fetched at page start; a failure only means the redirect back fetches them.
+    let jwks = signing_keys(ctx, &meta).await.ok();
     if !ctx.still(epoch) {
         return Ok(());
     }
@@ -55,6 +58,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
         created_at: clock::now(),
         provider: Some(meta.clone()),
         authority: cfg.authority.clone(),
+        jwks,
     };
     let prompt = match prompt {
         Prompt::Default => None,
@@ -65,7 +69,13 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
         (Some("consent"), Some(s)) => s.id_claims.preferred_username.clone(),
         _ => None,
     };
-    let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    let mut url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    // A claims challenge (CAE) is answered by an interactive sign-in that carries its claims; the time is
+    // remembered so a second challenge right after it explains instead of sending the analyst round again.
+    if let Some(claims) = ctx.claims.get_value() {
+        url = with_query(&url, &[("claims", &claims)]);
+        storage::set(CLAIMS_SIGN_IN_KEY, &clock::now().to_string()).map_err(|e| AuthError::Storage(e.to_string()))?;
+    }
     let json = crate::auth::stored::pending_to_json(&pending);
     storage::set(&pending_key(pending.state.secret()), &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth.set(AuthState::Redirecting);

@@ -70,6 +70,10 @@ pub(crate) struct Ctx {
     pub notice: RwSignal<Option<String>>,
     /// The session can no longer be renewed: ask the user to sign in again, keeping the view.
     pub reauth: RwSignal<Option<String>>,
+    /// The provider's signing keys, once fetched (they travel with a sign-in started on this page).
+    pub jwks: StoredValue<Option<crate::auth::jwks::Jwks>>,
+    /// The claims a CAE challenge asked for: the next interactive sign-in sends them.
+    pub claims: StoredValue<Option<String>>,
     /// The incident queue.
     pub queue: RwSignal<Queue>,
     /// An API problem to show (`data-testid="api-error"`).
@@ -97,6 +101,8 @@ impl Ctx {
             auth_error: RwSignal::new(None),
             notice: RwSignal::new(None),
             reauth: RwSignal::new(None),
+            claims: StoredValue::new(None),
+            jwks: StoredValue::new(None),
             queue: RwSignal::new(Queue::default()),
             api_error: RwSignal::new(None),
             now: RwSignal::new(now),

@@ -87,3 +87,56 @@ test('pending sign-ins older than 15 minutes are purged at page start; fresh one
   const keys = Object.keys((await app.storage()).session).filter((k) => k.startsWith('onbehalf.pending.'));
   assert.deepEqual(keys, ['onbehalf.pending.fresh']);
 });
+
+test('a CAE claims challenge asks to sign in again, sends the claims, comes back to the view, and never loops', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  await app.open('/#/incidents?status=active');
+  await app.waitForRows();
+  await sandbox.faults({ claims_challenge: 1 });
+  await app.page.getByTestId('refresh').click();
+  const reauth = app.page.getByTestId('reauth');
+  await reauth.waitFor();
+  assert.match(await reauth.innerText(), /organisation asks you to sign in again/);
+  assert.doesNotMatch(await reauth.innerText(), /refresh token/);
+  const authorize = app.page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/authorize'));
+  await app.page.getByTestId('sign-in-again').click();
+  const claims = new URL((await authorize).url()).searchParams.get('claims');
+  assert.deepEqual(Object.keys(JSON.parse(claims)), ['access_token'], `the challenge's claims were sent: ${claims}`);
+  const backInApp = (u) => u.toString().startsWith(sandbox.app) && !u.search;
+  const picker = app.page.getByTestId('user-analyst');
+  await Promise.race([app.page.waitForURL(backInApp, { timeout: 15_000 }), picker.waitFor({ timeout: 15_000 })]);
+  if (await picker.count()) await picker.click();
+  await app.page.waitForURL(backInApp, { timeout: 15_000 });
+  await app.waitForRows();
+  assert.equal(new URL(app.page.url()).hash, '#/incidents?status=active', 'back to the same view');
+  // A second challenge right after: a message, no second trip to the provider.
+  await sandbox.faults({ claims_challenge: 1 });
+  await app.page.getByTestId('refresh').click();
+  await app.apiError().waitFor();
+  assert.match(await app.apiError().innerText(), /Contact your administrator/);
+  assert.equal(await app.page.getByTestId('sign-in-again').count(), 0, 'no sign-in offered again');
+  assert.ok(app.page.url().startsWith(sandbox.app), 'still on the app');
+});
+
+test('keys rotated during the sign-in: the unknown kid gets one fresh key fetch, and the sign-in succeeds', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await app.open();
+  await app.clickSignIn();
+  // On the provider's page: the pending request already carries the keys fetched at sign-in start.
+  await app.page.getByTestId('user-analyst').waitFor();
+  const carried = await app.page.evaluate(() => Object.keys(sessionStorage)
+    .filter((k) => k.startsWith('onbehalf.pending.')).map((k) => JSON.parse(sessionStorage.getItem(k)).jwks));
+  assert.equal(carried.length, 1);
+  assert.ok(Array.isArray(carried[0]) && carried[0].length > 0, 'the keys travel in the pending request');
+  const rotated = await fetch(`${sandbox.idp}/_sandbox/rotate-keys`, { method: 'POST' });
+  assert.equal(rotated.status, 200);
+  const { kid } = await rotated.json();
+  assert.ok(!carried[0].some((k) => k.kid === kid), 'the new key is not among the carried ones');
+  await sandbox.clearRequests();
+  await app.page.getByTestId('user-analyst').click();
+  await app.waitForRows();
+  const keyFetches = (await sandbox.requests()).filter((r) => r.service === 'idp' && r.path.endsWith('/keys'));
+  assert.equal(keyFetches.length, 1, 'exactly one fresh key fetch on the way back');
+});

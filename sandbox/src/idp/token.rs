@@ -121,6 +121,8 @@ fn id_token(st: &AppState, user: &User, nonce: Option<&str>, lifetime: i64) -> S
     }
     if faults.id_token_alg_none {
         jwt::sign_none(&claims)
+    } else if faults.id_token_foreign_key {
+        jwt::sign_foreign(&st.key().kid, &claims)
     } else {
         st.key().sign(&claims)
     }
