@@ -2,7 +2,7 @@
 
 use super::state::{ConfigState, Ctx};
 use super::{callback, navigate, provider, queue, renew, signing_keys};
-use crate::api::budget::Budget;
+use crate::api::budget::{Budget, BUDGET_KEY};
 use crate::auth::authorize::{pending_key, stale_pending_keys, PENDING_PREFIX};
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
@@ -30,7 +30,11 @@ pub(crate) fn start(ctx: Ctx) {
                 return;
             }
         };
-        ctx.budget.set_value(Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour));
+        let mut budget = Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour);
+        if let Some(saved) = storage::get(BUDGET_KEY) {
+            budget.restore(&saved, clock::wall_ms());
+        }
+        ctx.budget.set_value(budget);
         ctx.config.set(ConfigState::Ready(cfg.clone()));
         renew::start_clock(ctx);
         navigate::follow_the_url(ctx);

@@ -53,6 +53,25 @@ pub(crate) struct Queue {
     pub changed: Vec<String>,
     /// Unix time of the last successful load or refresh.
     pub refreshed_at: u64,
+    /// A page repeated incidents already loaded (the order moved under `$skip` paging).
+    pub moved: bool,
+    /// A 429 holds the load until this Unix second.
+    pub paused_until: Option<u64>,
+}
+
+impl Queue {
+    /// Where the load stands, for the progress line.
+    pub(crate) fn load_state(&self) -> crate::api::paging::LoadState {
+        crate::api::paging::LoadState {
+            loading: self.loading,
+            loaded: self.loaded,
+            count: self.items.len(),
+            total: self.total,
+            more: self.next.is_some(),
+            paused_until: self.paused_until,
+            moved: self.moved,
+        }
+    }
 }
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
@@ -129,6 +148,16 @@ impl Ctx {
     /// No sign-out happened since `epoch` was read.
     pub(crate) fn still(&self, epoch: u64) -> bool {
         self.epoch.get_value() == epoch
+    }
+
+    /// Who "assigned to me" is, from the session's ID-token claims (untracked).
+    pub(crate) fn me(&self) -> crate::api::view::Me {
+        let s = self.session();
+        let claims = s.as_ref().map(|s| &s.id_claims);
+        crate::api::view::Me::new(
+            claims.and_then(|c| c.preferred_username.as_deref()),
+            claims.and_then(|c| c.name.as_deref()),
+        )
     }
 
     /// The current session, if signed in (untracked).

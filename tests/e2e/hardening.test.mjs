@@ -120,23 +120,98 @@ test('a CAE claims challenge asks to sign in again, sends the claims, comes back
   assert.ok(app.page.url().startsWith(sandbox.app), 'still on the app');
 });
 
-test('keys rotated during the sign-in: the unknown kid gets one fresh key fetch, and the sign-in succeeds', async () => {
+/** Starts a sign-in and stops on the provider's user picker, with the request log cleared. */
+async function onThePicker() {
   const app = new AppPage(await newPage(browser), sandbox);
   await app.open();
+  await app.page.getByTestId('sign-in').waitFor();
   await app.clickSignIn();
-  // On the provider's page: the pending request already carries the keys fetched at sign-in start.
   await app.page.getByTestId('user-analyst').waitFor();
-  const carried = await app.page.evaluate(() => Object.keys(sessionStorage)
-    .filter((k) => k.startsWith('onbehalf.pending.')).map((k) => JSON.parse(sessionStorage.getItem(k)).jwks));
-  assert.equal(carried.length, 1);
-  assert.ok(Array.isArray(carried[0]) && carried[0].length > 0, 'the keys travel in the pending request');
-  const rotated = await fetch(`${sandbox.idp}/_sandbox/rotate-keys`, { method: 'POST' });
-  assert.equal(rotated.status, 200);
-  const { kid } = await rotated.json();
-  assert.ok(!carried[0].some((k) => k.kid === kid), 'the new key is not among the carried ones');
+  return app;
+}
+const keyFetches = async () => (await sandbox.requests()).filter((r) => r.service === 'idp' && r.path.endsWith('/keys'));
+
+test('the signing keys travel with the sign-in: the redirect back checks the signature without fetching them', async () => {
+  const app = await onThePicker();
   await sandbox.clearRequests();
   await app.page.getByTestId('user-analyst').click();
   await app.waitForRows();
-  const keyFetches = (await sandbox.requests()).filter((r) => r.service === 'idp' && r.path.endsWith('/keys'));
-  assert.equal(keyFetches.length, 1, 'exactly one fresh key fetch on the way back');
+  assert.deepEqual(await keyFetches(), [], 'no key fetch between the redirect back and the first incident');
+});
+
+test('keys rotated during the sign-in: the unknown kid gets one fresh key fetch, and the sign-in succeeds', async () => {
+  const app = await onThePicker();
+  const rotated = await fetch(`${sandbox.idp}/_sandbox/rotate-keys`, { method: 'POST' });
+  assert.equal(rotated.status, 200);
+  await sandbox.clearRequests();
+  await app.page.getByTestId('user-analyst').click();
+  await app.waitForRows();
+  assert.equal((await keyFetches()).length, 1, 'exactly one fresh key fetch on the way back');
+  assert.equal(await app.authError().count(), 0);
+});
+
+/** Waits until the view's load has finished ("60 loaded", not "Loaded 50…"). */
+const loadDone = (page) => page.waitForFunction(() => {
+  const t = document.querySelector('[data-testid="progress"]')?.textContent || '';
+  return / loaded/.test(t) && !/^Loaded|Paused/.test(t);
+});
+const ALL = 'status=all&severity=all&range=all';
+
+const addIncident = () => fetch(`${sandbox.idp}/_sandbox/incidents`,
+  { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+test('$skip paging over a queue that changes while it loads: no duplicates, and the page says the order moved', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  await loadDone(app.page);
+  // Two incidents arrive between the first page and the second: the second page starts two rows early.
+  await app.page.route((u) => u.pathname.endsWith('/api/incidents') && u.searchParams.get('$skip') === '50',
+    async (route) => {
+      await addIncident();
+      await addIncident();
+      await route.continue();
+    }, { times: 1 });
+  await app.open(`/#/incidents?${ALL}`);
+  await loadDone(app.page);
+  const text = await app.page.getByTestId('progress').innerText();
+  assert.match(text, /^60 loaded — the queue changed while loading/, text);
+  const exported = await app.page.evaluate(() => [...document.querySelectorAll('[data-testid="incident-row"]')]
+    .map((r) => r.getAttribute('data-incident-id')));
+  assert.equal(new Set(exported).size, exported.length, 'no row twice on screen');
+});
+
+test('"Assigned to me" finds incidents whose assignedTo holds the display name', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  await loadDone(app.page);
+  const id = await app.rows().first().getAttribute('data-incident-id');
+  await sandbox.patchIncident(id, { assignedTo: 'Ada Analyst' });
+  await app.open(`/#/incidents?assigned=me&${ALL}`);
+  await loadDone(app.page);
+  const ids = await app.page.evaluate(() => [...document.querySelectorAll('[data-testid="incident-row"]')]
+    .map((r) => r.getAttribute('data-incident-id')));
+  assert.ok(ids.includes(id), `incident ${id}, assigned to "Ada Analyst", is Ada's (rows: ${ids.join(', ')})`);
+});
+
+test('a 429 pause shows its countdown in the progress line, and survives a reload', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  await sandbox.faults({ force_429: 1, retry_after: '30' });
+  await app.page.getByTestId('refresh').click();
+  const paused = /Paused by the API's rate limit — resuming in \d+ s/;
+  await app.page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="progress"]')?.textContent || ''),
+    paused.source);
+  assert.doesNotMatch(await app.page.getByTestId('progress').innerText(), /Loaded/);
+  const budget = JSON.parse((await app.storage()).session['onbehalf.budget']);
+  assert.ok(budget.paused_until > Date.now(), 'the pause is kept in sessionStorage');
+  await sandbox.clearRequests();
+  await app.page.reload();
+  // After the reload the page still waits out the server's pause instead of starting a fresh budget.
+  await app.page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="progress"]')?.textContent || ''),
+    paused.source);
+  const calls = (await sandbox.requests()).filter((r) => r.service === 'defender' && r.method === 'GET');
+  assert.deepEqual(calls, [], 'no incidents request during the pause');
 });
