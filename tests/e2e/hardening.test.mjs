@@ -2,7 +2,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, startBrowser, newPage } from './harness.mjs';
-import { AppPage, signIn } from './pages.mjs';
+import { AppPage, SignInPage, signIn } from './pages.mjs';
 
 let sandbox, browser;
 before(async () => {
@@ -129,13 +129,20 @@ async function onThePicker() {
   await app.page.getByTestId('user-analyst').waitFor();
   return app;
 }
+/** Picks the analyst on the provider's page and accepts consent if asked, back to the app's first rows. */
+async function pickAnalyst(app) {
+  await app.page.getByTestId('user-analyst').click();
+  const consent = app.page.getByTestId('consent-accept');
+  await Promise.race([consent.waitFor({ timeout: 15_000 }), app.rows().first().waitFor({ timeout: 15_000 })]);
+  if (await consent.count()) await new SignInPage(app.page).consent();
+  await app.waitForRows();
+}
 const keyFetches = async () => (await sandbox.requests()).filter((r) => r.service === 'idp' && r.path.endsWith('/keys'));
 
 test('the signing keys travel with the sign-in: the redirect back checks the signature without fetching them', async () => {
   const app = await onThePicker();
   await sandbox.clearRequests();
-  await app.page.getByTestId('user-analyst').click();
-  await app.waitForRows();
+  await pickAnalyst(app);
   assert.deepEqual(await keyFetches(), [], 'no key fetch between the redirect back and the first incident');
 });
 
@@ -144,8 +151,7 @@ test('keys rotated during the sign-in: the unknown kid gets one fresh key fetch,
   const rotated = await fetch(`${sandbox.idp}/_sandbox/rotate-keys`, { method: 'POST' });
   assert.equal(rotated.status, 200);
   await sandbox.clearRequests();
-  await app.page.getByTestId('user-analyst').click();
-  await app.waitForRows();
+  await pickAnalyst(app);
   assert.equal((await keyFetches()).length, 1, 'exactly one fresh key fetch on the way back');
   assert.equal(await app.authError().count(), 0);
 });
