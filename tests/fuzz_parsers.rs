@@ -118,11 +118,12 @@ fn pending() -> PendingAuth {
         created_at: NOW - 10,
         provider: None,
         authority: String::new(),
+        jwks: None,
     }
 }
 
 fn b64(v: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+    URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
 /// Callback query strings: mostly well-formed key=value pairs (so the checks after parsing get exercised).

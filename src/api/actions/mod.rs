@@ -10,7 +10,6 @@ pub mod request;
 pub mod rules;
 
 pub use access::{action_call, call_info, calls, may_retry, Call, CallInfo, Refusal};
-pub(crate) use access::{classify_forbidden, is_granted};
 pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteMethod, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
