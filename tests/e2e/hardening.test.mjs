@@ -221,3 +221,24 @@ test('a 429 pause shows its countdown in the progress line, and survives a reloa
   const calls = (await sandbox.requests()).filter((r) => r.service === 'defender' && r.method === 'GET');
   assert.deepEqual(calls, [], 'no incidents request during the pause');
 });
+
+test('an API answer that redirects is refused, never followed with the token', async () => {
+  const app = new AppPage(await newPage(browser), sandbox);
+  await signIn(app);
+  await app.waitForRows();
+  await loadDone(app.page);
+  await app.page.route((u) => u.pathname.endsWith('/api/incidents') && !u.searchParams.has('redirected'),
+    (route) => route.fulfill({
+      status: 302,
+      headers: {
+        location: `${new URL(route.request().url()).origin}/api/incidents?redirected=1`,
+        'access-control-allow-origin': new URL(sandbox.app).origin,
+      },
+    }));
+  await sandbox.clearRequests();
+  await app.page.getByTestId('refresh').click();
+  await app.apiError().waitFor();
+  const followed = (await sandbox.requests()).filter((r) => (r.query || '').includes('redirected'));
+  assert.deepEqual(followed, [], 'the redirect target never saw the request');
+  assert.ok(await app.rows().count() > 0, 'what was on screen stays');
+});
