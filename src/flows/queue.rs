@@ -237,6 +237,10 @@ async fn wait_for_budget(ctx: Ctx) {
 /// Keeps the budget in this tab's sessionStorage, so a reload does not start afresh a budget the server
 /// has already half spent.
 fn save_budget(ctx: Ctx) {
+    // A request that was waiting when the analyst signed out writes nothing back.
+    if ctx.session().is_none() {
+        return;
+    }
     let json = ctx.budget.with_value(Budget::to_json);
     let _ = storage::set(BUDGET_KEY, &json);
 }
