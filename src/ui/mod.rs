@@ -3,6 +3,7 @@
 mod banners;
 mod charts;
 mod config_error;
+mod evidence;
 mod filters;
 mod header;
 mod incident;

@@ -109,6 +109,29 @@ mod tests {
     }
 
     #[test]
+    fn graph_evidence_covers_the_documented_subtypes() {
+        let a = generate(7, 300, 1_714_558_272_345, false);
+        let all: Vec<Value> = a.iter().map(|i| graph_incident(i, true)).collect();
+        let text = serde_json::to_string(&all).unwrap();
+        for t in [
+            "deviceEvidence",
+            "userEvidence",
+            "ipEvidence",
+            "urlEvidence",
+            "fileEvidence",
+            "processEvidence",
+            "mailboxEvidence",
+            "analyzedMessageEvidence",
+            "mailClusterEvidence",
+            "registryValueEvidence",
+            "securityGroupEvidence",
+            "cloudApplicationEvidence",
+        ] {
+            assert!(text.contains(&format!("\"#microsoft.graph.security.{t}\"")), "missing evidence {t}");
+        }
+    }
+
+    #[test]
     fn hostile_incidents_render() {
         let v = generate(1, 10, 1_714_558_272_345, true);
         assert_eq!(v.len(), 18);
