@@ -118,6 +118,7 @@ fn pending() -> PendingAuth {
         created_at: NOW - 10,
         provider: None,
         authority: String::new(),
+        jwks: None,
     }
 }
 
