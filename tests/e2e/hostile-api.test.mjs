@@ -41,8 +41,10 @@ async function assertNothingRan(app) {
   assert.equal(injected.scripts, 0, 'no inline script injected');
   for (const h of injected.hrefs) {
     assert.ok(!/^\s*(javascript|data|vbscript):/i.test(h), `no script link: ${h}`);
-    assert.ok(/^(#|\/|https:\/\/security\.microsoft\.com\/)/.test(h) || h.startsWith(sandbox.idp) || h.startsWith(sandbox.app),
-      `link goes only to the portal, the app or the sign-in service: ${h}`);
+    // MITRE links are built by the app from a technique id it checked (T1234 or T1234.001), never taken from the API.
+    const mitre = /^https:\/\/attack\.mitre\.org\/techniques\/T\d{4}\/(\d{3}\/)?$/.test(h);
+    assert.ok(/^(#|\/|https:\/\/security\.microsoft\.com\/)/.test(h) || mitre || h.startsWith(sandbox.idp) || h.startsWith(sandbox.app),
+      `link goes only to the portal, a MITRE technique page, the app or the sign-in service: ${h}`);
   }
   const portal = await app.page.getByTestId('portal-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   for (const h of portal) assert.ok(h.startsWith('https://security.microsoft.com/'), `portal link: ${h}`);
