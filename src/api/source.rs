@@ -189,6 +189,7 @@ mod tests {
             last_update_ts: None,
             alert_count: 0,
             tags: vec![],
+            system_tags: vec![],
             redirect_id: None,
             web_url: web_url.map(str::to_string),
             tenant_id: None,

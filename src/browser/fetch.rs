@@ -13,6 +13,7 @@ pub(crate) async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
     let b = match req.method {
         Method::Get => Request::get(&req.url),
         Method::Post => Request::post(&req.url),
+        Method::Patch => Request::patch(&req.url),
     }
     .mode(RequestMode::Cors)
     .credentials(RequestCredentials::Omit)

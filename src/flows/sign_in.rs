@@ -51,6 +51,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
         created_at: clock::now(),
         provider: Some(meta.clone()),
         authority: cfg.authority.clone(),
+        step_up,
     };
     let prompt = match prompt {
         Prompt::Default => None,

@@ -61,7 +61,7 @@ fn defender_alert(a: &Map<String, Value>) -> Alert {
     }
 }
 
-fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {
+pub(super) fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(defender_alert).collect();
     Some(Incident {
         tags: strings(o, "tags"),

@@ -82,12 +82,14 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
     }
 }
 
-fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
+pub(super) fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(graph_alert).collect();
     let mut tags = strings(o, "customTags");
-    tags.extend(strings(o, "systemTags"));
+    let system_tags = strings(o, "systemTags");
+    tags.extend(system_tags.iter().cloned());
     Some(Incident {
         tags,
+        system_tags,
         web_url: raw_str(o, "incidentWebUrl").and_then(safe_portal_url),
         tenant_id: text(o, "tenantId"),
         description: text(o, "description"),

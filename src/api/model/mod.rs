@@ -186,6 +186,9 @@ pub struct Incident {
     pub alert_count: usize,
     /// Tags (Defender `tags`; Graph `customTags` then `systemTags`).
     pub tags: Vec<String>,
+    /// The tags the service set (Graph `systemTags`), also in `tags`: not the analyst's to write.
+    #[serde(default)]
+    pub system_tags: Vec<String>,
     /// Incident this one was merged into.
     pub redirect_id: Option<String>,
     /// Graph `incidentWebUrl`, kept only if it is `https://security.microsoft.com/…`.
@@ -282,6 +285,7 @@ fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Optio
         last_update,
         alert_count: alerts.len(),
         tags: vec![],
+        system_tags: vec![],
         redirect_id: text(o, "redirectIncidentId"),
         web_url: None,
         tenant_id: None,
@@ -292,21 +296,34 @@ fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Optio
     })
 }
 
-fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
+fn object(body: &str) -> Result<Map<String, Value>, ApiError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::BadBody("response too large".into()));
     }
     let v: Value =
         serde_json::from_str(body).map_err(|e| ApiError::BadBody(format!("the response is not valid JSON ({e})")))?;
     match v {
-        Value::Object(o) => {
-            if !o.get("value").is_some_and(Value::is_array) {
-                return Err(ApiError::BadBody("the response has no \"value\" array of incidents".into()));
-            }
-            Ok(o)
-        }
+        Value::Object(o) => Ok(o),
         _ => Err(ApiError::BadBody("the response is not a JSON object".into())),
     }
+}
+
+fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
+    let o = object(body)?;
+    if !o.get("value").is_some_and(Value::is_array) {
+        return Err(ApiError::BadBody("the response has no \"value\" array of incidents".into()));
+    }
+    Ok(o)
+}
+
+/// Parses one incident (`GET …/incidents/{id}`, or a PATCH's answer: both APIs return the updated incident).
+pub fn parse_incident(source: Source, body: &str) -> Result<Incident, ApiError> {
+    let o = object(body)?;
+    match source {
+        Source::Defender => defender::defender_incident(&o),
+        Source::Graph => graph::graph_incident(&o),
+    }
+    .ok_or_else(|| ApiError::BadBody("the response is not an incident (it has no id)".into()))
 }
 
 #[cfg(test)]
