@@ -1,7 +1,7 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{provider, queue};
+use super::{act, boot, provider, queue};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
@@ -19,18 +19,41 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
     // Code and state must not linger in the address bar, history or a bookmark.
     location::replace(&location::page_url());
     ctx.auth.set(AuthState::ExchangingCode);
-    match redeem(ctx, &cfg, cb).await {
+    let pending = take_pending(&cb);
+    // A step-up that fails (declined consent, most often) keeps the session this tab already has.
+    let back = pending.as_ref().and_then(|p| p.step_up.clone().map(|u| (p.return_to.clone(), u)));
+    match redeem(ctx, &cfg, cb, pending).await {
         Ok(return_to) => {
-            location::replace(&format!("{}{}", location::page_url(), return_to));
-            // replaceState fires no hashchange: adopt the returned-to view here.
-            ctx.view.set(View::from_hash(&return_to));
-            queue::load_view(ctx).await;
+            if let (Some((_, up)), Some(session)) = (back, ctx.session()) {
+                act::came_back(ctx, &cfg, &session, &up.intent);
+            }
+            return_to_view(ctx, &return_to).await;
         }
-        Err(err) => {
-            ctx.auth.set(AuthState::SignedOut);
-            ctx.auth_error.set(Some(Problem::sign_in(&err)));
-        }
+        Err(err) => match (back, boot::restore_session()) {
+            (Some((return_to, up)), Some(session)) => {
+                ctx.auth.set(AuthState::SignedIn(session));
+                if let Some(intent) = crate::api::actions::Intent::from_json(&up.intent) {
+                    let scope = up.scopes.join(" ");
+                    act::declined(ctx, &intent.incident, &scope);
+                } else {
+                    ctx.api_error.set(Some(Problem::sign_in(&err)));
+                }
+                return_to_view(ctx, &return_to).await;
+            }
+            _ => {
+                ctx.auth.set(AuthState::SignedOut);
+                ctx.auth_error.set(Some(Problem::sign_in(&err)));
+            }
+        },
     }
+}
+
+async fn return_to_view(ctx: Ctx, return_to: &str) {
+    let return_to = crate::auth::authorize::sanitize_return_to(return_to);
+    location::replace(&format!("{}{}", location::page_url(), return_to));
+    // replaceState fires no hashchange: adopt the returned-to view here.
+    ctx.view.set(View::from_hash(&return_to));
+    queue::load_view(ctx).await;
 }
 
 /// Takes the pending request for the callback's state out of storage: a state value works once.
@@ -41,9 +64,9 @@ fn take_pending(cb: &Callback) -> Option<PendingAuth> {
     crate::auth::stored::pending_from_json(&raw)
 }
 
-async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthError> {
+async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback, pending: Option<PendingAuth>) -> Result<String, AuthError> {
     let now = clock::now();
-    let Some(pending) = take_pending(&cb) else {
+    let Some(pending) = pending else {
         // Reject before any network call: an unknown state must never reach the token endpoint.
         check_callback(cb, None, false, now)?;
         return Err(AuthError::UnknownState);

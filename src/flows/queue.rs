@@ -230,7 +230,8 @@ async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<
     }
 }
 
-async fn wait_for_budget(ctx: Ctx) {
+/// Waits until the request budget allows one more request, and counts it.
+pub(crate) async fn wait_for_budget(ctx: Ctx) {
     loop {
         let wait = ctx.budget.with_value(|b| b.wait_ms(clock::perf_now_ms()));
         if wait <= 0.0 {

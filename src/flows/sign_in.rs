@@ -2,7 +2,7 @@
 
 use super::provider;
 use super::state::Ctx;
-use crate::auth::authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth};
+use crate::auth::authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth, StepUp};
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
@@ -27,14 +27,29 @@ pub(crate) enum Prompt {
 /// Starts the authorization-code + PKCE flow with a full-page redirect.
 pub(crate) fn sign_in(ctx: Ctx, prompt: Prompt) {
     spawn_local(async move {
-        if let Err(err) = try_sign_in(ctx, prompt).await {
+        if let Err(err) = try_sign_in(ctx, prompt, None).await {
             ctx.auth.set(AuthState::SignedOut);
             ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     });
 }
 
-async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
+/// Incremental consent: the same sign-in, asking for `up.scopes` as well, with `up.intent` brought back. The
+/// session stays as it is if this fails (the page says why).
+pub(crate) fn step_up(ctx: Ctx, up: StepUp) {
+    spawn_local(async move {
+        if let Err(err) = try_sign_in(ctx, Prompt::Default, Some(up)).await {
+            if ctx.session().is_some() {
+                ctx.api_error.set(Some(Problem::sign_in(&err)));
+            } else {
+                ctx.auth.set(AuthState::SignedOut);
+                ctx.auth_error.set(Some(Problem::sign_in(&err)));
+            }
+        }
+    });
+}
+
+async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Result<(), AuthError> {
     let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
     let meta = provider(ctx, &cfg).await?;
     let random = || crypto::random_bytes::<32>().map_err(|e| AuthError::Browser(e.to_string()));
@@ -58,8 +73,10 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
         Prompt::Consent => Some("consent"),
         Prompt::SelectAccount => Some("select_account"),
     };
+    // Consenting again, or to one more permission, is for the account already signed in.
     let login_hint = match (prompt, ctx.session()) {
         (Some("consent"), Some(s)) => s.id_claims.preferred_username.clone(),
+        (None, Some(s)) if pending.step_up.is_some() => s.id_claims.preferred_username.clone(),
         _ => None,
     };
     let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());

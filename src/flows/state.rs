@@ -55,6 +55,36 @@ pub(crate) struct Queue {
     pub refreshed_at: u64,
 }
 
+/// One line of this tab's activity list ("10:42 assign #2170 to you — done").
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Activity {
+    /// "10:42".
+    pub at: String,
+    /// What was asked.
+    pub what: String,
+    /// How it ended ("done", "refused: …").
+    pub outcome: String,
+    /// It was done.
+    pub ok: bool,
+}
+
+/// What the incident page's actions show besides the incident.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Acting {
+    /// Incidents with a write in flight (a second gesture on one of them sends nothing).
+    pub in_flight: Vec<String>,
+    /// The last result, per incident: (incident id, sentence, done).
+    pub result: Option<(String, String, bool)>,
+    /// An action waiting for the write permission: the permission to ask for, and the action.
+    pub needs_consent: Option<(String, crate::api::actions::Intent)>,
+    /// An action brought back from the consent redirect, waiting for the analyst's confirmation.
+    pub held: Option<crate::api::actions::Intent>,
+    /// The last 403 on a write, explained (the token panel shows it).
+    pub refusal: Option<String>,
+    /// This tab's activity, newest last.
+    pub log: Vec<Activity>,
+}
+
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
@@ -80,6 +110,8 @@ pub(crate) struct Ctx {
     pub view: RwSignal<View>,
     /// The one request budget every API call goes through.
     pub budget: StoredValue<Budget>,
+    /// Actions on incidents: in flight, results, consent, the activity list.
+    pub acting: RwSignal<Acting>,
 }
 
 impl Ctx {
@@ -97,6 +129,7 @@ impl Ctx {
             renewing: RwSignal::new(false),
             view: RwSignal::new(View::default()),
             budget: StoredValue::new(Budget::new(50, 1500)),
+            acting: RwSignal::new(Acting::default()),
         }
     }
 

@@ -86,6 +86,7 @@ fn Detail(inc: Incident) -> impl IntoView {
                 })}
                 {redirect.map(|(href, r)| view! { <p class="banner warn">"This incident was merged into " <a href=href data-testid="redirect-link">"incident " {r}</a> "."</p> })}
             </header>
+            {ctx.cfg().is_some_and(|c| c.actions).then(|| view! { <super::actions::Actions inc=inc.clone()/> })}
 
             <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Alerts">

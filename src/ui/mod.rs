@@ -1,5 +1,6 @@
 //! Pages and components. They render [`crate::flows::state::Ctx`] and call flows; they decide nothing.
 
+mod actions;
 mod banners;
 mod charts;
 mod config_error;
