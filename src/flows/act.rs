@@ -46,6 +46,54 @@ pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
     });
 }
 
+/// A bulk action (one confirmation for all): each incident in turn, paced by the request budget like every
+/// request, with the same retry rules as one write; progress and results are shown as they come.
+pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
+    let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return };
+    let Some(session) = ctx.session() else { return };
+    if ids.is_empty() || ctx.acting.with_untracked(|a| a.bulk_running) {
+        return;
+    }
+    if let Some(scope) = consent_needed(&cfg, &session, &action) {
+        ctx.acting.update(|a| a.bulk_consent = Some(scope));
+        return;
+    }
+    ctx.acting.update(|a| {
+        a.bulk_running = true;
+        a.bulk_consent = None;
+        a.bulk = ids.iter().map(|id| (id.clone(), None)).collect();
+    });
+    spawn_local(async move {
+        let me = session.id_claims.preferred_username.clone();
+        for id in ids {
+            // An incident being acted on from its own page is skipped rather than written twice at once.
+            if ctx.acting.with_untracked(|a| a.in_flight.contains(&id)) {
+                continue;
+            }
+            ctx.acting.update(|a| a.in_flight.push(id.clone()));
+            // The token may have been renewed while the bulk action ran.
+            let session = ctx.session().unwrap_or_else(|| session.clone());
+            let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
+            record(ctx, &id, &action, me.as_deref(), &outcome);
+            let ok = outcome == Outcome::Done;
+            ctx.acting.update(|a| {
+                a.in_flight.retain(|x| x != &id);
+                if let Some(entry) = a.bulk.iter_mut().find(|(i, _)| *i == id) {
+                    entry.1 = Some((ok, outcome.short()));
+                }
+            });
+        }
+        ctx.acting.update(|a| a.bulk_running = false);
+    });
+}
+
+/// Incremental consent for a bulk action: the permission is asked for; the selection is not kept across the
+/// redirect, so the analyst selects and confirms again when back (nothing is held to fire).
+pub(crate) fn ask_bulk_consent(ctx: Ctx) {
+    let Some(scope) = ctx.acting.get_untracked().bulk_consent else { return };
+    step_up(ctx, StepUp { scopes: vec![scope], intent: String::new() });
+}
+
 /// The analyst agreed to go to the provider for the permission the held action needs.
 pub(crate) fn ask_consent(ctx: Ctx) {
     let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
@@ -100,7 +148,16 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
                             None => Outcome::Failed(ApiError::Forbidden { message: String::new(), needed_scope: "" }),
                         }
                     }
-                    Failure::Other(e) => Outcome::Failed(e),
+                    Failure::Other(e) => {
+                        // A write that failed may or may not have been applied (a lost answer): show what
+                        // the server holds now, when it answers.
+                        if let Some(inc) = read_one(ctx, cfg, session, id).await {
+                            ctx.queue.update(|q| {
+                                q.items.upsert(inc);
+                            });
+                        }
+                        Outcome::Failed(e)
+                    }
                 };
             }
         }

@@ -83,6 +83,16 @@ pub(crate) struct Acting {
     pub refusal: Option<String>,
     /// This tab's activity, newest last.
     pub log: Vec<Activity>,
+    /// Incidents selected in the queue for a bulk action.
+    pub selected: Vec<String>,
+    /// The last row clicked without shift: a shift-click selects the rows between it and the clicked one.
+    pub anchor: Option<String>,
+    /// The current or last bulk action: each incident, and once done whether it worked and how it ended.
+    pub bulk: Vec<(String, Option<(bool, String)>)>,
+    /// A bulk action is running (a second one is not started).
+    pub bulk_running: bool,
+    /// A bulk action waits for the write permission: the permission to ask for.
+    pub bulk_consent: Option<String>,
 }
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.

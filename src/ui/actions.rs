@@ -6,11 +6,75 @@ use crate::api::actions::{
     edit_tags, valid_determinations, writable_classifications, writable_statuses, Action, Intent,
 };
 use crate::api::model::{Classification, Determination, Incident};
+use crate::config::Source;
 use crate::flows::act::{act, ask_consent, drop_held};
 use leptos::prelude::*;
 
 fn determination_from(key: &str) -> Determination {
     Determination::from_key(key).unwrap_or_else(|| Determination::parse(Some(key)))
+}
+
+/// A classification and one of the determinations documented for it, as chosen in two selects.
+#[derive(Clone, Copy)]
+pub(super) struct Pair {
+    source: Source,
+    class_key: RwSignal<String>,
+    det_key: RwSignal<String>,
+}
+
+impl Pair {
+    /// Starts at `current` when it can be written, else at the first classification.
+    pub(super) fn new(source: Source, current: &Classification) -> Pair {
+        let first = writable_classifications().first().cloned().unwrap_or(Classification::TruePositive);
+        let start = Some(current.clone()).filter(|c| writable_classifications().contains(c)).unwrap_or(first);
+        Pair { source, class_key: RwSignal::new(start.key().to_string()), det_key: RwSignal::new(String::new()) }
+    }
+
+    fn classification(&self) -> Classification {
+        Classification::from_key(&self.class_key.get()).unwrap_or(Classification::Unknown)
+    }
+
+    fn determinations(&self) -> &'static [Determination] {
+        valid_determinations(self.source, &self.classification())
+    }
+
+    fn determination(&self) -> Option<Determination> {
+        let d = determination_from(&self.det_key.get());
+        let valid = self.determinations();
+        if valid.contains(&d) {
+            Some(d)
+        } else {
+            valid.first().cloned()
+        }
+    }
+
+    /// The chosen pair (always a documented one).
+    pub(super) fn picked(&self) -> Option<(Classification, Determination)> {
+        Some((self.classification(), self.determination()?))
+    }
+}
+
+/// The two selects of a [`Pair`]; the determinations follow the classification.
+#[component]
+pub(super) fn PairPicker(pair: Pair) -> impl IntoView {
+    view! {
+        <select name="classification" aria-label="Classification" on:change=move |ev| { pair.class_key.set(event_target_value(&ev)); pair.det_key.set(String::new()); }>
+            {writable_classifications().iter().map(|c| {
+                let key = c.key().to_string();
+                let k2 = key.clone();
+                view! { <option value=key selected=move || pair.class_key.get() == k2>{c.label().to_string()}</option> }
+            }).collect_view()}
+        </select>
+        <select name="determination" aria-label="Determination" on:change=move |ev| pair.det_key.set(event_target_value(&ev))>
+            {move || {
+                let chosen = pair.determination();
+                pair.determinations().iter().map(|d| {
+                    let sel = Some(d) == chosen.as_ref();
+                    view! { <option value=d.key().to_string() selected=sel>{d.label().to_string()}</option> }
+                }).collect_view()
+            }}
+        </select>
+    }
 }
 
 /// The actions for `inc`.
@@ -59,30 +123,10 @@ pub fn Actions(inc: Incident) -> impl IntoView {
         .collect_view();
 
     // Classification and determination: only documented pairs are offered.
-    let first = writable_classifications().first().cloned().unwrap_or(Classification::TruePositive);
-    let class_key = RwSignal::new(
-        Some(inc.classification.clone())
-            .filter(|c| writable_classifications().contains(c))
-            .unwrap_or(first)
-            .key()
-            .to_string(),
-    );
-    let classification = move || Classification::from_key(&class_key.get()).unwrap_or(Classification::Unknown);
-    let det_key = RwSignal::new(String::new());
-    let determinations = move || valid_determinations(source, &classification());
-    let determination = move || {
-        let d = determination_from(&det_key.get());
-        let valid = determinations();
-        if valid.contains(&d) {
-            Some(d)
-        } else {
-            valid.first().cloned()
-        }
-    };
+    let pair = Pair::new(source, &inc.classification);
     let closing = RwSignal::new(String::new());
     let classify = move |resolve: bool| {
-        let Some(d) = determination() else { return };
-        let c = classification();
+        let Some((c, d)) = pair.picked() else { return };
         if resolve {
             let comment = Some(closing.get_untracked()).filter(|t| !t.trim().is_empty());
             go(Action::Resolve { classification: c, determination: d, comment });
@@ -146,7 +190,7 @@ pub fn Actions(inc: Incident) -> impl IntoView {
     };
 
     view! {
-        <section class="actions" aria-labelledby="actions-title" data-testid="incident-actions" aria-busy=move || busy.get().to_string()>
+        <section class="incident-actions" aria-labelledby="actions-title" data-testid="incident-actions" aria-busy=move || busy.get().to_string()>
             <h2 id="actions-title">"Act on this incident"</h2>
             {consent}
             {held}
@@ -169,22 +213,7 @@ pub fn Actions(inc: Incident) -> impl IntoView {
             </div>
             <div class="action-row" data-testid="action-classify">
                 <span class="action-label">"Classification"</span>
-                <select name="classification" aria-label="Classification" on:change=move |ev| { class_key.set(event_target_value(&ev)); det_key.set(String::new()); }>
-                    {writable_classifications().iter().map(|c| {
-                        let key = c.key().to_string();
-                        let k2 = key.clone();
-                        view! { <option value=key selected=move || class_key.get() == k2>{c.label().to_string()}</option> }
-                    }).collect_view()}
-                </select>
-                <select name="determination" aria-label="Determination" on:change=move |ev| det_key.set(event_target_value(&ev))>
-                    {move || {
-                        let chosen = determination();
-                        determinations().iter().map(|d| {
-                            let sel = Some(d) == chosen.as_ref();
-                            view! { <option value=d.key().to_string() selected=sel>{d.label().to_string()}</option> }
-                        }).collect_view()
-                    }}
-                </select>
+                <PairPicker pair=pair/>
                 <button data-do="classify" disabled=move || busy.get() on:click=move |_| classify(false)>"Classify"</button>
                 <input type="text" name="resolve-comment" placeholder="Closing comment (optional)" aria-label="Closing comment"
                     prop:value=move || closing.get() on:input=move |ev| closing.set(event_target_value(&ev))/>

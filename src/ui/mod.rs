@@ -2,6 +2,7 @@
 
 mod actions;
 mod banners;
+mod bulk;
 mod charts;
 mod config_error;
 mod filters;

@@ -1,0 +1,197 @@
+// Acting on incidents for the analyst (issue 14), both sources: incremental consent (the action held across the
+// redirect, one PATCH after the confirmation), every incident-page action showing the server's version, a double
+// click sending one write, declined consent staying signed in and read-only, a reader's role refusal explained,
+// and "actions": false showing no control and never asking for a write permission.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, startBrowser, newPage, shot } from './harness.mjs';
+import { AppPage, SignInPage, signIn } from './pages.mjs';
+
+const WIDE = '#/incidents?status=all&severity=all&range=all';
+const WRITE = { defender: 'Incident.ReadWrite', graph: 'SecurityIncident.ReadWrite.All' };
+
+for (const source of ['defender', 'graph']) {
+  describe(`actions (${source})`, () => {
+    let sandbox, browser, app;
+    before(async () => {
+      sandbox = await startSandbox(['--source', source, '--incidents', '60', '--seed', '5']);
+      browser = await startBrowser();
+      app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
+    });
+    after(async () => { await browser?.close(); sandbox?.stop(); });
+
+    const writes = async () => (await sandbox.requests())
+      .filter((r) => r.service === source && (r.method === 'PATCH' || r.method === 'POST'));
+    const authorizeScopes = async () => (await sandbox.requests())
+      .filter((r) => r.path.endsWith('/authorize'))
+      .map((r) => new URLSearchParams(r.query).get('scope') ?? '');
+    const openIncident = async (a, n = 0) => {
+      await a.page.evaluate((h) => { location.hash = h; }, WIDE);
+      await a.waitForRows();
+      const row = a.rows().nth(n);
+      const id = await row.getAttribute('data-incident-id');
+      await row.getByTestId('incident-link').click();
+      await a.page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`).waitFor();
+      return id;
+    };
+    const logLines = (a) => a.page.locator('[data-testid="activity-log"] li');
+    /** Does `gesture`, waits for its activity line, and returns it. */
+    const acted = async (a, gesture) => {
+      const before = await logLines(a).count();
+      await gesture();
+      await a.page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-log"] li').length > n, before);
+      return logLines(a).first().innerText();
+    };
+    const facts = (a) => a.page.locator('[data-testid="incident-detail"] .facts').innerText();
+
+    test('sign-in asks only to read; the first action asks for the write permission and is confirmed after', async () => {
+      await signIn(app);
+      await app.waitForRows();
+      for (const s of await authorizeScopes()) assert.ok(!s.includes(WRITE[source]), `sign-in asked for ${s}`);
+      const id = await openIncident(app);
+      const hashBefore = await app.page.evaluate(() => location.hash);
+      await sandbox.clearRequests();
+      await app.page.getByTestId('action-assign-me').click();
+      const consent = app.page.getByTestId('action-consent');
+      await consent.waitFor();
+      assert.match(await consent.innerText(), new RegExp(WRITE[source].replace(/\./g, '\\.')));
+      assert.equal((await writes()).length, 0, 'nothing is sent before the permission');
+      await app.page.getByTestId('action-consent-go').click();
+      const idp = new SignInPage(app.page);
+      await app.page.getByTestId('consent-accept').waitFor();
+      const offered = await app.page.locator('[data-testid="consent-scope"]').evaluateAll((e) => e.map((x) => x.value));
+      assert.deepEqual(offered.map((s) => s.split('/').pop()), [WRITE[source]], 'only the new permission is asked');
+      await idp.consent();
+      await app.page.getByTestId('action-confirm').waitFor({ timeout: 15_000 });
+      assert.equal(await app.page.evaluate(() => location.hash), hashBefore, 'same view and incident');
+      assert.equal(await app.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
+      const [scope] = await authorizeScopes();
+      assert.ok(scope.includes(WRITE[source]) && scope.includes('openid'), scope);
+      assert.equal((await writes()).length, 0, 'the held action is not fired by itself');
+      await shot(app.page, `actions-confirm-${source}`);
+      const line = await acted(app, () => app.page.getByTestId('action-confirm').click());
+      assert.match(line, new RegExp(`^\\d\\d:\\d\\d assign #${id} to you — done$`));
+      const w = await writes();
+      assert.equal(w.length, 1, 'exactly one write after the confirmation');
+      assert.equal(w[0].method, 'PATCH');
+      assert.match(await facts(app), /ada\.analyst@sandbox\.onbehalf\.test/);
+      assert.equal(await app.page.getByTestId('action-result').getAttribute('data-ok'), 'true');
+      const calls = app.page.locator('[data-testid="permission-call"]');
+      assert.ok(await calls.count() >= 3);
+      assert.equal(await calls.last().getAttribute('data-granted'), 'true');
+    });
+
+    test('every incident-page action shows the server\'s version', async () => {
+      const id = await openIncident(app, 1);
+      const statusButton = (label) => app.page.getByTestId('action-status').getByRole('button', { name: label, exact: true });
+      assert.match(await acted(app, () => statusButton('In progress').click()), /— done$/);
+      assert.match(await facts(app), /In progress/);
+
+      await app.page.locator('[data-testid="action-assign"] input').fill('secop2@contoso.com');
+      assert.match(await acted(app, () => app.page.locator('[data-testid="action-assign"] button').click()), /to secop2@contoso\.com — done$/);
+      assert.match(await facts(app), /secop2@contoso\.com/);
+      const unassign = app.page.getByTestId('action-unassign');
+      if (source === 'graph') {
+        assert.match(await acted(app, () => unassign.click()), /unassign .* — done$/);
+        assert.match(await facts(app), /Unassigned/);
+      } else {
+        assert.equal(await unassign.count(), 0, 'Defender documents no way to clear the owner');
+      }
+
+      const classify = app.page.getByTestId('action-classify');
+      await classify.locator('select[name="classification"]').selectOption({ label: 'True positive' });
+      await classify.locator('select[name="determination"]').selectOption({ label: 'Malware' });
+      const dets = await classify.locator('select[name="determination"] option').allInnerTexts();
+      assert.ok(!dets.includes('Security testing'), 'only documented pairs are offered');
+      assert.match(await acted(app, () => classify.locator('button[data-do="classify"]').click()), /— done$/);
+      assert.match(await facts(app), /True positive · Malware/);
+
+      const tags = app.page.getByTestId('action-tag');
+      await tags.locator('input[name="tag"]').fill('e2e-tag');
+      assert.match(await acted(app, () => tags.locator('button[type="submit"]').click()), /— done$/);
+      assert.ok((await app.page.getByTestId('incident-tags').innerText()).includes('e2e-tag'));
+      assert.match(await acted(app, () => app.page.locator('[data-remove="e2e-tag"]').click()), /— done$/);
+      assert.ok(!(await app.page.locator('[data-testid="incident-detail"] .incident-head').innerText()).includes('e2e-tag'));
+
+      await app.page.locator('[data-testid="action-comment"] textarea').fill('Looked at it in the e2e test');
+      assert.match(await acted(app, () => app.page.locator('[data-testid="action-comment"] button').click()), /comment on .* — done$/);
+      assert.ok((await app.page.getByTestId('comments').innerText()).includes('Looked at it in the e2e test'));
+
+      await classify.locator('select[name="classification"]').selectOption({ label: 'False positive' });
+      await classify.locator('input[name="resolve-comment"]').fill('closing note');
+      assert.match(await acted(app, () => classify.locator('button[data-do="resolve"]').click()), /resolve #.* — done$/);
+      const f = await facts(app);
+      assert.match(f, /Resolved/);
+      assert.match(f, /False positive/);
+      assert.ok((await app.page.getByTestId('comments').innerText()).includes('closing note'));
+      assert.equal(await app.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
+      await shot(app.page, `actions-incident-${source}`);
+    });
+
+    test('a double click sends one write', async () => {
+      await openIncident(app, 2);
+      await sandbox.clearRequests();
+      const before = await logLines(app).count();
+      await app.page.getByTestId('action-status').locator('button:not([disabled])').first()
+        .evaluate((b) => { b.click(); b.click(); });
+      await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-log"] li').length > n, before);
+      assert.equal(await logLines(app).count(), before + 1);
+      assert.equal((await writes()).length, 1);
+    });
+
+    test('declined consent keeps the session, read-only, with a message', async () => {
+      const other = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
+      await signIn(other, { user: 'admin' });
+      const id = await openIncident(other);
+      await sandbox.clearRequests();
+      await other.page.getByTestId('action-assign-me').click();
+      await other.page.getByTestId('action-consent-go').click();
+      await new SignInPage(other.page).decline();
+      const result = other.page.getByTestId('action-result');
+      await result.waitFor({ timeout: 15_000 });
+      assert.match(await result.innerText(), /not granted.*read-only/s);
+      assert.equal(await other.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
+      assert.equal(await other.page.getByTestId('sign-in').count(), 0, 'still signed in');
+      assert.equal(await other.page.getByTestId('action-confirm').count(), 0);
+      assert.equal((await writes()).length, 0);
+      await other.page.context().close();
+    });
+
+    test('a reader holding the write permission gets the role refusal explained', async () => {
+      const reader = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
+      await signIn(reader, { user: 'reader' });
+      await openIncident(reader);
+      const before = await facts(reader);
+      await reader.page.getByTestId('action-assign-me').click();
+      await reader.page.getByTestId('action-consent-go').click();
+      await new SignInPage(reader.page).consent();
+      await reader.page.getByTestId('action-confirm').waitFor({ timeout: 15_000 });
+      const line = await acted(reader, () => reader.page.getByTestId('action-confirm').click());
+      assert.match(line, /— refused: your role does not allow it$/);
+      const text = await reader.page.getByTestId('action-result').innerText();
+      assert.match(text, /holds the permission, but your account needs/);
+      assert.match(text, /Insufficient privileges/);
+      assert.match(await reader.page.getByTestId('refusal-side').innerText(), /your account needs/);
+      assert.equal(await facts(reader), before, 'the incident is as it was');
+      await reader.page.context().close();
+    });
+
+    test('"actions": false shows no control and never asks for a write permission', async () => {
+      await sandbox.reset();
+      const page = await newPage(browser, { bypassCSP: true });
+      await page.route('**/config.json', async (route) => {
+        const response = await route.fetch();
+        const json = await response.json();
+        await route.fulfill({ response, json: { ...json, actions: false } });
+      });
+      const off = new AppPage(page, sandbox);
+      await signIn(off);
+      await openIncident(off);
+      assert.equal(await page.getByTestId('incident-actions').count(), 0);
+      assert.equal(await page.getByTestId('action-assign-me').count(), 0);
+      assert.equal(await page.locator('[data-testid="permission-call"]').count(), 1, 'only the read calls are listed');
+      for (const s of await authorizeScopes()) assert.ok(!s.includes(WRITE[source]), s);
+      await page.context().close();
+    });
+  });
+}
