@@ -17,7 +17,7 @@ use crate::auth::authorize::StepUp;
 use crate::auth::session::Session;
 use crate::browser::{clock, fetch};
 use crate::config::Config;
-use crate::http::HttpResponse;
+use crate::http::{HttpRequest, HttpResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -168,7 +168,9 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
     // asked for: then the incident is read again, so what is on screen is what the API holds.
     let fresh = match answered {
         Some(inc) if !needs_reread(&inc, old.as_ref()) => Some(inc),
-        _ => read_one(ctx, cfg, session, id).await,
+        // If the read fails too, the write's own answer still holds the properties the write changed.
+        Some(inc) => read_one(ctx, cfg, session, id).await.or_else(|| Some(with_alerts_of(inc, old.as_ref()))),
+        None => read_one(ctx, cfg, session, id).await,
     };
     if let Some(inc) = fresh {
         ctx.queue.update(|q| {
@@ -178,15 +180,23 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
     Outcome::Done
 }
 
+/// The write's answer, with the alerts the queue had (the answer has none).
+fn with_alerts_of(mut inc: Incident, old: Option<&Incident>) -> Incident {
+    if let Some(o) = old {
+        inc.alerts = o.alerts.clone();
+        inc.alert_count = o.alert_count;
+    }
+    inc
+}
+
 fn needs_reread(answer: &Incident, old: Option<&Incident>) -> bool {
     answer.alerts.is_empty() && old.is_some_and(|o| !o.alerts.is_empty())
 }
 
+/// Reads the incident again (a GET may always be repeated: 429 waits and 5xx back-offs as for a page).
 async fn read_one(ctx: Ctx, cfg: &Config, session: &Session, id: &str) -> Option<Incident> {
     let req = read_one_request(cfg.source, &cfg.api_base, id, &session.access_token).ok()?;
-    wait_for_budget(ctx).await;
-    let resp = fetch::send(&req).await.ok()?;
-    map_response(&resp, cfg.source).ok()?;
+    let resp = send_with_retry(ctx, cfg, &req, |e| e.is_retryable()).await.ok()?;
     parse_incident(cfg.source, &resp.body).ok()
 }
 
@@ -198,10 +208,21 @@ enum Failure {
 /// Sends one write through the budget. Sent again only where `may_retry` allows it (an idempotent PATCH after a
 /// 429's wait or a 5xx), with the waits `api::retry` decides; a comment is never sent twice.
 async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResponse, Failure> {
+    send_with_retry(ctx, cfg, &w.http, |e| may_retry(w.kind, e)).await
+}
+
+/// Sends `req` through the budget; after a failure `again` says whether it may be sent again, and `api::retry`
+/// how long to wait first. A 429 pauses the budget for every request.
+async fn send_with_retry(
+    ctx: Ctx,
+    cfg: &Config,
+    req: &HttpRequest,
+    again: impl Fn(&ApiError) -> bool,
+) -> Result<HttpResponse, Failure> {
     let mut retry = Retry::patient();
     loop {
         wait_for_budget(ctx).await;
-        let resp = fetch::send(&w.http).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
+        let resp = fetch::send(req).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
         let err = match map_response(&resp, cfg.source) {
             Ok(_) => return Ok(resp),
             Err(ApiError::Forbidden { .. }) => return Err(Failure::Forbidden(resp)),
@@ -210,7 +231,7 @@ async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResp
         if let ApiError::RateLimited { retry_after_secs } = err {
             ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
         }
-        if !may_retry(w.kind, &err) {
+        if !again(&err) {
             return Err(Failure::Other(err));
         }
         match retry.next(err) {

@@ -139,6 +139,51 @@ for (const source of ['defender', 'graph']) {
       assert.equal((await writes()).length, 1);
     });
 
+    test('bulk: shift-click range, one confirmation naming the count, a 429 and 5xx in the middle leave every incident correct on screen', async () => {
+      await app.page.evaluate((h) => { location.hash = h; }, WIDE);
+      await app.waitForRows();
+      const boxes = app.page.getByTestId('row-select');
+      await boxes.nth(3).click();
+      await boxes.nth(6).click({ modifiers: ['Shift'] });
+      assert.equal(await app.page.getByTestId('selected-count').innerText(), '4 selected');
+      const ids = await app.rows().evaluateAll((rows) => rows.slice(3, 7).map((r) => r.getAttribute('data-incident-id')));
+      const bar = app.page.getByTestId('bulk-bar');
+      await bar.locator('select[name="bulk-status"]').selectOption({ label: 'In progress' });
+      await bar.locator('button[data-bulk="status"]').click();
+      const confirmation = app.page.getByTestId('bulk-confirmation');
+      assert.match(await confirmation.innerText(), /4 incidents/);
+      await sandbox.clearRequests();
+      // The first write meets a 429; then half the calls fail with 500/503 until the bulk action is over.
+      await sandbox.faults({ force_429: 1, retry_after: '1', error_rate: 0.5 });
+      await app.page.getByTestId('bulk-confirm').click();
+      await app.page.waitForFunction(() => {
+        const items = [...document.querySelectorAll('[data-testid="bulk-progress"] li')];
+        return items.length === 4 && items.every((li) => li.dataset.state !== 'pending');
+      }, null, { timeout: 120_000 });
+      await sandbox.faults({ error_rate: 0, force_429: 0 });
+      await shot(app.page, `actions-bulk-${source}`);
+      const log = await sandbox.requests();
+      assert.ok(log.some((r) => r.status === 429), 'a 429 was met');
+      // What each row shows is what the API holds.
+      const truth = await app.page.evaluate(async ({ base, source, ids }) => {
+        const token = JSON.parse(sessionStorage.getItem('onbehalf.session')).access_token;
+        const out = {};
+        for (const id of ids) {
+          const url = source === 'graph' ? `${base}/v1.0/security/incidents/${id}` : `${base}/api/incidents/${id}`;
+          const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+          out[id] = (await r.json()).status;
+        }
+        return out;
+      }, { base: source === 'graph' ? sandbox.graph : sandbox.defender, source, ids });
+      const states = await app.page.locator('[data-testid="bulk-progress"] li').evaluateAll((l) => l.map((x) => [x.dataset.incidentId, x.dataset.state]));
+      for (const [id, state] of states) {
+        const row = app.page.locator(`[data-testid="incident-row"][data-incident-id="${id}"]`);
+        const onScreen = (await row.locator('td').nth(3).innerText()).replace(/\s/g, '').toLowerCase();
+        assert.equal(onScreen, truth[id].toLowerCase(), `#${id} (${state}) shows what the API holds`);
+        if (state === 'done') assert.equal(onScreen, 'inprogress');
+      }
+    });
+
     test('declined consent keeps the session, read-only, with a message', async () => {
       const other = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
       await signIn(other, { user: 'admin' });
