@@ -6,9 +6,10 @@
 use super::queue::wait_for_budget;
 use super::sign_in::step_up;
 use super::state::{Activity, Ctx};
+use crate::api::actions::access::classify_forbidden;
+use crate::api::actions::intent::consent_needed;
 use crate::api::actions::{
-    action_call, classify_forbidden, consent_needed, may_retry, read_one_request, update_requests, Action, Intent,
-    Outcome, WriteRequest,
+    action_call, may_retry, read_one_request, update_requests, Action, Intent, Outcome, WriteRequest,
 };
 use crate::api::error::{map_response, ApiError};
 use crate::api::model::{parse_incident, Incident};

@@ -1,7 +1,8 @@
 //! "What am I allowed to do?": the access token's claims, and which permissions each API call needs.
 
 use super::ctx;
-use crate::api::actions::{calls, is_granted, Call};
+use crate::api::actions::access::is_granted;
+use crate::api::actions::{calls, Call};
 use crate::auth::jwt::access_claims;
 use crate::auth::session::AuthState;
 use crate::flows::sign_in::{sign_in, Prompt};

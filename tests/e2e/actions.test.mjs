@@ -4,7 +4,9 @@
 // and "actions": false showing no control and never asking for a write permission.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, startBrowser, newPage, shot } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, startBrowser, newPage, shot, ROOT } from './harness.mjs';
 import { AppPage, SignInPage, signIn } from './pages.mjs';
 
 const WIDE = '#/incidents?status=all&severity=all&range=all';
@@ -126,6 +128,23 @@ for (const source of ['defender', 'graph']) {
       assert.ok((await app.page.getByTestId('comments').innerText()).includes('closing note'));
       assert.equal(await app.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
       await shot(app.page, `actions-incident-${source}`);
+    });
+
+    test('no serious or critical accessibility violations with the action controls (axe-core)', async () => {
+      const axe = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+      const check = async (where) => {
+        await app.page.addScriptTag({ content: axe });
+        const res = await app.page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = res.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+        assert.deepEqual(bad.map((v) => `${where}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.html ?? ''}`), []);
+      };
+      await openIncident(app, 3);
+      await check('incident actions');
+      await app.page.getByTestId('back-to-queue').click();
+      await app.waitForRows();
+      await app.page.getByTestId('row-select').first().click();
+      await check('queue with a selection');
+      await app.page.getByTestId('row-select').first().click();
     });
 
     test('a double click sends one write', async () => {

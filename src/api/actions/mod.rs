@@ -11,8 +11,6 @@ pub mod request;
 pub mod rules;
 
 pub use access::{action_call, call_info, calls, may_retry, Call, CallInfo, Refusal};
-pub(crate) use access::{classify_forbidden, is_granted};
-pub(crate) use intent::consent_needed;
 pub use intent::{Intent, Outcome};
 pub use request::{
     classification_wire, determination_wire, read_one_request, update_requests, WriteKind, WriteRequest,
