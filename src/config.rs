@@ -13,6 +13,9 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every source, for reading `config.json`'s `"source"` (each description names its own value).
+    pub(crate) const ALL: [Source; 2] = [Source::Defender, Source::Graph];
+
     /// Default API base URL for this source.
     pub fn default_api_base(&self) -> &'static str {
         crate::api::source::api(*self).default_api_base
@@ -182,7 +185,7 @@ fn looks_like_guid(s: &str) -> bool {
 
 /// The resource part of a scope: `https://graph.microsoft.com/X` → `https://graph.microsoft.com`; bare
 /// scopes (`User.Read`) belong to Graph, as Entra reads them.
-pub(crate) fn scope_resource(scope: &str) -> String {
+fn scope_resource(scope: &str) -> String {
     if let Some((scheme, host, _)) = split_url(scope) {
         return format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
     }
@@ -210,11 +213,10 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
 
     let source = match get_str(obj, "source")? {
         None => Source::Defender,
-        Some(s) => match s.to_ascii_lowercase().as_str() {
-            "defender" => Source::Defender,
-            "graph" => Source::Graph,
-            _ => return Err(ConfigError::UnknownSource(s)),
-        },
+        Some(s) => Source::ALL
+            .into_iter()
+            .find(|src| crate::api::source::api(*src).config_name.eq_ignore_ascii_case(&s))
+            .ok_or(ConfigError::UnknownSource(s))?,
     };
 
     let api_base = match get_str(obj, "api_base")? {

@@ -197,7 +197,7 @@ pub(crate) fn host_name(host_port: &str) -> String {
 }
 
 /// True for 127.0.0.1, localhost and [::1]: the only hosts allowed over plain http.
-pub(crate) fn is_loopback_host(host_port: &str) -> bool {
+fn is_loopback_host(host_port: &str) -> bool {
     matches!(host_name(host_port).as_str(), "127.0.0.1" | "localhost" | "[::1]")
 }
 

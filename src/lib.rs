@@ -22,8 +22,11 @@ pub mod flows;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
-/// Mounts the app into `<body>`.
+/// Mounts the app into `<body>`, replacing the frame `index.html` painted before the wasm arrived. Both happen
+/// in this one task, so the browser never paints the page without a frame.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
+    browser::dom::remove_by_id("prepaint-top");
+    browser::dom::remove_by_id("prepaint-main");
     leptos::mount::mount_to_body(ui::App);
 }

@@ -123,7 +123,7 @@ fn pending() -> PendingAuth {
 }
 
 fn b64(v: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+    URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
 /// Callback query strings: mostly well-formed key=value pairs (so the checks after parsing get exercised).

@@ -1,14 +1,27 @@
 //! What every recipe sends alike: the security headers, the cache policies, the generated-file note.
 
-/// Security headers sent with every file of the app, in order.
-pub(crate) fn security_headers(policy: &str) -> Vec<(&'static str, String)> {
-    vec![
+/// Security headers sent with every file of the app, in order. `https`: the site is served over TLS, so browsers
+/// are told to use nothing else for a year (HSTS is ignored over http, and would be wrong on a loopback test site).
+pub(crate) fn security_headers(policy: &str, https: bool) -> Vec<(&'static str, String)> {
+    let mut h = vec![
         ("Content-Security-Policy", policy.to_string()),
         ("Referrer-Policy", "no-referrer".into()),
         ("X-Content-Type-Options", "nosniff".into()),
         ("X-Frame-Options", "DENY".into()),
-    ]
+        // No other window keeps a handle on the signed-in page (a popup opened by a hostile page, or one it opens).
+        ("Cross-Origin-Opener-Policy", "same-origin".into()),
+    ];
+    if https {
+        h.push(("Strict-Transport-Security", HSTS.into()));
+    }
+    h
 }
+
+/// One year, as browsers' preload lists expect; no `includeSubDomains`: the page may share a domain with others.
+pub(crate) const HSTS: &str = "max-age=31536000";
+
+/// The relay's answers are API JSON, never a document: should one be opened as a page, it runs nothing.
+pub(crate) const RELAY_CSP: &str = "default-src 'none'; sandbox";
 
 /// Cache-Control for Trunk's hashed assets (`name-<16 hex>.js`, `…_bg.wasm`, `….css`).
 pub(crate) const CACHE_HASHED: &str = "public, max-age=31536000, immutable";

@@ -91,10 +91,26 @@ mod tests {
                 && n.contains("proxy_set_header Authorization $http_authorization;")
         );
         assert!(n.contains("proxy_ssl_verify on;"));
+        assert!(n.contains("if ($http_sec_fetch_site != \"same-origin\") { return 403; }"), "not an open proxy");
+        assert!(n.contains("add_header Content-Security-Policy \"default-src 'none'; sandbox\" always;"));
         let c = p.caddyfile();
         assert!(
             c.contains("handle_path /defender-api/* {")
                 && c.contains("reverse_proxy https://api.security.microsoft.com {")
+        );
+        assert!(c.contains("@foreign not header Sec-Fetch-Site same-origin\n\t\t\trespond @foreign 403"));
+        assert!(c.contains("header Content-Security-Policy \"default-src 'none'; sandbox\""));
+        // The allow-list: every header deleted (A* … Z*), then only Authorization and Accept set again.
+        assert_eq!(c.matches("request_header -").count(), 26);
+        let set: Vec<&str> =
+            c.lines().filter_map(|l| l.trim().strip_prefix("header_up ")).filter(|l| !l.starts_with('-')).collect();
+        assert_eq!(
+            set,
+            [
+                "Host {upstream_hostport}",
+                "Authorization {vars.onbehalf_authorization}",
+                "Accept {vars.onbehalf_accept}"
+            ]
         );
         assert!(p.github_pages_md().contains("will not work there"));
 
@@ -146,7 +162,12 @@ mod tests {
         let n = p.nginx();
         let c = p.caddyfile();
         let swa: serde_json::Value = serde_json::from_str(&p.static_web_app()).unwrap();
-        for (k, v) in security_headers(&p.csp) {
+        let headers = security_headers(&p.csp, true);
+        for k in ["Strict-Transport-Security", "Cross-Origin-Opener-Policy"] {
+            assert!(headers.iter().any(|(h, _)| *h == k), "an https site sends {k}");
+        }
+        assert_eq!(p.headers(), headers);
+        for (k, v) in headers {
             assert!(n.contains(&format!("add_header {k} \"{v}\" always;")), "nginx lacks {k}");
             assert!(c.contains(&format!("{k} \"{v}\"")), "Caddy lacks {k}");
             assert_eq!(swa["globalHeaders"][k], v.as_str(), "SWA lacks {k}");
@@ -157,6 +178,9 @@ mod tests {
                 && n.contains("root /srv/www;")
         );
         assert!(n.contains("ssl_certificate /etc/letsencrypt/live/tools.example.com/fullchain.pem;"));
+        assert!(n.contains("listen 80;") && n.contains("return 301 https://$host$request_uri;"), "port 80 redirects");
+        assert!(n.contains("location / {\n        return 404;"), "nothing outside the app's path");
+        assert!(c.contains("handle {\n\t\trespond 404"), "Caddy: nothing outside the app's path");
         assert!(c.contains("header @wasm Content-Type application/wasm"));
         assert_eq!(swa["mimeTypes"][".wasm"], "application/wasm");
         let html = p.index_with_meta_csp(INDEX).unwrap();
@@ -173,6 +197,8 @@ mod tests {
             plan(INDEX, &config("https://graph.microsoft.com", "graph"), &opts("http://127.0.0.1:8080/app/")).unwrap();
         assert_eq!(p.listen, "8080");
         assert!(p.tls.is_none());
+        assert!(!p.nginx().contains("listen 80;"), "no https to redirect to");
+        assert!(!p.headers().iter().any(|(k, _)| *k == "Strict-Transport-Security"), "HSTS only over https");
         assert!(p.caddyfile().contains("http://127.0.0.1:8080 {"));
         assert_eq!(p.site.server_name(), "127.0.0.1");
     }

@@ -165,6 +165,11 @@ pub fn plan(index_html: &str, config_json: &str, opts: &Options) -> Result<Plan,
 }
 
 impl Plan {
+    /// The security headers every recipe sends with the app's files.
+    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
+        crate::headers::security_headers(&self.csp, self.site.scheme == "https")
+    }
+
     /// Directory the files go to on the server.
     pub fn files_dir(&self) -> String {
         format!("{}{}", self.root, self.site.path)

@@ -1,7 +1,77 @@
 //! How a view's incidents are paged in: a small first page so the first screen arrives as soon as it can,
 //! then the largest pages the API allows, up to a cap per view.
 
+use super::error::ApiError;
+use super::model::{parse_defender_page, parse_graph_page, Incident};
+use super::query::{list_url, next_link_for, IncidentQuery};
+use super::source::{api, Paging};
 use crate::config::Source;
+
+/// Where the next page of incidents comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum NextPage {
+    /// `$skip` offset.
+    Skip(u32),
+    /// The server's `@odata.nextLink` (already checked to point at the configured API).
+    Link(String),
+}
+
+/// One page of a view as the API answered it.
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The incidents on it.
+    pub items: Vec<Incident>,
+    /// Where the rest is, if there is more.
+    pub next: Option<NextPage>,
+    /// The view's total, when the API says.
+    pub total: Option<u64>,
+}
+
+/// The URL of the page after `next` (the first when `None`), asking for `top` incidents.
+pub(crate) fn page_url(
+    source: Source,
+    api_base: &str,
+    filter: Option<&str>,
+    next: Option<&NextPage>,
+    top: u32,
+) -> String {
+    let filter = filter.map(str::to_string);
+    match next {
+        Some(NextPage::Link(link)) => link.clone(),
+        Some(NextPage::Skip(skip)) => list_url(source, api_base, &IncidentQuery { top, skip: *skip, filter }),
+        None => list_url(source, api_base, &IncidentQuery { top, skip: 0, filter }),
+    }
+}
+
+/// Reads the answer to `page_url(.., next, top)`. A next link is followed only on the API's own origin: the
+/// token must never go elsewhere.
+pub(crate) fn read_page(
+    source: Source,
+    api_base: &str,
+    body: &str,
+    next: Option<&NextPage>,
+    top: u32,
+) -> Result<Page, ApiError> {
+    match api(source).paging {
+        Paging::Skip => {
+            let skip = match next {
+                Some(NextPage::Skip(s)) => *s,
+                _ => 0,
+            };
+            let items = parse_defender_page(body)?;
+            let next = may_have_more(top, items.len()).then(|| NextPage::Skip(skip + items.len() as u32));
+            Ok(Page { items, next, total: None })
+        }
+        Paging::NextLink => {
+            let total = serde_json::from_str::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("@odata.count").and_then(|c| c.as_u64()));
+            let (items, link) = parse_graph_page(body)?;
+            let next = link.and_then(|l| next_link_for(api_base, &l)).map(NextPage::Link);
+            Ok(Page { items, next, total })
+        }
+    }
+}
 
 /// The first request asks for one screen of rows: the first row paints after the smallest response the
 /// API can give (a full Defender page with alerts is ~1 MB of JSON to transfer and parse).
@@ -17,7 +87,7 @@ pub fn max_page(source: Source) -> u32 {
 
 /// Requests one view may make: enough for the cap in full pages, and a bound on a server that pages in
 /// dribbles (a next link after every few items).
-pub fn max_pages(source: Source) -> usize {
+fn max_pages(source: Source) -> usize {
     1 + (MAX_INCIDENTS - FIRST_PAGE as usize).div_ceil(max_page(source) as usize)
 }
 
@@ -36,13 +106,51 @@ pub fn next_top(source: Source, loaded: usize, pages: usize) -> Option<u32> {
 
 /// Whether a `$skip`-paged response of `got` items for `$top=asked` may have more after it: only a full
 /// page does (the API has no total count).
-pub fn may_have_more(asked: u32, got: usize) -> bool {
+fn may_have_more(asked: u32, got: usize) -> bool {
     asked > 0 && got >= asked as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_pages_follow_offsets_and_stop_on_a_short_page() {
+        let url = page_url(Source::Defender, "https://api.example", None, Some(&NextPage::Skip(50)), 100);
+        assert!(url.starts_with("https://api.example/api/incidents?") && url.contains("$skip=50"), "{url}");
+        let one = r#"{"value":[{"incidentId":7,"incidentName":"x"}]}"#;
+        let p = read_page(Source::Defender, "https://api.example", one, Some(&NextPage::Skip(50)), 1).unwrap();
+        assert_eq!((p.items.len(), p.next, p.total), (1, Some(NextPage::Skip(51)), None));
+        let p = read_page(Source::Defender, "https://api.example", one, None, 2).unwrap();
+        assert_eq!(p.next, None, "a short page is the last");
+    }
+
+    #[test]
+    fn next_links_are_followed_only_on_the_api_origin() {
+        let first = page_url(Source::Graph, "https://graph.example", Some("status eq 'active'"), None, 50);
+        assert!(first.starts_with("https://graph.example/v1.0/security/incidents?$expand=alerts&"), "{first}");
+        let link = NextPage::Link("https://graph.example/v1.0/security/incidents?$skiptoken=a".into());
+        assert_eq!(
+            page_url(Source::Graph, "https://graph.example", None, Some(&link), 50),
+            "https://graph.example/v1.0/security/incidents?$skiptoken=a"
+        );
+        let body = |next: &str| format!(r#"{{"@odata.count":3,"@odata.nextLink":"{next}","value":[]}}"#);
+        let own = read_page(
+            Source::Graph,
+            "https://graph.example",
+            &body("https://graph.example/v1.0/x?$skiptoken=b"),
+            None,
+            50,
+        )
+        .unwrap();
+        assert_eq!(
+            (own.next, own.total),
+            (Some(NextPage::Link("https://graph.example/v1.0/x?$skiptoken=b".into())), Some(3))
+        );
+        let foreign =
+            read_page(Source::Graph, "https://graph.example", &body("https://evil.example/steal"), None, 50).unwrap();
+        assert_eq!(foreign.next, None);
+    }
 
     #[test]
     fn first_page_is_one_screen_then_full_pages_up_to_the_cap() {

@@ -1,6 +1,6 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use super::source::api;
+use super::source::{api, Paging};
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
@@ -33,21 +33,24 @@ fn push_common(url: &mut String, top: u32, q: &IncidentQuery) {
     }
 }
 
-/// Defender `GET {base}/api/incidents?$top=..&$skip=..&$filter=..` (`$top` clamped to 1..=the API's page limit).
-pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
-    let a = api(Source::Defender);
-    let mut u = format!("{}{}?", api_base.trim_end_matches('/'), a.incidents_path);
-    push_common(&mut u, q.top.clamp(1, a.max_page), q);
+/// `GET {base}{incidents path}?…&$top=..[&$skip=..][&$filter=..]…` as `source` pages it (`$top` clamped to
+/// 1..=the API's page limit): Defender by `$skip`; Graph with the alerts expanded and the total counted, paged by
+/// its next link (so no `$skip`).
+pub(crate) fn list_url(source: Source, api_base: &str, q: &IncidentQuery) -> String {
+    let a = api(source);
+    let (before, after, q) = match a.paging {
+        Paging::Skip => ("", "", q.clone()),
+        Paging::NextLink => ("$expand=alerts&", "&$count=true", IncidentQuery { skip: 0, ..q.clone() }),
+    };
+    let mut u = format!("{}{}?{before}", api_base.trim_end_matches('/'), a.incidents_path);
+    push_common(&mut u, q.top.clamp(1, a.max_page), &q);
+    u.push_str(after);
     u
 }
 
-/// Graph `GET {base}/v1.0/security/incidents?$expand=alerts&$top=..` (`$top` clamped to 1..=the API's page limit).
-pub(crate) fn graph_url(api_base: &str, q: &IncidentQuery) -> String {
-    let a = api(Source::Graph);
-    let mut u = format!("{}{}?$expand=alerts&", api_base.trim_end_matches('/'), a.incidents_path);
-    push_common(&mut u, q.top.clamp(1, a.max_page), q);
-    u.push_str("&$count=true");
-    u
+/// Defender's list URL (the deploy tool checks a relayed `api_base` with it).
+pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
+    list_url(Source::Defender, api_base, q)
 }
 
 /// Accepts Graph's `@odata.nextLink` only if it points at the configured API (same scheme and host):
@@ -63,7 +66,7 @@ pub(crate) fn next_link_for(api_base: &str, next: &str) -> Option<String> {
 }
 
 /// An OData string literal: single-quoted, with `'` doubled.
-pub(crate) fn odata_string(v: &str) -> String {
+fn odata_string(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
 }
 
@@ -114,7 +117,7 @@ pub(crate) fn accepted_scopes(source: Source) -> &'static [&'static str] {
 }
 
 /// GET with the bearer token, asking for JSON.
-pub(crate) fn api_request(url: String, token: &AccessToken) -> HttpRequest {
+fn api_request(url: String, token: &AccessToken) -> HttpRequest {
     HttpRequest {
         method: Method::Get,
         url,
@@ -253,7 +256,7 @@ mod tests {
         let q =
             IncidentQuery { top: 100, skip: 0, filter: Some(filter_status_in("status", &["active", "inProgress"])) };
         assert_eq!(
-            graph_url("https://graph.microsoft.com", &q),
+            list_url(Source::Graph, "https://graph.microsoft.com", &q),
             "https://graph.microsoft.com/v1.0/security/incidents?$expand=alerts&$top=50&$filter=%28status%20eq%20%27active%27%20or%20status%20eq%20%27inProgress%27%29&$count=true"
         );
     }

@@ -42,7 +42,7 @@ impl Backoff {
     }
 
     /// The next delay, or None when retries are used up.
-    pub(crate) fn next_delay_secs(&mut self) -> Option<u64> {
+    fn next_delay_secs(&mut self) -> Option<u64> {
         if self.attempt >= self.max_attempts {
             return None;
         }

@@ -29,9 +29,20 @@ impl Case {
     }
 }
 
+/// How an API's list is paged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// `$top` + `$skip` offsets; a full page may have more after it (Defender: no total count).
+    Skip,
+    /// The server's `@odata.nextLink`, and `@odata.count` for the total (Graph).
+    NextLink,
+}
+
 /// One incidents API.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Api {
+    /// `config.json`'s `"source"` value that picks it.
+    pub config_name: &'static str,
     /// Product name, for people.
     pub product: &'static str,
     /// Base URL when `config.json` gives none.
@@ -58,6 +69,8 @@ pub struct Api {
     pub status_case: Case,
     /// Ask for evolvable enum members as they are (`Prefer: include-unknown-enum-members`).
     pub prefer_unknown_enum_members: bool,
+    /// How the list is paged.
+    pub paging: Paging,
     /// The delegated permissions that allow writes (update and comment), least privileged first.
     pub write_scopes: &'static [&'static str],
     /// The page's calls as the API's documentation writes them: list, read one, update, comment.
@@ -71,6 +84,7 @@ pub struct Api {
 }
 
 const DEFENDER: Api = Api {
+    config_name: "defender",
     product: "Microsoft Defender XDR",
     default_api_base: "https://api.security.microsoft.com",
     default_scope: "https://api.security.microsoft.com/Incident.Read",
@@ -85,6 +99,7 @@ const DEFENDER: Api = Api {
     created_field: "createdTime",
     status_case: Case::Pascal,
     prefer_unknown_enum_members: false,
+    paging: Paging::Skip,
     // api-update-incidents.md: delegated Incident.ReadWrite.
     write_scopes: &["Incident.ReadWrite"],
     endpoints: [
@@ -100,6 +115,7 @@ const DEFENDER: Api = Api {
 };
 
 const GRAPH: Api = Api {
+    config_name: "graph",
     product: "Microsoft Graph security API",
     default_api_base: "https://graph.microsoft.com",
     default_scope: "https://graph.microsoft.com/SecurityIncident.Read.All",
@@ -114,6 +130,7 @@ const GRAPH: Api = Api {
     created_field: "createdDateTime",
     status_case: Case::Camel,
     prefer_unknown_enum_members: true,
+    paging: Paging::NextLink,
     // security-incident-update / -post-comments permissions: least privileged, nothing lower.
     write_scopes: &["SecurityIncident.ReadWrite.All"],
     endpoints: [
@@ -238,7 +255,12 @@ mod tests {
 
     #[test]
     fn each_source_is_described_once_and_consistently() {
-        for s in [Source::Defender, Source::Graph] {
+        let names: Vec<_> = Source::ALL.iter().map(|s| api(*s).config_name).collect();
+        assert!(names.iter().enumerate().all(|(i, n)| !names[i + 1..].contains(n)), "config names are unique");
+        for s in Source::ALL {
+            let a = api(s);
+            assert!(a.write_scopes.iter().all(|w| a.accepted_scopes.contains(w)), "{s:?}: writes can also read");
+            assert!(a.endpoints[0].ends_with(a.incidents_path), "{s:?}: the list endpoint is the incidents path");
             let a = api(s);
             assert!(a.default_scope.starts_with(a.default_api_base), "{s:?}: the scope is the API's resource");
             assert!(a.default_scope.ends_with(a.required_scope), "{s:?}: the default scope is the required one");

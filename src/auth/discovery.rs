@@ -173,7 +173,7 @@ pub fn parse_discovery(json: &str, authority: &str) -> Result<ProviderMetadata, 
 
 impl ProviderMetadata {
     /// True when `issuer` is Entra's multi-tenant `{tenantid}` template.
-    pub(crate) fn is_issuer_template(&self) -> bool {
+    fn is_issuer_template(&self) -> bool {
         self.issuer.contains(TENANT_TEMPLATE)
     }
 
@@ -234,7 +234,7 @@ pub(crate) mod tests {
 
     pub(crate) const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-    pub(crate) fn entra_doc(tenant_in_issuer: &str) -> String {
+    fn entra_doc(tenant_in_issuer: &str) -> String {
         format!(
             r#"{{"token_endpoint":"https://login.microsoftonline.com/{tenant_in_issuer}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported":["client_secret_post","private_key_jwt","client_secret_basic"],

@@ -293,7 +293,7 @@ pub(crate) mod tests {
         format!("{}.{}.c2ln", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()))
     }
 
-    pub(crate) fn good_claims() -> Value {
+    fn good_claims() -> Value {
         json!({
             "aud": CID, "iss": format!("https://login.microsoftonline.com/{TID}/v2.0"),
             "iat": NOW - 10, "nbf": NOW - 10, "exp": NOW + 3600, "name": "Ada <b>Analyst</b>",
@@ -303,7 +303,7 @@ pub(crate) mod tests {
         })
     }
 
-    pub(crate) fn good_token() -> IdToken {
+    fn good_token() -> IdToken {
         IdToken::new(jwt(json!({"typ":"JWT","alg":"RS256","kid":"k1"}), good_claims()))
     }
 

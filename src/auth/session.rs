@@ -77,7 +77,7 @@ pub(crate) fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Ses
 
 impl Session {
     /// Seconds until the access token expires (negative once expired).
-    pub(crate) fn seconds_left(&self, now: u64) -> i64 {
+    fn seconds_left(&self, now: u64) -> i64 {
         (self.expires_at as i128 - now as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64
     }
 
@@ -95,7 +95,7 @@ impl Session {
     }
 
     /// Does the session hold `short` (e.g. `Incident.Read`), bare or as `{resource}/Incident.Read`?
-    pub(crate) fn has_scope(&self, short: &str) -> bool {
+    fn has_scope(&self, short: &str) -> bool {
         self.granted_scopes.iter().any(|s| {
             s.eq_ignore_ascii_case(short)
                 || s.rsplit_once('/').map(|(_, tail)| tail.eq_ignore_ascii_case(short)).unwrap_or(false)

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod dom;
 pub mod download;
 mod error;
 pub mod fetch;

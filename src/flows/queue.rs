@@ -3,18 +3,16 @@
 //! wait out 429s, back off on 5xx), and auto-refresh that asks only for what changed.
 
 use super::renew;
-use super::state::{Ctx, NextPage};
+use super::state::Ctx;
 use crate::api::error::{map_response, ApiError};
 use crate::api::index::{Index, Upsert};
-use crate::api::model::{parse_defender_page, parse_graph_page, Incident};
-use crate::api::paging::{max_page, may_have_more, next_top};
-use crate::api::query::{
-    api_request_for, defender_url, filter_updated_since, graph_url, next_link_for, updated_field, IncidentQuery,
-};
+use crate::api::model::Incident;
+use crate::api::paging::{max_page, next_top, page_url, read_page, NextPage};
+use crate::api::query::{api_request_for, filter_updated_since, updated_field};
 use crate::api::retry::{Next, Retry};
 use crate::auth::secret::AccessToken;
 use crate::browser::{clock, fetch, location};
-use crate::config::{Config, Source};
+use crate::config::Config;
 use crate::http::HttpResponse;
 use crate::problem::{api_failure, ApiNotice, Problem};
 use leptos::prelude::*;
@@ -104,7 +102,7 @@ pub(crate) fn start_auto_refresh(ctx: Ctx) {
 }
 
 /// One request: incidents updated since the newest one we have (or since the last load).
-pub(crate) async fn refresh_changes(ctx: Ctx) {
+async fn refresh_changes(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let generation = ctx.queue.with_untracked(|q| q.generation);
     let since = ctx
@@ -183,35 +181,10 @@ async fn fetch_page(
     next: Option<NextPage>,
     top: u32,
 ) -> Result<Page, ApiError> {
-    let filter = filter.map(str::to_string);
-    let skip = match next {
-        Some(NextPage::Skip(s)) => s,
-        _ => 0,
-    };
-    let url = match (&next, cfg.source) {
-        (Some(NextPage::Link(link)), _) => link.clone(),
-        (_, Source::Defender) => defender_url(&cfg.api_base, &IncidentQuery { top, skip, filter }),
-        (None, Source::Graph) | (Some(NextPage::Skip(_)), Source::Graph) => {
-            graph_url(&cfg.api_base, &IncidentQuery { top, skip: 0, filter })
-        }
-    };
+    let url = page_url(cfg.source, &cfg.api_base, filter, next.as_ref(), top);
     let resp = send(ctx, cfg, &url, token).await?;
-    match cfg.source {
-        Source::Defender => {
-            let items = parse_defender_page(&resp.body)?;
-            let more = may_have_more(top, items.len()).then(|| NextPage::Skip(skip + items.len() as u32));
-            Ok((items, more, None))
-        }
-        Source::Graph => {
-            let total = serde_json::from_str::<serde_json::Value>(&resp.body)
-                .ok()
-                .and_then(|v| v.get("@odata.count").and_then(|c| c.as_u64()));
-            let (items, link) = parse_graph_page(&resp.body)?;
-            // Only follow a next link on the API's own origin: the token must never go elsewhere.
-            let more = link.and_then(|l| next_link_for(&cfg.api_base, &l)).map(NextPage::Link);
-            Ok((items, more, total))
-        }
-    }
+    let page = read_page(cfg.source, &cfg.api_base, &resp.body, next.as_ref(), top)?;
+    Ok((page.items, page.next, page.total))
 }
 
 /// Waits for the request budget and sends with `token`; a 429 pauses the budget for the server's wait.

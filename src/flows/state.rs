@@ -2,6 +2,7 @@
 
 use crate::api::budget::Budget;
 use crate::api::index::Index;
+use crate::api::paging::NextPage;
 use crate::api::view::View;
 use crate::auth::discovery::ProviderMetadata;
 use crate::auth::session::{AuthState, Session};
@@ -20,15 +21,6 @@ pub(crate) enum ConfigState {
     Invalid(String),
     /// A validated configuration.
     Ready(Config),
-}
-
-/// Where the next page of incidents comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum NextPage {
-    /// Defender: `$skip` offset.
-    Skip(u32),
-    /// Graph: the server's `@odata.nextLink`.
-    Link(String),
 }
 
 /// The incident queue as loaded so far for the current server-side view.

@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     // page (its filters, memos and rows) on every keystroke.
     let incident = Memo::new(move |_| ctx.view.with(|v| v.incident.clone()));
     let body = move || match ctx.config.get() {
-        ConfigState::Loading => view! { <p class="muted center" role="status">"Loading configuration…"</p> }.into_any(),
+        ConfigState::Loading => view! { <sign_in::Starting/> }.into_any(),
         ConfigState::Invalid(msg) => view! { <config_error::ConfigError message=msg/> }.into_any(),
         ConfigState::Ready(_) => match ctx.auth.get() {
             AuthState::SignedIn(_) => view! {
@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            AuthState::Loading => view! { <p class="muted center" role="status">"Starting…"</p> }.into_any(),
+            AuthState::Loading => view! { <sign_in::Starting/> }.into_any(),
             AuthState::Redirecting => {
                 view! { <p class="muted center" role="status">"Taking you to sign in…"</p> }.into_any()
             }

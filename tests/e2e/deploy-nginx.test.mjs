@@ -162,9 +162,25 @@ test('through the generated /defender-api/ relay: the browser calls only its own
   assert.deepEqual(app.page.errors, []);
 
   // The relay adds no credentials of its own, and refuses writes.
-  const anon = await fetch(`${proxied.origin}/defender-api/api/incidents`, { headers: { cookie: 'a=b' } });
+  const relay = `${proxied.origin}/defender-api/api/incidents`;
+  const anon = await fetch(relay, { headers: { cookie: 'a=b', 'sec-fetch-site': 'same-origin' } });
   assert.equal(anon.status, 401, 'without the user\'s token the API refuses');
-  assert.equal((await fetch(`${proxied.origin}/defender-api/api/incidents`, { method: 'POST', body: '{}' })).status, 403);
+  assert.equal(anon.headers.get('content-security-policy'), "default-src 'none'; sandbox", 'a relayed answer runs nothing');
+  assert.equal((await fetch(relay, { method: 'POST', body: '{}' })).status, 403);
+});
+
+test('the relay is not an open proxy: only the page\'s own same-origin calls are relayed', async () => {
+  await sandbox.clearRequests();
+  const relay = `${proxied.origin}/defender-api/api/incidents`;
+  const auth = { authorization: 'Bearer not-a-token' };
+  for (const site of ['cross-site', 'same-site', 'none']) {
+    const res = await fetch(relay, { headers: { ...auth, 'sec-fetch-site': site } });
+    assert.equal(res.status, 403, `Sec-Fetch-Site: ${site}`);
+  }
+  assert.equal((await fetch(relay, { headers: auth })).status, 403, 'a client that does not say where it calls from');
+  const relayed = (await sandbox.requests()).filter((r) => r.service === 'defender');
+  assert.deepEqual(relayed, [], 'none of them reached the API');
+  assert.equal((await fetch(`${proxied.origin}/`)).status, 404, 'nothing outside the app and the relay');
 });
 
 test('when the API refuses cross-origin calls, the page says to use the Graph source or the /defender-api/ relay', async () => {

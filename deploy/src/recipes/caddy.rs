@@ -1,6 +1,6 @@
 //! The Caddyfile site block.
 
-use crate::headers::{comment, security_headers, CACHE_HASHED, CACHE_REVALIDATE, HEADER_NOTE};
+use crate::headers::{comment, CACHE_HASHED, CACHE_REVALIDATE, HEADER_NOTE, RELAY_CSP};
 use crate::plan::Plan;
 
 impl Plan {
@@ -17,18 +17,33 @@ impl Plan {
             s.push_str(&format!("\tredir {} {p} permanent\n", p.trim_end_matches('/')));
         }
         if let Some(px) = &self.proxy {
+            // An allow-list, as the nginx recipe has: Caddy passes every request header on by default, and its
+            // header_up deletes run after its sets, so the two allowed values are kept in vars, every header is
+            // deleted (one prefix wildcard per letter: Caddy 2.6 has no `-*`), and only they are set again.
+            // `route` keeps this order (Caddy would otherwise sort the directives).
+            let deletes: String = ('A'..='Z').map(|c| format!("\t\t\trequest_header -{c}*\n")).collect();
             s.push_str(&format!(
-                "\n\t# Same-origin relay to the incidents API; only the user's own Authorization and Accept go on.\n\
+                "\n\t# Same-origin relay to the incidents API: only the app's own calls (Sec-Fetch-Site: same-origin, which\n\
+                 \t# browsers set) and only the user's own Authorization and Accept go on.\n\
                  \thandle_path {path}* {{\n\
-                 \t\t@write not method GET HEAD\n\
-                 \t\trespond @write 405\n\
-                 \t\treverse_proxy {up} {{\n\
-                 \t\t\theader_up Host {{upstream_hostport}}\n\
-                 \t\t\theader_up -Cookie\n\t\t\theader_up -Origin\n\t\t\theader_up -Referer\n\
-                 \t\t\theader_up -X-Forwarded-For\n\t\t\theader_up -X-Forwarded-Host\n\t\t\theader_up -X-Forwarded-Proto\n\
-                 \t\t\theader_down -Set-Cookie\n\t\t\theader_down -Access-Control-Allow-Origin\n\
-                 \t\t}}\n\
+                 \t\theader Content-Security-Policy \"{RELAY_CSP}\"\n\
                  \t\theader X-Content-Type-Options nosniff\n\t\theader Referrer-Policy no-referrer\n\t\theader Cache-Control no-store\n\
+                 \t\troute {{\n\
+                 \t\t\t@write not method GET HEAD\n\
+                 \t\t\trespond @write 405\n\
+                 \t\t\t@foreign not header Sec-Fetch-Site same-origin\n\
+                 \t\t\trespond @foreign 403\n\
+                 \t\t\tvars onbehalf_authorization {{http.request.header.Authorization}}\n\
+                 \t\t\tvars onbehalf_accept {{http.request.header.Accept}}\n\
+                 {deletes}\
+                 \t\t\treverse_proxy {up} {{\n\
+                 \t\t\t\theader_up Host {{upstream_hostport}}\n\
+                 \t\t\t\theader_up Authorization {{vars.onbehalf_authorization}}\n\
+                 \t\t\t\theader_up Accept {{vars.onbehalf_accept}}\n\
+                 \t\t\t\theader_up -X-Forwarded-*\n\
+                 \t\t\t\theader_down -Set-Cookie\n\t\t\t\theader_down -Access-Control-Allow-Origin\n\
+                 \t\t\t}}\n\
+                 \t\t}}\n\
                  \t}}\n",
                 path = px.path,
                 up = px.upstream
@@ -38,14 +53,20 @@ impl Plan {
         s.push_str("\t\t@write not method GET HEAD\n\t\trespond @write 405\n");
         s.push_str(&format!("\t\troot * {}\n", self.root));
         s.push_str("\t\theader {\n");
-        for (k, v) in security_headers(&self.csp) {
+        for (k, v) in self.headers() {
             s.push_str(&format!("\t\t\t{k} \"{v}\"\n"));
         }
         s.push_str(&format!("\t\t\tCache-Control \"{CACHE_REVALIDATE}\"\n\t\t}}\n"));
         s.push_str("\t\t@hashed path_regexp -[0-9a-f]{16}(_bg)?\\.(js|css|wasm)$\n");
         s.push_str(&format!("\t\theader @hashed Cache-Control \"{CACHE_HASHED}\"\n"));
         s.push_str("\t\t@wasm path *.wasm\n\t\theader @wasm Content-Type application/wasm\n");
-        s.push_str("\t\tfile_server\n\t}\n}\n");
+        s.push_str("\t\tfile_server\n\t}\n");
+        if p != "/" {
+            // Nothing of this site outside the app's path (and the relay) is served.
+            s.push_str("\n\thandle {\n\t\trespond 404\n\t}\n");
+        }
+        // An https:// site gets Caddy's automatic HTTPS, which also redirects port 80 to https.
+        s.push_str("}\n");
         s
     }
 }

@@ -1,12 +1,12 @@
 //! The nginx `server { }` block.
 
-use crate::headers::{comment, security_headers, CACHE_HASHED, CACHE_REVALIDATE, HEADER_NOTE};
+use crate::headers::{comment, CACHE_HASHED, CACHE_REVALIDATE, HEADER_NOTE, RELAY_CSP};
 use crate::plan::Plan;
 
 impl Plan {
     fn nginx_headers(&self, indent: &str, cache: &str) -> String {
         let mut s = String::new();
-        for (k, v) in security_headers(&self.csp) {
+        for (k, v) in self.headers() {
             s.push_str(&format!("{indent}add_header {k} \"{v}\" always;\n"));
         }
         s.push_str(&format!("{indent}add_header Cache-Control \"{cache}\" always;\n"));
@@ -22,6 +22,13 @@ impl Plan {
             self.site.url(),
             self.files_dir()
         ));
+        if self.tls.is_some() {
+            // Plain http only ever answers with the way to https (HSTS then keeps the browser there).
+            s.push_str(&format!(
+                "server {{\n    listen 80;\n    server_name {};\n    server_tokens off;\n    return 301 https://$host$request_uri;\n}}\n\n",
+                self.site.server_name()
+            ));
+        }
         s.push_str("server {\n");
         s.push_str(&format!("    listen {};\n", self.listen));
         s.push_str(&format!("    server_name {};\n", self.site.server_name()));
@@ -34,6 +41,8 @@ impl Plan {
         if p != "/" {
             let bare = p.trim_end_matches('/');
             s.push_str(&format!("    location = {bare} {{\n        return 301 {p};\n    }}\n\n"));
+            // Nothing of this server outside the app's path (and the relay) is served.
+            s.push_str("    location / {\n        return 404;\n    }\n\n");
         }
         s.push_str(&format!("    location {p} {{\n"));
         s.push_str("        limit_except GET { deny all; }\n");
@@ -50,8 +59,11 @@ impl Plan {
             s.push_str(&format!(
                 "\n    # Same-origin relay to the incidents API, for when the API refuses cross-origin calls from browsers.\n\
                  \x20   # Forwards only the user's own Authorization (their delegated token) and Accept; no secrets here.\n\
+                 \x20   # Only the app's own calls: a browser marks them Sec-Fetch-Site: same-origin; another site's page (or a\n\
+                 \x20   # client that says nothing) gets 403, so this is not an open proxy to the API.\n\
                  \x20   location {path} {{\n\
                  \x20       limit_except GET {{ deny all; }}\n\
+                 \x20       if ($http_sec_fetch_site != \"same-origin\") {{ return 403; }}\n\
                  \x20       proxy_pass {up}/;\n\
                  \x20       proxy_http_version 1.1;\n\
                  \x20       proxy_pass_request_headers off;\n\
@@ -71,6 +83,7 @@ impl Plan {
             if px.upstream.starts_with("https://") {
                 s.push_str("        proxy_ssl_server_name on;\n        proxy_ssl_verify on;\n        proxy_ssl_verify_depth 3;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n");
             }
+            s.push_str(&format!("        add_header Content-Security-Policy \"{RELAY_CSP}\" always;\n"));
             s.push_str("        add_header X-Content-Type-Options \"nosniff\" always;\n        add_header Referrer-Policy \"no-referrer\" always;\n        add_header Cache-Control \"no-store\" always;\n    }\n");
         }
         s.push_str("}\n");

@@ -1,6 +1,6 @@
 //! Azure Static Web Apps' `staticwebapp.config.json`.
 
-use crate::headers::{security_headers, CACHE_HASHED, CACHE_REVALIDATE};
+use crate::headers::{CACHE_HASHED, CACHE_REVALIDATE};
 use crate::plan::Plan;
 
 impl Plan {
@@ -8,7 +8,7 @@ impl Plan {
     pub fn static_web_app(&self) -> String {
         let p = &self.site.path;
         let headers: serde_json::Map<String, serde_json::Value> =
-            security_headers(&self.csp).into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+            self.headers().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
         let v = serde_json::json!({
             "globalHeaders": headers,
             "mimeTypes": { ".wasm": "application/wasm", ".json": "application/json", ".js": "text/javascript", ".css": "text/css" },
