@@ -128,8 +128,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::jwt::IdClaims;
-    use crate::auth::secret::AccessToken;
+    use crate::api::actions::access::tests::session;
     use crate::config::parse_config;
 
     fn every_action() -> Vec<Action> {
@@ -179,30 +178,6 @@ mod tests {
             r#"{"kind":"incident-action","incident":"1","action":{"type":"assign"}}"#,
         ] {
             assert_eq!(Intent::from_json(junk), None, "{junk}");
-        }
-    }
-
-    fn session(scopes: &[&str]) -> Session {
-        Session {
-            access_token: AccessToken::new("t".into()),
-            expires_at: 2_000,
-            granted_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            id_claims: IdClaims {
-                iss: "i".into(),
-                sub: "s".into(),
-                aud: vec!["c".into()],
-                exp: 2_000,
-                iat: 1_000,
-                nonce: None,
-                tid: None,
-                oid: None,
-                name: None,
-                preferred_username: None,
-            },
-            refresh_token: None,
-            signed_in_at: 1_000,
-            issuer: "i".into(),
-            token_received_at: 1_000,
         }
     }
 
