@@ -25,9 +25,19 @@ pub(super) struct Pair {
 impl Pair {
     /// Starts at `current` when it can be written, else at the first classification.
     pub(super) fn new(source: Source, current: &Classification) -> Pair {
+        let pair = Pair { source, class_key: RwSignal::new(String::new()), det_key: RwSignal::new(String::new()) };
+        pair.start_at(current);
+        pair
+    }
+
+    /// Unless a classification was chosen already, choose `current` (or the first one when it cannot be written).
+    fn start_at(&self, current: &Classification) {
+        if !self.class_key.get_untracked().is_empty() {
+            return;
+        }
         let first = writable_classifications().first().cloned().unwrap_or(Classification::TruePositive);
         let start = Some(current.clone()).filter(|c| writable_classifications().contains(c)).unwrap_or(first);
-        Pair { source, class_key: RwSignal::new(start.key().to_string()), det_key: RwSignal::new(String::new()) }
+        self.class_key.set(start.key().to_string());
     }
 
     fn classification(&self) -> Classification {
@@ -77,9 +87,41 @@ pub(super) fn PairPicker(pair: Pair) -> impl IntoView {
     }
 }
 
+/// What the analyst has typed or chosen and not sent yet. Owned by the incident page, so a new version of the
+/// incident (after a write, or a load finishing) redraws the actions without losing it.
+#[derive(Clone, Copy)]
+pub(super) struct Drafts {
+    who: RwSignal<String>,
+    pair: Pair,
+    closing: RwSignal<String>,
+    tag: RwSignal<String>,
+    comment: RwSignal<String>,
+}
+
+impl Drafts {
+    /// Empty drafts (created by the page, so they outlive each drawing of the actions); the classification
+    /// starts at the incident's own once it is shown.
+    pub(super) fn new(source: Source) -> Drafts {
+        Drafts {
+            who: RwSignal::new(String::new()),
+            pair: Pair { source, class_key: RwSignal::new(String::new()), det_key: RwSignal::new(String::new()) },
+            closing: RwSignal::new(String::new()),
+            tag: RwSignal::new(String::new()),
+            comment: RwSignal::new(String::new()),
+        }
+    }
+}
+
+/// The text of `draft`, which is emptied: a sent comment or tag is not offered for sending again.
+fn take(draft: RwSignal<String>) -> String {
+    let t = draft.get_untracked();
+    draft.set(String::new());
+    t
+}
+
 /// The actions for `inc`.
 #[component]
-pub fn Actions(inc: Incident) -> impl IntoView {
+pub fn Actions(inc: Incident, drafts: StoredValue<Drafts>) -> impl IntoView {
     let ctx = ctx();
     let Some(cfg) = ctx.cfg() else { return ().into_any() };
     let source = cfg.source;
@@ -89,7 +131,7 @@ pub fn Actions(inc: Incident) -> impl IntoView {
     let go = move |a: Action| act(ctx, id.get_value(), a);
 
     // Assign.
-    let who = RwSignal::new(String::new());
+    let Drafts { who, closing, tag: new_tag, comment, .. } = drafts.get_value();
     let assignees = move || {
         ctx.queue.with(|q| {
             let mut seen: Vec<String> = vec![];
@@ -123,12 +165,12 @@ pub fn Actions(inc: Incident) -> impl IntoView {
         .collect_view();
 
     // Classification and determination: only documented pairs are offered.
-    let pair = Pair::new(source, &inc.classification);
-    let closing = RwSignal::new(String::new());
+    let pair = drafts.get_value().pair;
+    pair.start_at(&inc.classification);
     let classify = move |resolve: bool| {
         let Some((c, d)) = pair.picked() else { return };
         if resolve {
-            let comment = Some(closing.get_untracked()).filter(|t| !t.trim().is_empty());
+            let comment = Some(take(closing)).filter(|t| !t.trim().is_empty());
             go(Action::Resolve { classification: c, determination: d, comment });
         } else {
             go(Action::Classify { classification: c, determination: d });
@@ -138,7 +180,6 @@ pub fn Actions(inc: Incident) -> impl IntoView {
     // Tags: only the analyst's own (Graph's system tags are the service's).
     let own_tags: Vec<String> = inc.tags.iter().filter(|t| !inc.system_tags.contains(t)).cloned().collect();
     let own = StoredValue::new(own_tags.clone());
-    let new_tag = RwSignal::new(String::new());
     let tag_items = own_tags
         .into_iter()
         .map(|t| {
@@ -151,8 +192,6 @@ pub fn Actions(inc: Incident) -> impl IntoView {
             }
         })
         .collect_view();
-
-    let comment = RwSignal::new(String::new());
 
     let result = move || {
         ctx.acting.with(|a| a.result.clone()).filter(|(i, _, _)| *i == id.get_value()).map(|(_, text, ok)| {
@@ -224,7 +263,7 @@ pub fn Actions(inc: Incident) -> impl IntoView {
                 <ul class="tags">{tag_items}</ul>
                 <form class="inline" on:submit=move |ev| {
                     ev.prevent_default();
-                    let t = new_tag.get_untracked();
+                    let t = take(new_tag);
                     if !t.trim().is_empty() { go(Action::SetTags(edit_tags(&own.get_value(), &[t], &[]))); }
                 }>
                     <input type="text" name="tag" placeholder="New tag" aria-label="New tag"
@@ -232,7 +271,7 @@ pub fn Actions(inc: Incident) -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()>"Add tag"</button>
                 </form>
             </div>
-            <form class="action-row" data-testid="action-comment" on:submit=move |ev| { ev.prevent_default(); go(Action::Comment(comment.get_untracked())); }>
+            <form class="action-row" data-testid="action-comment" on:submit=move |ev| { ev.prevent_default(); go(Action::Comment(take(comment))); }>
                 <span class="action-label">"Comment"</span>
                 <textarea name="comment" rows="2" aria-label="Comment" prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))></textarea>

@@ -21,10 +21,12 @@ pub fn IncidentPage(id: String) -> impl IntoView {
         v.to_hash()
     };
     let id2 = id.clone();
+    let drafts =
+        StoredValue::new(super::actions::Drafts::new(ctx.cfg().map_or(crate::config::Source::Defender, |c| c.source)));
     let found = move || ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned());
     let body = move || {
         match found() {
-        Some(inc) => view! { <Detail inc=inc/> }.into_any(),
+        Some(inc) => view! { <Detail inc=inc drafts=drafts/> }.into_any(),
         None if ctx.queue.with(|q| !q.loaded || q.loading) => {
             view! { <p class="muted placeholder" role="status">"Loading…"</p> }.into_any()
         }
@@ -44,7 +46,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
 }
 
 #[component]
-fn Detail(inc: Incident) -> impl IntoView {
+fn Detail(inc: Incident, drafts: StoredValue<super::actions::Drafts>) -> impl IntoView {
     let ctx = ctx();
     let tenant = ctx.session().and_then(|s| s.id_claims.tid.clone());
     let portal = portal_link(&inc, tenant.as_deref());
@@ -86,7 +88,7 @@ fn Detail(inc: Incident) -> impl IntoView {
                 })}
                 {redirect.map(|(href, r)| view! { <p class="banner warn">"This incident was merged into " <a href=href data-testid="redirect-link">"incident " {r}</a> "."</p> })}
             </header>
-            {ctx.cfg().is_some_and(|c| c.actions).then(|| view! { <super::actions::Actions inc=inc.clone()/> })}
+            {ctx.cfg().is_some_and(|c| c.actions).then(|| view! { <super::actions::Actions inc=inc.clone() drafts=drafts/> })}
 
             <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Alerts">

@@ -20,7 +20,13 @@ for (const source of ['defender', 'graph']) {
       browser = await startBrowser();
       app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
     });
-    after(async () => { await browser?.close(); sandbox?.stop(); });
+    after(async () => {
+      // No panic or uncaught error reached the page in any of the tests above.
+      const errors = app?.page.errors ?? [];
+      await browser?.close();
+      sandbox?.stop();
+      assert.deepEqual(errors, []);
+    });
 
     const writes = async () => (await sandbox.requests())
       .filter((r) => r.service === source && (r.method === 'PATCH' || r.method === 'POST'));
@@ -45,6 +51,10 @@ for (const source of ['defender', 'graph']) {
       return logLines(a).first().innerText();
     };
     const facts = (a) => a.page.locator('[data-testid="incident-detail"] .facts').innerText();
+    /** Waits until the element at `selector` shows text matching `re` (the server's version, once rendered). */
+    const shows = (a, selector, re) => a.page.waitForFunction(([sel, src, flags]) =>
+      new RegExp(src, flags).test(document.querySelector(sel)?.innerText ?? ''), [selector, re.source, re.flags]);
+    const FACTS = '[data-testid="incident-detail"] .facts';
 
     test('sign-in asks only to read; the first action asks for the write permission and is confirmed after', async () => {
       await signIn(app);
@@ -76,7 +86,7 @@ for (const source of ['defender', 'graph']) {
       const w = await writes();
       assert.equal(w.length, 1, 'exactly one write after the confirmation');
       assert.equal(w[0].method, 'PATCH');
-      assert.match(await facts(app), /ada\.analyst@sandbox\.onbehalf\.test/);
+      await shows(app, FACTS, /ada\.analyst@sandbox\.onbehalf\.test/);
       assert.equal(await app.page.getByTestId('action-result').getAttribute('data-ok'), 'true');
       const calls = app.page.locator('[data-testid="permission-call"]');
       assert.ok(await calls.count() >= 3);
@@ -87,15 +97,15 @@ for (const source of ['defender', 'graph']) {
       const id = await openIncident(app, 1);
       const statusButton = (label) => app.page.getByTestId('action-status').getByRole('button', { name: label, exact: true });
       assert.match(await acted(app, () => statusButton('In progress').click()), /— done$/);
-      assert.match(await facts(app), /In progress/);
+      await shows(app, FACTS, /In progress/);
 
       await app.page.locator('[data-testid="action-assign"] input').fill('secop2@contoso.com');
       assert.match(await acted(app, () => app.page.locator('[data-testid="action-assign"] button').click()), /to secop2@contoso\.com — done$/);
-      assert.match(await facts(app), /secop2@contoso\.com/);
+      await shows(app, FACTS, /secop2@contoso\.com/);
       const unassign = app.page.getByTestId('action-unassign');
       if (source === 'graph') {
         assert.match(await acted(app, () => unassign.click()), /unassign .* — done$/);
-        assert.match(await facts(app), /Unassigned/);
+        await shows(app, FACTS, /Unassigned/);
       } else {
         assert.equal(await unassign.count(), 0, 'Defender documents no way to clear the owner');
       }
@@ -106,28 +116,29 @@ for (const source of ['defender', 'graph']) {
       const dets = await classify.locator('select[name="determination"] option').allInnerTexts();
       assert.ok(!dets.includes('Security testing'), 'only documented pairs are offered');
       assert.match(await acted(app, () => classify.locator('button[data-do="classify"]').click()), /— done$/);
-      assert.match(await facts(app), /True positive · Malware/);
+      await shows(app, FACTS, /True positive · Malware/);
 
       const tags = app.page.getByTestId('action-tag');
       await tags.locator('input[name="tag"]').fill('e2e-tag');
       assert.match(await acted(app, () => tags.locator('button[type="submit"]').click()), /— done$/);
-      assert.ok((await app.page.getByTestId('incident-tags').innerText()).includes('e2e-tag'));
+      await shows(app, '[data-testid="incident-tags"]', /e2e-tag/);
       assert.match(await acted(app, () => app.page.locator('[data-remove="e2e-tag"]').click()), /— done$/);
-      assert.ok(!(await app.page.locator('[data-testid="incident-detail"] .incident-head').innerText()).includes('e2e-tag'));
+      await app.page.waitForFunction(() => !document.querySelector('[data-testid="incident-detail"] .incident-head').innerText.includes('e2e-tag'));
 
       await app.page.locator('[data-testid="action-comment"] textarea').fill('Looked at it in the e2e test');
       assert.match(await acted(app, () => app.page.locator('[data-testid="action-comment"] button').click()), /comment on .* — done$/);
-      assert.ok((await app.page.getByTestId('comments').innerText()).includes('Looked at it in the e2e test'));
+      await shows(app, '[data-testid="comments"]', /Looked at it in the e2e test/);
 
       await classify.locator('select[name="classification"]').selectOption({ label: 'False positive' });
       await classify.locator('input[name="resolve-comment"]').fill('closing note');
       assert.match(await acted(app, () => classify.locator('button[data-do="resolve"]').click()), /resolve #.* — done$/);
-      const f = await facts(app);
-      assert.match(f, /Resolved/);
-      assert.match(f, /False positive/);
-      assert.ok((await app.page.getByTestId('comments').innerText()).includes('closing note'));
+      await shows(app, FACTS, /Resolved[\s\S]*False positive/);
+      await shows(app, '[data-testid="comments"]', /closing note/);
       assert.equal(await app.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
       await shot(app.page, `actions-incident-${source}`);
+      await app.page.emulateMedia({ colorScheme: 'dark' });
+      await shot(app.page, `actions-incident-${source}-dark`);
+      await app.page.emulateMedia({ colorScheme: 'light' });
     });
 
     test('no serious or critical accessibility violations with the action controls (axe-core)', async () => {
@@ -180,6 +191,7 @@ for (const source of ['defender', 'graph']) {
         return items.length === 4 && items.every((li) => li.dataset.state !== 'pending');
       }, null, { timeout: 120_000 });
       await sandbox.faults({ error_rate: 0, force_429: 0 });
+      await app.page.getByTestId('bulk-bar').scrollIntoViewIfNeeded();
       await shot(app.page, `actions-bulk-${source}`);
       const log = await sandbox.requests();
       assert.ok(log.some((r) => r.status === 429), 'a 429 was met');
@@ -218,6 +230,24 @@ for (const source of ['defender', 'graph']) {
       assert.equal(await other.page.getByTestId('sign-in').count(), 0, 'still signed in');
       assert.equal(await other.page.getByTestId('action-confirm').count(), 0);
       assert.equal((await writes()).length, 0);
+      // Asked again, and this time the write permission is left unticked: the token still lacks it, so the page
+      // says the same instead of offering the action.
+      await other.page.getByTestId('action-assign-me').click();
+      await other.page.getByTestId('action-consent-go').click();
+      const backInApp = (u) => u.toString().startsWith(sandbox.app);
+      const asked = await Promise.race([
+        other.page.getByTestId('consent-accept').waitFor({ timeout: 15_000 }).then(() => true),
+        other.page.waitForURL(backInApp, { timeout: 15_000 }).then(() => false),
+      ]);
+      if (asked) {
+        const scopes = await other.page.locator('[data-testid="consent-scope"]').evaluateAll((e) => e.map((x) => x.value));
+        await new SignInPage(other.page).consent({ withhold: scopes });
+      }
+      await other.page.locator('[data-testid="action-result"]', { hasText: 'not granted' }).waitFor({ timeout: 15_000 });
+      assert.equal(await other.page.getByTestId('action-confirm').count(), 0);
+      assert.equal(await other.page.locator('[data-testid="permission-call"]').last().getAttribute('data-granted'), 'false');
+      assert.equal((await writes()).length, 0);
+      assert.deepEqual(other.page.errors, []);
       await other.page.context().close();
     });
 
@@ -237,6 +267,7 @@ for (const source of ['defender', 'graph']) {
       assert.match(text, /Insufficient privileges/);
       assert.match(await reader.page.getByTestId('refusal-side').innerText(), /your account needs/);
       assert.equal(await facts(reader), before, 'the incident is as it was');
+      assert.deepEqual(reader.page.errors, []);
       await reader.page.context().close();
     });
 
@@ -255,6 +286,7 @@ for (const source of ['defender', 'graph']) {
       assert.equal(await page.getByTestId('action-assign-me').count(), 0);
       assert.equal(await page.locator('[data-testid="permission-call"]').count(), 1, 'only the read calls are listed');
       for (const s of await authorizeScopes()) assert.ok(!s.includes(WRITE[source]), s);
+      assert.deepEqual(page.errors, []);
       await page.context().close();
     });
   });
