@@ -152,6 +152,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
         {confirm}
         {consent}
         {progress}
+        {move || ctx.acting.with(|a| !a.log.is_empty()).then(|| view! { <super::actions::ActivityLog/> })}
     }
     .into_any()
 }

@@ -195,6 +195,9 @@ for (const source of ['defender', 'graph']) {
       await shot(app.page, `actions-bulk-${source}`);
       const log = await sandbox.requests();
       assert.ok(log.some((r) => r.status === 429), 'a 429 was met');
+      // The queue shows this tab's activity too, one line per incident of the bulk action.
+      const lines = await app.page.locator('[data-testid="activity-log"] li').allInnerTexts();
+      for (const id of ids) assert.ok(lines.some((l) => l.includes(`#${id} to In progress`)), `${id}: ${lines.join(' | ')}`);
       // What each row shows is what the API holds.
       const truth = await app.page.evaluate(async ({ base, source, ids }) => {
         const token = JSON.parse(sessionStorage.getItem('onbehalf.session')).access_token;
