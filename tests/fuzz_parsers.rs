@@ -457,3 +457,147 @@ mod actions {
         }
     }
 }
+
+// ---- Advanced hunting (api::hunting): the answer, its failures, the hunt view, the KQL the pivots write. ----
+
+mod hunting {
+    use super::*;
+    use onbehalf::api::hunting::{
+        hunt_request, kql_string, map_hunt_response, parse_hunt_result, pivots, Cell, EntityKind, HuntError, HuntView,
+        Lookback, MAX_CELL_CHARS, MAX_QUERY_CHARS,
+    };
+
+    fn column_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(vec!["Timestamp", "DeviceName", "N", "R", "B", "D", "G", "S", ""]).prop_map(str::to_string),
+            1 => nasty_string(),
+        ]
+    }
+
+    fn type_name() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => prop::sample::select(vec![
+                "String", "string", "DateTime", "datetime", "Int64", "long", "Int32", "int", "Double", "real",
+                "Boolean", "bool", "Object", "dynamic", "Guid", "TimeSpan", "SByte", "Decimal", "",
+            ]).prop_map(|t| json!(t)),
+            1 => json_value(),
+        ]
+    }
+
+    /// Answers shaped like runHuntingQuery's (in both documented spellings), with hostile values and damage.
+    fn hunt_body() -> impl Strategy<Value = String> {
+        let columns = prop::collection::vec((column_name(), type_name(), any::<bool>()), 0..8);
+        let answer = columns.prop_flat_map(|cols| {
+            let names: Vec<String> = cols.iter().map(|(n, _, _)| n.clone()).collect();
+            let row = prop::collection::vec(
+                (
+                    prop::sample::select(names.clone().into_iter().chain(["x".to_string()]).collect::<Vec<_>>()),
+                    json_value(),
+                ),
+                0..10,
+            )
+            .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<String, Value>>()));
+            let rows = prop::collection::vec(prop_oneof![8 => row, 1 => json_value()], 0..12);
+            (Just(cols), rows, any::<bool>())
+        });
+        prop_oneof![
+            4 => answer.prop_map(|(cols, rows, pascal)| {
+                let (s, r, n, t) = if pascal { ("Schema", "Results", "Name", "Type") } else { ("schema", "results", "name", "type") };
+                let schema: Vec<Value> = cols.into_iter().map(|(name, ty, keep)| if keep { json!({n: name, t: ty}) } else { json!({n: name}) }).collect();
+                json!({s: schema, r: rows}).to_string()
+            }),
+            1 => json_object().prop_map(|v| v.to_string()),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(cfg())]
+
+        /// Any answer: no panic; on success every row has one cell per column, cells are capped, sorting any
+        /// column keeps the rows and puts empty cells last, and the JSON export reads back as the same table.
+        #[test]
+        fn a_hunt_answer_never_breaks_the_table(body in hunt_body(), desc in any::<bool>()) {
+            let Ok(mut r) = parse_hunt_result(&body) else { return Ok(()) };
+            prop_assert!(r.rows.iter().all(|row| row.len() == r.columns.len()));
+            prop_assert!(r.rows.iter().flatten().all(|c| c.display().chars().count() <= MAX_CELL_CHARS + 1));
+            let cut = r.rows.iter().flatten().any(|c| c.display().chars().count() > MAX_CELL_CHARS);
+            if !cut {
+                // serde_json (without float_roundtrip) may read a float back one ulp off: numbers compare closely,
+                // and a dynamic value (which may hold floats) stays dynamic.
+                let same = |a: &Cell, b: &Cell| match (a, b) {
+                    (Cell::Real(x), Cell::Real(y)) => (x - y).abs() <= f64::EPSILON * x.abs().max(y.abs()),
+                    (Cell::Dynamic(_), Cell::Dynamic(_)) => true,
+                    _ => a == b,
+                };
+                let back = parse_hunt_result(&r.to_json()).expect("export reads back");
+                prop_assert_eq!(&back.columns, &r.columns);
+                prop_assert_eq!(back.rows.len(), r.rows.len());
+                for (x, y) in back.rows.iter().flatten().zip(r.rows.iter().flatten()) {
+                    prop_assert!(same(x, y), "{x:?} vs {y:?}");
+                }
+            }
+            let csv = r.to_csv();
+            prop_assert!(csv.matches("\r\n").count() > r.rows.len(), "a header and a line per row");
+            for col in 0..r.columns.len() {
+                let before = r.rows.len();
+                r.sort_by_column(col, desc);
+                prop_assert_eq!(r.rows.len(), before);
+                let first_null = r.rows.iter().position(|row| row[col] == Cell::Null).unwrap_or(r.rows.len());
+                prop_assert!(r.rows[first_null..].iter().all(|row| row[col] == Cell::Null), "empty cells last");
+            }
+        }
+
+        /// Any failure: no panic, a sentence to show, a bounded reset, places that exist.
+        #[test]
+        fn a_hunt_failure_is_always_explained(status in prop_oneof![Just(400u16), Just(403), Just(408), Just(429), Just(500), Just(504), 100u16..600],
+                                              body in prop_oneof![json_object().prop_map(|v| v.to_string()), nasty_string(),
+                                                  nasty_string().prop_map(|m| json!({"error": {"code": "BadRequest", "message": format!("{m} line [{m}] (3,{m}) line 2, column {m}")}}).to_string())],
+                                              retry_after in proptest::option::of(nasty_string()), holds in any::<bool>()) {
+            let headers = retry_after.map(|v| ("Retry-After".to_string(), v)).into_iter().collect();
+            let resp = HttpResponse { status, headers, body };
+            let Err(e) = map_hunt_response(&resp, holds) else { prop_assert!((200..300).contains(&status)); return Ok(()) };
+            prop_assert!(!e.user_message().is_empty());
+            match &e {
+                HuntError::Quota { retry_after_secs, .. } => prop_assert!((1..=86_400).contains(retry_after_secs)),
+                HuntError::Query { at: Some(p), .. } => prop_assert!(p.line >= 1 && p.column >= 1),
+                _ => {}
+            }
+            prop_assert_eq!(status == 429, matches!(e, HuntError::Quota { .. }));
+        }
+
+        /// Any fragment: no panic, bounded, and what is read writes back to itself.
+        #[test]
+        fn a_hunt_link_is_bounded_and_round_trips(hash in prop_oneof![nasty_string(), nasty_string().prop_map(|s| format!("#/hunt?q={s}&t={s}")),
+                                                                       any::<String>().prop_map(|s| format!("#/hunt?q={}", onbehalf::http::percent_encode(&s)))]) {
+            if let Some(v) = HuntView::from_hash(&hash) {
+                prop_assert!(v.query.chars().count() <= MAX_QUERY_CHARS);
+                prop_assert!(v.timespan.as_deref().is_none_or(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || ":.-+/,".contains(c))));
+                prop_assert_eq!(HuntView::from_hash(&v.to_hash()), Some(v));
+            }
+        }
+
+        /// Any entity value stays one string literal: every prepared query keeps its template's lines, and the
+        /// literal holds no unescaped quote. The request carries the query as JSON data.
+        #[test]
+        fn an_entity_value_cannot_escape_its_literal(value in prop_oneof![any::<String>(), nasty_string(), Just("\\\"\n| take 1 //".to_string())]) {
+            let lit = kql_string(&value);
+            let inner = &lit[1..lit.len() - 1];
+            let mut escaped = false;
+            for c in inner.chars() {
+                prop_assert!(escaped || c != '"', "unescaped quote in {lit}");
+                prop_assert!(!c.is_control(), "raw control character in {lit:?}");
+                escaped = !escaped && c == '\\';
+            }
+            prop_assert!(!escaped, "a trailing backslash would escape the closing quote");
+            for kind in [EntityKind::Device, EntityKind::User, EntityKind::Ip, EntityKind::Sha256, EntityKind::Sha1, EntityKind::Url, EntityKind::Mailbox] {
+                for p in pivots(kind, &value, Lookback::DEFAULT) {
+                    prop_assert_eq!(p.query.lines().count(), 6);
+                    let req = hunt_request("https://graph.microsoft.com", &p.query, Some("P7D"), &AccessToken::new("t".into()));
+                    let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).expect("JSON body");
+                    prop_assert_eq!(body["Query"].as_str(), Some(p.query.as_str()));
+                }
+            }
+        }
+    }
+}

@@ -113,6 +113,7 @@ pub(crate) const RESOURCES: [Resource; 2] = [
         permissions: &[
             ("SecurityIncident.Read.All", "Read incidents (Microsoft Graph)"),
             ("SecurityIncident.ReadWrite.All", "Read and write to incidents (Microsoft Graph)"),
+            ("ThreatHunting.Read.All", "Run hunting queries (Microsoft Graph)"),
             ("User.Read", "Sign you in and read your profile"),
         ],
         default: &["SecurityIncident.Read.All", "User.Read"],

@@ -35,6 +35,14 @@ pub(crate) struct Faults {
     pub(crate) id_token_claims: Map<String, Value>,
     /// Issue ID tokens with `alg: none` and no signature.
     pub(crate) id_token_alg_none: bool,
+    /// The next n hunting queries get 429: the tenant's call quota (45 a minute) is used up.
+    pub(crate) hunting_quota: u64,
+    /// The next n hunting queries get 429: the tenant's CPU quota (per 15-minute cycle) is used up.
+    pub(crate) hunting_cpu: u64,
+    /// The next n hunting queries time out (504).
+    pub(crate) hunting_timeout: u64,
+    /// The next n hunting queries exceed the result size cap (400).
+    pub(crate) hunting_result_size: u64,
 }
 
 impl Faults {

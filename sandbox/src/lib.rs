@@ -10,6 +10,7 @@ pub mod csp;
 mod data;
 pub mod directory;
 mod faults;
+mod hunting;
 mod idp;
 pub mod jwt;
 mod odata;
@@ -178,7 +179,7 @@ pub async fn serve(opts: Options) -> Result<Handles, Error> {
         spawn(app_l, static_app::router(st.clone()), &st, "app"),
         spawn(idp_l, idp::router(st.clone()), &st, "idp"),
         spawn(def_l, api::defender::router(st.clone()).layer(api_layer()), &st, "defender"),
-        spawn(gr_l, api::graph::router(st.clone()).layer(api_layer()), &st, "graph"),
+        spawn(gr_l, api::graph::router(st.clone()).merge(hunting::router(st.clone())).layer(api_layer()), &st, "graph"),
     ];
     Ok(Handles { origins, tasks })
 }

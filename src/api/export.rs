@@ -2,7 +2,8 @@
 
 use super::model::Incident;
 
-fn csv_field(s: &str) -> String {
+/// One CSV field: quoted when needed, and a leading formula character defused (also used by the hunting export).
+pub(crate) fn csv_field(s: &str) -> String {
     // A leading = + - @ would make a spreadsheet run a formula from attacker-controlled text.
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {

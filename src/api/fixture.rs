@@ -29,5 +29,9 @@ pub(crate) fn inc(id: &str, sev: Severity, status: Status, updated_ago: i64) -> 
         description: None,
         alerts: vec![],
         comments: vec![],
+        summary: None,
+        resolving_comment: None,
+        last_modified_by: None,
+        raw: None,
     }
 }

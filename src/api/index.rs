@@ -323,9 +323,14 @@ mod tests {
                         entity_type: Some("Ip".into()),
                         ..Default::default()
                     }],
+                    ..Default::default()
                 })
                 .collect(),
             comments: vec![],
+            summary: None,
+            resolving_comment: None,
+            last_modified_by: None,
+            raw: None,
         }
     }
 

@@ -5,17 +5,20 @@ pub mod actions;
 pub mod budget;
 pub mod error;
 pub(crate) mod export;
+pub mod hunting;
 pub(crate) mod index;
+pub mod mitre;
 pub mod model;
 pub(crate) mod paging;
 pub mod query;
 pub mod retry;
 pub(crate) mod source;
 pub(crate) mod stats;
+pub mod story;
 pub(crate) mod view;
 
 #[cfg(test)]
 mod fixture;
 
 pub use error::{map_response, ApiError};
-pub use model::{parse_defender_page, parse_graph_page};
+pub use model::{parse_defender_page, parse_graph_page, parse_one_incident};

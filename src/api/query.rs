@@ -53,6 +53,26 @@ pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
     list_url(Source::Defender, api_base, q)
 }
 
+/// A plausible incident id: 1 to 64 letters, digits, `-` or `_` (Defender's are numbers, Graph's numeric
+/// strings). Anything else never reaches a URL.
+pub(crate) fn is_incident_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// One incident by id, through the source's documented get-by-id: Defender `GET {base}/api/incidents/{id}`
+/// ("Get incident API"), Graph `GET {base}/v1.0/security/incidents/{id}?$expand=alerts`. `None` for an id
+/// that [`is_incident_id`] refuses.
+pub(crate) fn incident_url(source: Source, api_base: &str, id: &str) -> Option<String> {
+    if !is_incident_id(id) {
+        return None;
+    }
+    let base = format!("{}{}/{id}", api_base.trim_end_matches('/'), api(source).incidents_path);
+    Some(match source {
+        Source::Defender => base,
+        Source::Graph => base + "?$expand=alerts",
+    })
+}
+
 /// Accepts Graph's `@odata.nextLink` only if it points at the configured API (same scheme and host):
 /// the bearer token must never be sent elsewhere.
 pub(crate) fn next_link_for(api_base: &str, next: &str) -> Option<String> {
@@ -249,6 +269,21 @@ mod tests {
         );
         let q = IncidentQuery { top: 0, ..Default::default() };
         assert_eq!(defender_url("http://127.0.0.1:9", &q), "http://127.0.0.1:9/api/incidents?$top=1");
+    }
+
+    #[test]
+    fn incident_by_id_urls() {
+        assert_eq!(
+            incident_url(Source::Defender, "https://api.security.microsoft.com/", "1874").as_deref(),
+            Some("https://api.security.microsoft.com/api/incidents/1874")
+        );
+        assert_eq!(
+            incident_url(Source::Graph, "https://graph.microsoft.com", "2972395").as_deref(),
+            Some("https://graph.microsoft.com/v1.0/security/incidents/2972395?$expand=alerts")
+        );
+        for bad in ["", "1/../x", "1?$top=1", "a b", "1%2F", &"9".repeat(65)] {
+            assert_eq!(incident_url(Source::Defender, "https://x", bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -214,6 +214,10 @@ mod tests {
             description: None,
             alerts: vec![],
             comments: vec![],
+            summary: None,
+            resolving_comment: None,
+            last_modified_by: None,
+            raw: None,
         }
     }
 

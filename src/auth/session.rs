@@ -32,9 +32,11 @@ pub(crate) struct Session {
     pub token_received_at: u64,
 }
 
+/// The granted scopes. Entra's own example response percent-encodes `scope`
+/// (`https%3A%2F%2Fgraph.microsoft.com%2Fmail.read`), so the string is decoded before it is split.
 fn scopes_of(resp: &TokenResponse) -> Vec<String> {
     match &resp.scope {
-        Some(s) => s.split_whitespace().map(str::to_string).collect(),
+        Some(s) => crate::http::percent_decode(s).split_whitespace().map(str::to_string).collect(),
         None => access_claims(&resp.access_token).map(|c| c.scp).unwrap_or_default(),
     }
 }
@@ -194,6 +196,15 @@ mod tests {
         assert!(s.has_scope("Incident.Read"));
         assert!(s.has_scope("incident.read"));
         assert!(!s.has_scope("Incident.ReadWrite"));
+        // percent-encoded, as in Entra's documented example response
+        let s = session_from_token_response(
+            resp(3600, Some("https%3A%2F%2Fgraph.microsoft.com%2FSecurityIncident.Read.All%20offline_access"), None),
+            claims(),
+            "i".into(),
+            NOW,
+        );
+        assert!(s.has_scope("SecurityIncident.Read.All"), "{:?}", s.granted_scopes);
+        assert!(s.has_scope("offline_access"));
         // no scope in the response → from the access token's scp
         let s = session_from_token_response(resp(3600, None, None), claims(), "i".into(), NOW);
         assert_eq!(s.granted_scopes, vec!["Incident.Read"]);

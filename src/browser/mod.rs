@@ -8,6 +8,7 @@ pub mod download;
 mod error;
 pub mod fetch;
 pub mod location;
+pub mod page;
 pub mod storage;
 
 pub use error::EdgeError;

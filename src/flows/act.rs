@@ -8,17 +8,15 @@ use super::sign_in::step_up;
 use super::state::{Activity, Ctx};
 use crate::api::actions::access::classify_forbidden;
 use crate::api::actions::intent::consent_needed;
-use crate::api::actions::{
-    action_call, may_retry, read_one_request, update_requests, Action, Intent, Outcome, WriteRequest,
-};
+use crate::api::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, WriteRequest};
 use crate::api::error::{map_response, ApiError};
-use crate::api::model::{parse_incident, Incident};
+use crate::api::model::{parse_one_incident, Incident};
 use crate::api::retry::{Next, Retry};
 use crate::auth::authorize::StepUp;
 use crate::auth::session::Session;
 use crate::browser::{clock, fetch};
 use crate::config::Config;
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::HttpResponse;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -152,7 +150,7 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
                     Failure::Other(e) => {
                         // A write that failed may or may not have been applied (a lost answer): show what
                         // the server holds now, when it answers.
-                        if let Some(inc) = read_one(ctx, cfg, session, id).await {
+                        if let Some(inc) = read_one(ctx, id).await {
                             ctx.queue.update(|q| {
                                 q.items.upsert(inc);
                             });
@@ -164,14 +162,14 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
         }
     }
     let old = ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned());
-    let answered = last.and_then(|r| parse_incident(cfg.source, &r.body).ok());
+    let answered = last.and_then(|r| parse_one_incident(cfg.source, &r.body).ok());
     // Graph's comment POST answers with the comments, and a PATCH answer may leave out the alerts the queue
     // asked for: then the incident is read again, so what is on screen is what the API holds.
     let fresh = match answered {
         Some(inc) if !needs_reread(&inc, old.as_ref()) => Some(inc),
         // If the read fails too, the write's own answer still holds the properties the write changed.
-        Some(inc) => read_one(ctx, cfg, session, id).await.or_else(|| Some(with_alerts_of(inc, old.as_ref()))),
-        None => read_one(ctx, cfg, session, id).await,
+        Some(inc) => read_one(ctx, id).await.or_else(|| Some(with_alerts_of(inc, old.as_ref()))),
+        None => read_one(ctx, id).await,
     };
     if let Some(inc) = fresh {
         ctx.queue.update(|q| {
@@ -194,11 +192,9 @@ fn needs_reread(answer: &Incident, old: Option<&Incident>) -> bool {
     answer.alerts.is_empty() && old.is_some_and(|o| !o.alerts.is_empty())
 }
 
-/// Reads the incident again (a GET may always be repeated: 429 waits and 5xx back-offs as for a page).
-async fn read_one(ctx: Ctx, cfg: &Config, session: &Session, id: &str) -> Option<Incident> {
-    let req = read_one_request(cfg.source, &cfg.api_base, id, &session.access_token).ok()?;
-    let resp = send_with_retry(ctx, cfg, &req, |e| e.is_retryable()).await.ok()?;
-    parse_incident(cfg.source, &resp.body).ok()
+/// Reads the incident again, as the incident page does for one outside the view (same budget and retries).
+async fn read_one(ctx: Ctx, id: &str) -> Option<Incident> {
+    super::queue::fetch_incident(ctx, id).await.ok()
 }
 
 enum Failure {
@@ -207,23 +203,13 @@ enum Failure {
 }
 
 /// Sends one write through the budget. Sent again only where `may_retry` allows it (an idempotent PATCH after a
-/// 429's wait or a 5xx), with the waits `api::retry` decides; a comment is never sent twice.
+/// 429's wait or a 5xx), with the waits `api::retry` decides; a comment is never sent twice. A 429 pauses the
+/// budget for every request.
 async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResponse, Failure> {
-    send_with_retry(ctx, cfg, &w.http, |e| may_retry(w.kind, e)).await
-}
-
-/// Sends `req` through the budget; after a failure `again` says whether it may be sent again, and `api::retry`
-/// how long to wait first. A 429 pauses the budget for every request.
-async fn send_with_retry(
-    ctx: Ctx,
-    cfg: &Config,
-    req: &HttpRequest,
-    again: impl Fn(&ApiError) -> bool,
-) -> Result<HttpResponse, Failure> {
     let mut retry = Retry::patient();
     loop {
         wait_for_budget(ctx).await;
-        let resp = fetch::send(req).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
+        let resp = fetch::send(&w.http).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
         let err = match map_response(&resp, cfg.source) {
             Ok(_) => return Ok(resp),
             Err(ApiError::Forbidden { .. }) => return Err(Failure::Forbidden(resp)),
@@ -232,7 +218,7 @@ async fn send_with_retry(
         if let ApiError::RateLimited { retry_after_secs } = err {
             ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
         }
-        if !again(&err) {
+        if !may_retry(w.kind, &err) {
             return Err(Failure::Other(err));
         }
         match retry.next(err) {

@@ -6,9 +6,9 @@ use super::renew;
 use super::state::Ctx;
 use crate::api::error::{map_response, ApiError};
 use crate::api::index::{Index, Upsert};
-use crate::api::model::Incident;
+use crate::api::model::{parse_one_incident, Incident};
 use crate::api::paging::{max_page, next_top, page_url, read_page, NextPage};
-use crate::api::query::{api_request_for, filter_updated_since, updated_field};
+use crate::api::query::{api_request_for, filter_updated_since, incident_url, updated_field};
 use crate::api::retry::{Next, Retry};
 use crate::auth::secret::AccessToken;
 use crate::browser::{clock, fetch, location};
@@ -143,8 +143,31 @@ async fn fetch_page_with(
     filter: Option<&str>,
     next: Option<NextPage>,
     top: u32,
-    mut retry: Retry,
+    retry: Retry,
 ) -> Result<Page, ApiError> {
+    call_with(ctx, cfg, retry, |token| fetch_page(ctx, cfg, token, filter, next.clone(), top)).await
+}
+
+/// One incident by id through the source's documented get-by-id (Defender "Get incident API", Graph
+/// `GET /security/incidents/{id}?$expand=alerts`), through the budget and `api::retry` like every call.
+pub(crate) async fn fetch_incident(ctx: Ctx, id: &str) -> Result<Incident, ApiError> {
+    let cfg = ctx.cfg().ok_or_else(|| ApiError::Network("the configuration is not loaded".into()))?;
+    let url = incident_url(cfg.source, &cfg.api_base, id).ok_or(ApiError::NotFound)?;
+    let cfg = &cfg;
+    call_with(ctx, cfg, Retry::patient(), |token| {
+        let url = url.clone();
+        async move { parse_one_incident(cfg.source, &send(ctx, cfg, &url, &token).await?.body) }
+    })
+    .await
+}
+
+/// Runs `call` with the session's token, carrying out `api::retry`'s decisions: renew, wait (showing a
+/// countdown), or give up.
+async fn call_with<T, F, Fut>(ctx: Ctx, cfg: &Config, mut retry: Retry, call: F) -> Result<T, ApiError>
+where
+    F: Fn(AccessToken) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
     loop {
         let session = ctx.session().ok_or(ApiError::Unauthorized { message: "You are not signed in.".into() })?;
         if retry.renew_first(session.is_expired(clock::now())) {
@@ -152,8 +175,8 @@ async fn fetch_page_with(
             let _ = renew::renew(ctx).await;
             continue;
         }
-        let err = match fetch_page(ctx, cfg, &session.access_token, filter, next.clone(), top).await {
-            Ok(page) => return Ok(page),
+        let err = match call(session.access_token.clone()).await {
+            Ok(v) => return Ok(v),
             Err(err) => err,
         };
         match retry.next(err) {
@@ -176,13 +199,13 @@ async fn fetch_page_with(
 async fn fetch_page(
     ctx: Ctx,
     cfg: &Config,
-    token: &AccessToken,
+    token: AccessToken,
     filter: Option<&str>,
     next: Option<NextPage>,
     top: u32,
 ) -> Result<Page, ApiError> {
     let url = page_url(cfg.source, &cfg.api_base, filter, next.as_ref(), top);
-    let resp = send(ctx, cfg, &url, token).await?;
+    let resp = send(ctx, cfg, &url, &token).await?;
     let page = read_page(cfg.source, &cfg.api_base, &resp.body, next.as_ref(), top)?;
     Ok((page.items, page.next, page.total))
 }

@@ -3,10 +3,24 @@
 use super::ctx;
 use crate::api::index::Choices;
 use crate::api::model::{norm, Known, Severity, Status};
-use crate::api::query::{parse_rfc3339, rfc3339};
+use crate::api::query::{is_incident_id, parse_rfc3339, rfc3339};
 use crate::api::view::{Assigned, Range, TimeField, View, RANGES};
 use crate::flows::navigate::change_view;
 use leptos::prelude::*;
+
+/// A number in the search box may be an incident id from a ticket or a chat: offer to open it, wherever it
+/// is (the incident page fetches it by id when it is outside the loaded view).
+fn open_by_id(ctx: super::Ctx, text: &str) -> Option<impl IntoView> {
+    let id = text.trim().trim_start_matches('#');
+    if !(id.bytes().all(|b| b.is_ascii_digit()) && is_incident_id(id)) {
+        return None;
+    }
+    let mut v = ctx.view.get_untracked();
+    v.incident = Some(id.to_string());
+    Some(
+        view! { <a class="open-by-id" data-testid="open-by-id" href=v.to_hash()>"Open incident #" {id.to_string()} " →"</a> },
+    )
+}
 
 /// The filter bar.
 #[component]
@@ -33,6 +47,7 @@ pub fn Filters() -> impl IntoView {
             <input type="search" class="search" data-testid="search" placeholder="Search name, id, user, device, IP, file…"
                 aria-label="Search incidents" prop:value=move || text.get()
                 on:input=move |ev| { let t = event_target_value(&ev); change_view(ctx, false, |v| { v.text = t; v.page = 0; }) }/>
+            {move || open_by_id(ctx, &text.get())}
             <Chips label="Status" group="status" options=chips(Status::ALL) get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
             <Chips label="Severity" group="severity" options=chips(Severity::ALL) get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
             <label class="inline">"Assigned to "

@@ -210,6 +210,17 @@ fn graph_alert(a: &Value, incident_id: &Value) -> Value {
         }
         evidence.push(ev);
     }
+    // Defender for Cloud Apps alerts name the cloud application (Graph cloudApplicationEvidence; the Defender
+    // list API documents no such entity type, so only this shape carries it).
+    if a.get("serviceSource").and_then(Value::as_str) == Some("MicrosoftCloudAppSecurity") {
+        let (app_id, name) = match a.get("category").and_then(Value::as_str) {
+            Some("Exfiltration") => (20892, "Microsoft SharePoint Online"),
+            _ => (20893, "Microsoft Exchange Online"),
+        };
+        evidence.push(json!({"@odata.type": "#microsoft.graph.security.cloudApplicationEvidence",
+            "createdDateTime": g("creationTime"), "verdict": "suspicious", "remediationStatus": "none", "roles": [],
+            "tags": [], "appId": app_id, "displayName": name, "instanceId": 0, "instanceName": name, "saasAppId": app_id}));
+    }
     let alert_id_str = match &alert_id {
         Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -9,6 +9,7 @@ mod graph;
 mod hostile;
 mod vocab;
 
+pub(crate) use catalog::{HOSTS, PEOPLE};
 pub(crate) use defender::defender_json;
 pub(crate) use generate::{fresh, generate, sort_newest_first};
 pub(crate) use graph::graph_incident;
@@ -105,6 +106,29 @@ mod tests {
             "SecurityGroup",
         ] {
             assert!(text.contains(&format!("\"entityType\":\"{e}\"")), "missing entity {e}");
+        }
+    }
+
+    #[test]
+    fn graph_evidence_covers_the_documented_subtypes() {
+        let a = generate(7, 300, 1_714_558_272_345, false);
+        let all: Vec<Value> = a.iter().map(|i| graph_incident(i, true)).collect();
+        let text = serde_json::to_string(&all).unwrap();
+        for t in [
+            "deviceEvidence",
+            "userEvidence",
+            "ipEvidence",
+            "urlEvidence",
+            "fileEvidence",
+            "processEvidence",
+            "mailboxEvidence",
+            "analyzedMessageEvidence",
+            "mailClusterEvidence",
+            "registryValueEvidence",
+            "securityGroupEvidence",
+            "cloudApplicationEvidence",
+        ] {
+            assert!(text.contains(&format!("\"#microsoft.graph.security.{t}\"")), "missing evidence {t}");
         }
     }
 

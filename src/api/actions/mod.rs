@@ -12,9 +12,7 @@ pub mod rules;
 
 pub use access::{action_call, call_info, calls, may_retry, Call, CallInfo, Refusal};
 pub use intent::{Intent, Outcome};
-pub use request::{
-    classification_wire, determination_wire, read_one_request, update_requests, WriteKind, WriteRequest,
-};
+pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
     MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,

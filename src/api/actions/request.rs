@@ -135,19 +135,6 @@ fn write(
     WriteRequest { http, kind }
 }
 
-/// `GET` of one incident, to show the server's version after a write whose answer is not the incident (Graph's
-/// comment POST answers with the comments). Graph's read asks for the alerts too, as the queue does.
-pub fn read_one_request(
-    source: Source,
-    api_base: &str,
-    id: &str,
-    token: &AccessToken,
-) -> Result<HttpRequest, ActionError> {
-    let url = incident_url(source, api_base, id)?;
-    let url = if source == Source::Graph { format!("{url}?$expand=alerts") } else { url };
-    Ok(api_request_for(source, url, token))
-}
-
 /// The requests that carry out `action` on incident `id`, in the order to send them: one for Defender; for Graph
 /// a PATCH, a comment POST, or both (PATCH first, so a refused change adds no comment). Sent only on the
 /// analyst's gesture; see [`super::may_retry`] before sending any of them again.
@@ -313,18 +300,6 @@ mod tests {
         );
         assert_eq!(g[1].http.method, Method::Post);
         assert_eq!(body(&g[1])["comment"], "pen testing");
-    }
-
-    #[test]
-    fn reading_one_back() {
-        let r = read_one_request(Source::Graph, G, "7", &tok()).unwrap();
-        assert_eq!(
-            (r.method, r.url.as_str()),
-            (Method::Get, "https://graph.microsoft.com/v1.0/security/incidents/7?$expand=alerts")
-        );
-        let r = read_one_request(Source::Defender, D, "7", &tok()).unwrap();
-        assert_eq!(r.url, "https://api.security.microsoft.com/api/incidents/7");
-        assert!(read_one_request(Source::Defender, D, "x", &tok()).is_err());
     }
 
     #[test]

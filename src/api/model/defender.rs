@@ -1,7 +1,8 @@
 //! Parsing a Defender `GET /api/incidents` page into the shared model.
 
-use super::{first_text, incident, objects, page, raw_str, strings, text};
-use super::{Alert, Device, Entity, Incident, Severity, Status};
+use super::evidence::DEFENDER_FACTS;
+use super::{alert, entity, first_text, incident, objects, page, strings, text};
+use super::{Alert, AlertFields, Device, Entity, Incident};
 use crate::api::error::ApiError;
 use crate::config::Source;
 use serde_json::{Map, Value};
@@ -19,8 +20,7 @@ fn defender_device(d: &Map<String, Value>) -> Device {
 }
 
 fn defender_entity(e: &Map<String, Value>) -> Entity {
-    Entity {
-        entity_type: text(e, "entityType"),
+    let named = Entity {
         file_name: text(e, "fileName"),
         file_path: text(e, "filePath"),
         sha1: text(e, "sha1"),
@@ -29,7 +29,7 @@ fn defender_entity(e: &Map<String, Value>) -> Entity {
         process_command_line: text(e, "processCommandLine"),
         ip_address: text(e, "ipAddress"),
         url: text(e, "url"),
-        account_name: text(e, "accountName"),
+        account_name: text(e, "accountName").or_else(|| text(e, "securityGroupName")),
         domain_name: text(e, "domainName"),
         user_principal_name: text(e, "userPrincipalName"),
         aad_user_id: text(e, "aadUserId"),
@@ -37,28 +37,28 @@ fn defender_entity(e: &Map<String, Value>) -> Entity {
         mailbox_display_name: text(e, "mailboxDisplayName"),
         sender: text(e, "sender"),
         recipient: text(e, "recipient"),
-        subject: text(e, "subject"),
+        subject: text(e, "subject").or_else(|| text(e, "clusterBy")),
         registry_key: text(e, "registryKey"),
         registry_value: text(e, "registryValue"),
         device_id: text(e, "deviceId"),
-    }
+        ..Entity::default()
+    };
+    entity(e, text(e, "entityType"), DEFENDER_FACTS, named)
 }
 
+const FIELDS: AlertFields = AlertFields {
+    id: "alertId",
+    created: "creationTime",
+    resolved: "resolvedTime",
+    first: "firstActivity",
+    last: "lastActivity",
+    actor: "actorName",
+    entities: "entities",
+};
+
 fn defender_alert(a: &Map<String, Value>) -> Alert {
-    Alert {
-        id: text(a, "alertId").unwrap_or_default(),
-        title: text(a, "title").unwrap_or_default(),
-        severity: Severity::parse(raw_str(a, "severity")),
-        status: Status::parse(raw_str(a, "status")),
-        category: text(a, "category"),
-        service_source: text(a, "serviceSource"),
-        detection_source: text(a, "detectionSource"),
-        mitre_techniques: strings(a, "mitreTechniques"),
-        first_activity: text(a, "firstActivity"),
-        last_activity: text(a, "lastActivity"),
-        devices: objects(a, "devices").map(defender_device).collect(),
-        entities: objects(a, "entities").map(defender_entity).collect(),
-    }
+    let devices = objects(a, "devices").map(defender_device).collect();
+    alert(a, &FIELDS, devices, objects(a, "entities").map(defender_entity).collect())
 }
 
 pub(super) fn defender_incident(o: &Map<String, Value>) -> Option<Incident> {

@@ -312,7 +312,7 @@ const DETERMINATIONS: &[Known<Determination>] = &[
     known(Determination::Clean, "Clean", "clean", "Clean", 0),
     known(Determination::NotMalicious, "Not malicious", "notmalicious", "NotMalicious", 0).not_offered(), // Graph only
     known(Determination::InsufficientData, "Insufficient data", "insufficientdata", "InsufficientData", 0)
-        .or(&["notenoughdatatovalidate"]),
+        .or(&["notenoughdatatovalidate", "noenoughdatatovalidate"]),
 ];
 described_by!(Determination, DETERMINATIONS);
 

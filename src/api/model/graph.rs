@@ -1,7 +1,8 @@
 //! Parsing a Graph `GET /security/incidents` page into the shared model.
 
-use super::{cap, incident, objects, page, raw_str, strings, sub, text};
-use super::{Alert, Device, Entity, Incident, Severity, Status};
+use super::evidence::GRAPH_FACTS;
+use super::{alert, cap, entity, incident, objects, page, raw_str, strings, sub, text};
+use super::{Alert, AlertFields, Device, Entity, Incident};
 use crate::api::error::ApiError;
 use crate::api::source::safe_portal_url;
 use crate::config::Source;
@@ -22,8 +23,7 @@ fn graph_evidence(e: &Map<String, Value>) -> Entity {
     let file = sub(e, "fileDetails").or_else(|| sub(e, "imageFile"));
     let from_user = |k: &str| user.and_then(|u| text(u, k));
     let from_file = |k: &str| file.and_then(|f| text(f, k));
-    Entity {
-        entity_type: evidence_type(e),
+    let named = Entity {
         file_name: from_file("fileName"),
         file_path: from_file("filePath"),
         sha1: from_file("sha1"),
@@ -31,8 +31,8 @@ fn graph_evidence(e: &Map<String, Value>) -> Entity {
         process_id: text(e, "processId"),
         process_command_line: text(e, "processCommandLine"),
         ip_address: text(e, "ipAddress"),
-        url: text(e, "url"),
-        account_name: from_user("accountName"),
+        url: text(e, "url").or_else(|| text(e, "domainName")),
+        account_name: from_user("accountName").or_else(|| text(e, "displayName")),
         domain_name: from_user("domainName"),
         user_principal_name: from_user("userPrincipalName"),
         aad_user_id: from_user("azureAdUserId"),
@@ -40,12 +40,24 @@ fn graph_evidence(e: &Map<String, Value>) -> Entity {
         mailbox_display_name: text(e, "displayName"),
         sender: sub(e, "p1Sender").and_then(|s| text(s, "emailAddress")).or_else(|| text(e, "senderIp")),
         recipient: text(e, "recipientEmailAddress"),
-        subject: text(e, "subject"),
+        subject: text(e, "subject").or_else(|| text(e, "clusterByValue")),
         registry_key: text(e, "registryKey"),
         registry_value: text(e, "registryValue"),
         device_id: text(e, "mdeDeviceId"),
-    }
+        ..Entity::default()
+    };
+    entity(e, evidence_type(e), GRAPH_FACTS, named)
 }
+
+const FIELDS: AlertFields = AlertFields {
+    id: "id",
+    created: "createdDateTime",
+    resolved: "resolvedDateTime",
+    first: "firstActivityDateTime",
+    last: "lastActivityDateTime",
+    actor: "actorDisplayName",
+    entities: "evidence",
+};
 
 fn graph_alert(a: &Map<String, Value>) -> Alert {
     let mut devices = Vec::new();
@@ -66,27 +78,19 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
             entities.push(graph_evidence(e));
         }
     }
-    Alert {
-        id: text(a, "id").unwrap_or_default(),
-        title: text(a, "title").unwrap_or_default(),
-        severity: Severity::parse(raw_str(a, "severity")),
-        status: Status::parse(raw_str(a, "status")),
-        category: text(a, "category"),
-        service_source: text(a, "serviceSource"),
-        detection_source: text(a, "detectionSource"),
-        mitre_techniques: strings(a, "mitreTechniques"),
-        first_activity: text(a, "firstActivityDateTime"),
-        last_activity: text(a, "lastActivityDateTime"),
-        devices,
-        entities,
-    }
+    alert(a, &FIELDS, devices, entities)
 }
 
 pub(super) fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(graph_alert).collect();
-    let mut tags = strings(o, "customTags");
+    // `customTags` and `systemTags` are documented on the incident; `tags` is read too, each tag shown once.
     let system_tags = strings(o, "systemTags");
-    tags.extend(system_tags.iter().cloned());
+    let mut tags: Vec<String> = Vec::new();
+    for t in ["customTags", "systemTags", "tags"].into_iter().flat_map(|k| strings(o, k)) {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
     Some(Incident {
         tags,
         system_tags,

@@ -5,6 +5,7 @@
 
 mod defender;
 mod enums;
+mod evidence;
 mod graph;
 
 use super::error::ApiError;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 pub use defender::parse_defender_page;
 pub(crate) use enums::norm;
 pub use enums::{Classification, Determination, Known, Severity, Status};
+pub use evidence::{type_names, visible, Fact, FactKind, MAX_RAW_CHARS};
 pub use graph::parse_graph_page;
 
 /// Bodies larger than this are refused before parsing.
@@ -98,9 +100,18 @@ pub struct Entity {
     pub registry_value: Option<String>,
     /// Device id.
     pub device_id: Option<String>,
+    /// Every documented field present, labelled, in display order (see `evidence.rs`).
+    pub facts: Vec<Fact>,
+    /// The fields no label names, as compact JSON (bounded), for the "raw" view.
+    pub raw: Option<String>,
 }
 
 impl Entity {
+    /// Readable (singular, group) names of this entity's type, e.g. ("Security group", "Security groups").
+    pub fn type_names(&self) -> (String, String) {
+        type_names(self.entity_type.as_deref())
+    }
+
     /// A one-line description for lists.
     pub fn summary(&self) -> String {
         let main = [
@@ -155,6 +166,109 @@ pub struct Alert {
     pub devices: Vec<Device>,
     /// Entities / evidence.
     pub entities: Vec<Entity>,
+    /// Description.
+    pub description: Option<String>,
+    /// Created (`creationTime` / `createdDateTime`).
+    pub created: Option<String>,
+    /// Resolved (`resolvedTime` / `resolvedDateTime`).
+    pub resolved: Option<String>,
+    /// Threat family (`threatFamilyName`), e.g. `Mimikatz`.
+    pub threat_family: Option<String>,
+    /// Threat name (Graph `threatDisplayName`).
+    pub threat_name: Option<String>,
+    /// Actor (`actorName` / Graph `actorDisplayName`).
+    pub actor: Option<String>,
+    /// Assigned analyst (`"Automation"` possible).
+    pub assigned_to: Option<String>,
+    /// Automated investigation state (Defender `investigationState`).
+    pub investigation_state: Option<String>,
+    /// Recommended actions (Graph `recommendedActions`).
+    pub recommended_actions: Option<String>,
+    /// Classification.
+    pub classification: Classification,
+    /// Determination.
+    pub determination: Determination,
+    /// Comments on the alert (Graph).
+    pub comments: Vec<Comment>,
+    /// The fields the page does not show, as compact JSON (bounded), for the "raw" view.
+    pub raw: Option<String>,
+}
+
+/// The alert fields both APIs spell differently: (Defender, Graph).
+pub(crate) struct AlertFields {
+    pub id: &'static str,
+    pub created: &'static str,
+    pub resolved: &'static str,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub actor: &'static str,
+    pub entities: &'static str,
+}
+
+/// Alert fields read the same way in both APIs, and those every alert parser shows (for the raw leftovers).
+const ALERT_SHOWN: &[&str] = &[
+    "title",
+    "severity",
+    "status",
+    "category",
+    "serviceSource",
+    "detectionSource",
+    "mitreTechniques",
+    "description",
+    "threatFamilyName",
+    "threatDisplayName",
+    "assignedTo",
+    "investigationState",
+    "recommendedActions",
+    "classification",
+    "determination",
+    "comments",
+    "devices",
+    "incidentId",
+    "productName",
+];
+
+/// Reads an alert with `f` naming the fields whose spelling differs; devices and entities come from the caller.
+fn alert(a: &Map<String, Value>, f: &AlertFields, devices: Vec<Device>, entities: Vec<Entity>) -> Alert {
+    let shown = ALERT_SHOWN.iter().copied().chain([f.id, f.created, f.resolved, f.first, f.last, f.actor, f.entities]);
+    Alert {
+        id: text(a, f.id).unwrap_or_default(),
+        title: text(a, "title").unwrap_or_default(),
+        severity: Severity::parse(raw_str(a, "severity")),
+        status: Status::parse(raw_str(a, "status")),
+        category: text(a, "category"),
+        service_source: text(a, "serviceSource"),
+        detection_source: text(a, "detectionSource"),
+        mitre_techniques: strings(a, "mitreTechniques"),
+        first_activity: text(a, f.first),
+        last_activity: text(a, f.last),
+        devices,
+        entities,
+        description: text(a, "description"),
+        created: text(a, f.created),
+        resolved: text(a, f.resolved),
+        threat_family: text(a, "threatFamilyName"),
+        threat_name: text(a, "threatDisplayName"),
+        actor: text(a, f.actor),
+        assigned_to: text(a, "assignedTo"),
+        investigation_state: text(a, "investigationState"),
+        recommended_actions: text(a, "recommendedActions"),
+        classification: Classification::parse(raw_str(a, "classification")),
+        determination: Determination::parse(raw_str(a, "determination")),
+        comments: comments(a),
+        raw: evidence::leftovers(a, shown),
+    }
+}
+
+/// An entity from `table`, with its type and the named fields search and summaries read.
+fn entity(
+    e: &Map<String, Value>,
+    entity_type: Option<String>,
+    table: &[(&str, &str, FactKind)],
+    named: Entity,
+) -> Entity {
+    let shown = table.iter().map(|(p, _, _)| *p).chain(["entityType", "@odata.type"]);
+    Entity { entity_type, facts: evidence::facts(e, table), raw: evidence::leftovers(e, shown), ..named }
 }
 
 /// An incident from either API.
@@ -203,6 +317,76 @@ pub struct Incident {
     pub alerts: Vec<Alert>,
     /// Comments.
     pub comments: Vec<Comment>,
+    /// Graph `summary`.
+    pub summary: Option<String>,
+    /// Graph `resolvingComment`.
+    pub resolving_comment: Option<String>,
+    /// Graph `lastModifiedBy`.
+    pub last_modified_by: Option<String>,
+    /// The incident's fields the page does not show (alerts aside), as compact JSON (bounded).
+    pub raw: Option<String>,
+}
+
+/// Incident fields the page shows, by either API's name (for the raw leftovers).
+const INCIDENT_SHOWN: &[&str] = &[
+    "incidentId",
+    "id",
+    "incidentName",
+    "displayName",
+    "createdTime",
+    "createdDateTime",
+    "lastUpdateTime",
+    "lastUpdateDateTime",
+    "severity",
+    "status",
+    "assignedTo",
+    "classification",
+    "determination",
+    "tags",
+    "customTags",
+    "systemTags",
+    "redirectIncidentId",
+    "incidentWebUrl",
+    "tenantId",
+    "detectionSource",
+    "description",
+    "alerts",
+    "comments",
+    "summary",
+    "resolvingComment",
+    "lastModifiedBy",
+];
+
+impl Default for Alert {
+    fn default() -> Self {
+        Alert {
+            id: String::new(),
+            title: String::new(),
+            severity: Severity::Unspecified,
+            status: Status::Unknown(String::new()),
+            category: None,
+            service_source: None,
+            detection_source: None,
+            mitre_techniques: vec![],
+            first_activity: None,
+            last_activity: None,
+            devices: vec![],
+            entities: vec![],
+            description: None,
+            created: None,
+            resolved: None,
+            threat_family: None,
+            threat_name: None,
+            actor: None,
+            assigned_to: None,
+            investigation_state: None,
+            recommended_actions: None,
+            classification: Classification::Unknown,
+            determination: Determination::NotAvailable,
+            comments: vec![],
+            raw: None,
+        }
+    }
 }
 
 /// Truncates to `max` characters, adding "…".
@@ -259,7 +443,7 @@ fn comments(o: &Map<String, Value>) -> Vec<Comment> {
         .map(|c| Comment {
             comment: text(c, "comment"),
             created_by: first_text(c, &["createdBy", "createdByDisplayName"]),
-            created_time: first_text(c, &["createdTime", "createdDateTime"]),
+            created_time: first_text(c, &["createdTime", "createTime", "createdDateTime"]),
         })
         .collect()
 }
@@ -293,10 +477,15 @@ fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Optio
         description: None,
         alerts,
         comments: comments(o),
+        summary: text(o, "summary"),
+        resolving_comment: text(o, "resolvingComment"),
+        last_modified_by: text(o, "lastModifiedBy"),
+        raw: evidence::leftovers(o, INCIDENT_SHOWN.iter().copied()),
     })
 }
 
-fn object(body: &str) -> Result<Map<String, Value>, ApiError> {
+/// The body as a JSON object, refused when too large or not an object.
+fn json_object(body: &str) -> Result<Map<String, Value>, ApiError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::BadBody("response too large".into()));
     }
@@ -309,21 +498,22 @@ fn object(body: &str) -> Result<Map<String, Value>, ApiError> {
 }
 
 fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
-    let o = object(body)?;
+    let o = json_object(body)?;
     if !o.get("value").is_some_and(Value::is_array) {
         return Err(ApiError::BadBody("the response has no \"value\" array of incidents".into()));
     }
     Ok(o)
 }
 
-/// Parses one incident (`GET …/incidents/{id}`, or a PATCH's answer: both APIs return the updated incident).
-pub fn parse_incident(source: Source, body: &str) -> Result<Incident, ApiError> {
-    let o = object(body)?;
-    match source {
+/// Parses one incident from a get-by-id response (Defender `GET /api/incidents/{id}`, Graph
+/// `GET /security/incidents/{id}?$expand=alerts`).
+pub fn parse_one_incident(source: Source, body: &str) -> Result<Incident, ApiError> {
+    let o = json_object(body)?;
+    let inc = match source {
         Source::Defender => defender::defender_incident(&o),
         Source::Graph => graph::graph_incident(&o),
-    }
-    .ok_or_else(|| ApiError::BadBody("the response is not an incident (it has no id)".into()))
+    };
+    inc.ok_or_else(|| ApiError::BadBody("the response is not an incident (it has no id)".into()))
 }
 
 #[cfg(test)]

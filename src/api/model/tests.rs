@@ -360,3 +360,167 @@ fn sort_newest_first(v: &mut [Incident]) {
             .then_with(|| b.id.len().cmp(&a.id.len()).then_with(|| b.id.cmp(&a.id)))
     });
 }
+
+/// Alert and entity fields shaped after the list-incidents example (api-list-incidents: the Process, File,
+/// Registry, MailBox, MailCluster and SecurityGroup entities of its response) with short timestamp forms.
+const DEFENDER_EVIDENCE: &str = r#"{"value": [{
+  "incidentId": 1874, "incidentName": "Ransomware on WS-7", "createdTime": "2024-03-01T10:15:57.29Z",
+  "lastUpdateTime": "2024-03-01T11:00:59Z", "status": "Resolved", "severity": "High",
+  "determination": "NoEnoughDataToValidate", "classification": "FalsePositive", "someNewField": {"x": 1},
+  "comments": [{"comment": "looked", "createdBy": "ada@contoso.com", "createTime": "2024-03-01T10:20:00Z"}],
+  "alerts": [{
+    "alertId": "da1", "title": "Shadow copies deleted", "description": "A process deleted shadow copies.",
+    "creationTime": "2024-03-01T10:15:57.29Z", "resolvedTime": "2024-03-01T11:00:59Z",
+    "firstActivity": "2024-03-01T10:10:00Z", "lastActivity": "2024-03-01T10:12:00.5Z",
+    "threatFamilyName": "Mimikatz", "actorName": "STRONTIUM", "assignedTo": "Automation",
+    "investigationState": "PendingApproval", "determination": "Malware", "classification": "TruePositive",
+    "serviceSource": "MicrosoftDefenderForEndpoint", "detectionSource": "WindowsDefenderAtp",
+    "mitreTechniques": ["T1490", "T1003.001"], "detectorId": "abc",
+    "devices": [],
+    "entities": [
+      {"entityType": "Process", "processId": 4242, "processCommandLine": "vssadmin delete shadows /all /quiet",
+       "fileName": "vssadmin.exe", "filePath": "C:\\Windows\\System32", "sha256": "2b2c", "parentProcessId": 1, "userSid": null},
+      {"entityType": "Registry", "registryHive": "HKEY_LOCAL_MACHINE", "registryKey": "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
+       "registryValueType": "String", "registryValue": "C:\\Users\\Public\\evil.exe"},
+      {"entityType": "MailCluster", "clusterBy": "Subject;SenderIp", "mailboxAddress": null},
+      {"entityType": "MailMessage", "sender": "billing@fabrikam.example", "recipient": "ada@contoso.com",
+       "subject": "Invoice overdue", "deliveryAction": "Delivered"},
+      {"entityType": "SecurityGroup", "securityGroupName": "Domain Admins", "securityGroupId": "S-1-5-21-1-512",
+       "futureField": "kept"}
+    ]
+  }]
+}]}"#;
+
+#[test]
+fn defender_alert_fields_and_entities_are_read() {
+    let v = parse_defender_page(DEFENDER_EVIDENCE).unwrap();
+    let i = &v[0];
+    assert_eq!(i.created_ts, Some(1_709_288_157), "short fraction `:57.29Z`");
+    assert_eq!(i.last_update_ts, Some(1_709_290_859), "no fraction `:59Z`");
+    assert_eq!(i.determination, Determination::InsufficientData, "Defender's NoEnoughDataToValidate");
+    assert_eq!(i.comments[0].created_time.as_deref(), Some("2024-03-01T10:20:00Z"), "createTime");
+    assert_eq!(i.raw.as_deref(), Some(r#"{"someNewField":{"x":1}}"#), "unknown incident fields stay visible");
+    let a = &i.alerts[0];
+    assert_eq!(a.description.as_deref(), Some("A process deleted shadow copies."));
+    assert_eq!(a.resolved.as_deref(), Some("2024-03-01T11:00:59Z"));
+    assert_eq!(a.created.as_deref(), Some("2024-03-01T10:15:57.29Z"));
+    assert_eq!(a.threat_family.as_deref(), Some("Mimikatz"));
+    assert_eq!(a.actor.as_deref(), Some("STRONTIUM"));
+    assert_eq!(a.assigned_to.as_deref(), Some("Automation"));
+    assert_eq!(a.investigation_state.as_deref(), Some("PendingApproval"));
+    assert_eq!(
+        (a.classification.clone(), a.determination.clone()),
+        (Classification::TruePositive, Determination::Malware)
+    );
+    assert_eq!(a.mitre_techniques, ["T1490", "T1003.001"]);
+    assert_eq!(a.raw.as_deref(), Some(r#"{"detectorId":"abc"}"#));
+    let fact = |e: usize, label: &str| {
+        a.entities[e].facts.iter().find(|f| f.label == label).map(|f| (f.value.clone(), f.kind))
+    };
+    assert_eq!(fact(0, "Command line"), Some(("vssadmin delete shadows /all /quiet".into(), FactKind::Code)));
+    assert_eq!(fact(0, "SHA-256"), Some(("2b2c".into(), FactKind::Hash)));
+    assert_eq!(fact(0, "Process id"), Some(("4242".into(), FactKind::Text)));
+    assert_eq!(fact(1, "Registry value"), Some(("C:\\Users\\Public\\evil.exe".into(), FactKind::Code)));
+    assert_eq!(fact(1, "Registry hive"), Some(("HKEY_LOCAL_MACHINE".into(), FactKind::Text)));
+    assert_eq!(fact(2, "Clustered by"), Some(("Subject;SenderIp".into(), FactKind::Text)));
+    assert_eq!(fact(3, "Delivery action"), Some(("Delivered".into(), FactKind::Text)));
+    assert_eq!(fact(3, "Sender"), Some(("billing@fabrikam.example".into(), FactKind::Text)));
+    assert_eq!(fact(4, "Security group"), Some(("Domain Admins".into(), FactKind::Text)));
+    assert_eq!(a.entities[4].type_names().0, "Security group");
+    assert_eq!(a.entities[4].summary(), "SecurityGroup: Domain Admins", "searchable by the group's name");
+    assert_eq!(a.entities[4].raw.as_deref(), Some(r#"{"futureField":"kept"}"#));
+    assert_eq!(a.entities[0].raw, None, "nulls are not leftovers");
+}
+
+/// Evidence subtypes shaped after Graph's resource pages (processEvidence, analyzedMessageEvidence,
+/// registryValueEvidence, securityGroupEvidence, cloudApplicationEvidence, mailClusterEvidence).
+const GRAPH_EVIDENCE: &str = r##"{"value": [{
+  "id": "77", "displayName": "Phish", "createdDateTime": "2024-03-01T10:15:57.29Z", "status": "resolved",
+  "summary": "Defender Experts summary", "resolvingComment": "Blocked sender", "lastModifiedBy": "KaiC@contoso.com",
+  "customTags": ["Demo"], "systemTags": ["Defender Experts"], "tags": ["Demo", "VIP"],
+  "determination": "notEnoughDataToValidate",
+  "comments": [{"comment": "c", "createdByDisplayName": "Kai", "createdDateTime": "2024-03-01T10:16:00Z"}],
+  "alerts": [{
+    "id": "a1", "title": "Phish delivered", "description": "A phishing mail was delivered.",
+    "actorDisplayName": "Storm-0000", "threatFamilyName": "Qakbot", "threatDisplayName": "Qakbot loader",
+    "recommendedActions": "Purge the message.", "resolvedDateTime": "2024-03-01T12:00:00Z",
+    "createdDateTime": "2024-03-01T10:15:57.29Z", "firstActivityDateTime": "2024-03-01T10:00:00Z",
+    "comments": [{"comment": "alert note", "createdByDisplayName": "Ada", "createdDateTime": "2024-03-01T10:30:00Z"}],
+    "evidence": [
+      {"@odata.type": "#microsoft.graph.security.processEvidence", "processId": 4780,
+       "processCommandLine": "powershell.exe -EncodedCommand SQBFAFgA", "verdict": "malicious",
+       "imageFile": {"fileName": "powershell.exe", "filePath": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "sha256": "de96"}},
+      {"@odata.type": "#microsoft.graph.security.analyzedMessageEvidence", "subject": "Invoice",
+       "p1Sender": {"emailAddress": "billing@fabrikam.example", "displayName": "Billing"},
+       "recipientEmailAddress": "ada@contoso.com", "deliveryAction": "delivered", "deliveryLocation": "inbox",
+       "threats": ["Phish", "Malware"]},
+      {"@odata.type": "#microsoft.graph.security.registryValueEvidence", "registryHive": "HKEY_CURRENT_USER",
+       "registryKey": "Software\\Run", "registryValueName": "updater", "registryValue": "C:\\evil.exe", "registryValueType": "String"},
+      {"@odata.type": "#microsoft.graph.security.securityGroupEvidence", "displayName": "Domain Admins", "securityGroupId": "g1"},
+      {"@odata.type": "#microsoft.graph.security.cloudApplicationEvidence", "displayName": "Dropbox", "appId": 11161, "instanceName": "Dropbox"},
+      {"@odata.type": "#microsoft.graph.security.mailClusterEvidence", "clusterBy": "Subject", "clusterByValue": "Invoice", "emailCount": 12}
+    ]
+  }]
+}]}"##;
+
+#[test]
+fn graph_alert_fields_and_evidence_are_read() {
+    let (v, _) = parse_graph_page(GRAPH_EVIDENCE).unwrap();
+    let i = &v[0];
+    assert_eq!(i.summary.as_deref(), Some("Defender Experts summary"));
+    assert_eq!(i.resolving_comment.as_deref(), Some("Blocked sender"));
+    assert_eq!(i.last_modified_by.as_deref(), Some("KaiC@contoso.com"));
+    assert_eq!(i.tags, ["Demo", "Defender Experts", "VIP"], "customTags, systemTags and tags, each once");
+    assert_eq!(i.determination, Determination::InsufficientData);
+    assert_eq!(i.created_ts, Some(1_709_288_157));
+    assert_eq!(i.comments[0].created_by.as_deref(), Some("Kai"));
+    let a = &i.alerts[0];
+    assert_eq!(a.actor.as_deref(), Some("Storm-0000"));
+    assert_eq!(a.threat_name.as_deref(), Some("Qakbot loader"));
+    assert_eq!(a.recommended_actions.as_deref(), Some("Purge the message."));
+    assert_eq!(a.resolved.as_deref(), Some("2024-03-01T12:00:00Z"));
+    assert_eq!(a.comments[0].comment.as_deref(), Some("alert note"));
+    let names: Vec<String> = a.entities.iter().map(|e| e.type_names().0).collect();
+    assert_eq!(
+        names,
+        ["Process", "Mail message", "Registry value", "Security group", "Cloud application", "Mail cluster"]
+    );
+    let fact = |e: usize, label: &str| a.entities[e].facts.iter().find(|f| f.label == label).map(|f| f.value.clone());
+    assert_eq!(fact(0, "Image file").as_deref(), Some("powershell.exe"));
+    assert_eq!(fact(0, "Command line").as_deref(), Some("powershell.exe -EncodedCommand SQBFAFgA"));
+    assert_eq!(fact(1, "Sender").as_deref(), Some("billing@fabrikam.example"));
+    assert_eq!(fact(1, "Threats").as_deref(), Some("Phish, Malware"));
+    assert_eq!(fact(2, "Value name").as_deref(), Some("updater"));
+    assert_eq!(fact(3, "Name").as_deref(), Some("Domain Admins"));
+    assert_eq!(fact(4, "App id").as_deref(), Some("11161"));
+    assert_eq!(fact(5, "Clustered by").as_deref(), Some("Subject"));
+    assert_eq!(fact(5, "E-mails").as_deref(), Some("12"));
+    assert_eq!(a.entities[3].summary(), "SecurityGroup: Domain Admins");
+}
+
+#[test]
+fn every_documented_determination_spelling_parses() {
+    for (raw, want) in [
+        ("NoEnoughDataToValidate", Determination::InsufficientData),
+        ("notEnoughDataToValidate", Determination::InsufficientData),
+        ("InsufficientData", Determination::InsufficientData),
+        ("compromisedAccount", Determination::CompromisedUser),
+        ("confirmedActivity", Determination::ConfirmedUserActivity),
+        ("notMalicious", Determination::NotMalicious),
+        ("unknown", Determination::NotAvailable),
+        ("other", Determination::Other("Other".into())),
+    ] {
+        assert_eq!(Determination::parse(Some(raw)), want, "{raw}");
+    }
+}
+
+#[test]
+fn one_incident_by_id() {
+    let one = r#"{"@odata.context": "x", "incidentId": 1874, "incidentName": "n", "alerts": [{"alertId": "a", "title": "t"}]}"#;
+    let i = parse_one_incident(Source::Defender, one).unwrap();
+    assert_eq!((i.id.as_str(), i.alerts.len()), ("1874", 1));
+    let g = r#"{"id": "77", "displayName": "g", "alerts": []}"#;
+    assert_eq!(parse_one_incident(Source::Graph, g).unwrap().name, "g");
+    assert!(parse_one_incident(Source::Graph, r#"{"displayName": "no id"}"#).is_err());
+    assert!(parse_one_incident(Source::Defender, "[]").is_err());
+}

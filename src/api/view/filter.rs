@@ -184,6 +184,7 @@ mod tests {
                 entity_type: Some("Ip".into()),
                 ..Default::default()
             }],
+            ..Default::default()
         }];
         let b = inc("11", Severity::Medium, Status::Active, 60);
         let base = View::default();
