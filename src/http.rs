@@ -169,18 +169,49 @@ pub fn query_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-/// Splits an absolute URL into (scheme, host-with-port, rest). Returns None when it is not `scheme://host...`.
+/// Splits an absolute URL into (scheme, host-with-port, rest). Returns None when it is not `scheme://host...`,
+/// and for anything a browser's URL parser could read differently from this split: a `\` anywhere (a path
+/// separator to the browser), whitespace or control characters anywhere (the browser drops or trims them),
+/// and a host that is not plain ASCII `a-z 0-9 . -` (no userinfo `@`, no `%`-escapes, no IDN to be
+/// punycoded, no trailing dot) with an optional numeric port, or a bracketed IPv6 address.
 pub fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+    if url.contains('\\') || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
     let (scheme, rest) = url.split_once("://")?;
     if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') {
         return None;
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (host, tail) = rest.split_at(end);
-    if host.is_empty() || host.contains('@') || host.contains(char::is_whitespace) {
+    if !is_plain_host_port(host) {
         return None;
     }
     Some((scheme, host, tail))
+}
+
+/// `name[:port]` with an ASCII DNS name or IPv4 address, or `[ipv6][:port]`.
+fn is_plain_host_port(host_port: &str) -> bool {
+    let (name, port) = match host_port.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, after)) => {
+                let ok = !addr.is_empty() && addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+                (if ok { "v6" } else { "" }, after.strip_prefix(':').or(Some(after).filter(|a| a.is_empty())))
+            }
+            None => ("", None),
+        },
+        None => match host_port.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host_port, Some("")),
+        },
+    };
+    let name_ok = !name.is_empty()
+        && !name.starts_with(['.', '-'])
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let port_ok = port.is_some_and(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    name_ok && port_ok
 }
 
 /// Host without the port (`[::1]` keeps its brackets), lowercased.
@@ -266,6 +297,40 @@ mod tests {
         assert!(!is_secure_url("https://user@host"));
         assert!(!is_secure_url("javascript:alert(1)"));
         assert!(!is_secure_url("https://"));
+    }
+
+    #[test]
+    fn urls_a_browser_would_read_differently_are_refused() {
+        for ok in [
+            "https://login.microsoftonline.com/t/v2.0",
+            "https://login.microsoftonline.com:443/t",
+            "http://[::1]:8080/x",
+            "http://127.0.0.1/x?a=%20b#f",
+            "https://a-b.example/%2F",
+        ] {
+            assert!(split_url(ok).is_some() && is_secure_url(ok), "{ok}");
+        }
+        for bad in [
+            // The browser reads `\` as `/`: the host would be evil.example.
+            "https://evil.example\\.login.microsoftonline.com/t/v2.0",
+            "https://login.microsoftonline.com\\@evil.example/",
+            "https://evil.example%2elogin.microsoftonline.com/",
+            "https://login.microsoftonline.com%2F@evil.example/",
+            "https://user:pw@login.microsoftonline.com/",
+            "https://login.microsoftonline.com@evil.example/",
+            "https://login.micro\tsoftonline.com/",
+            "https://login.microsoftonline.com\n/",
+            " https://login.microsoftonline.com/",
+            "https://logín.microsoftonline.com/",
+            "https://login.microsoftonline.com./t",
+            "https://login..microsoftonline.com/t",
+            "https://login.microsoftonline.com:44a3/t",
+            "http://[::1/x",
+            "https://[]/x",
+        ] {
+            assert!(split_url(bad).is_none(), "{bad:?}");
+            assert!(!is_secure_url(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -59,6 +59,41 @@ pub(crate) enum ApiNotice {
     SignInAgain(String),
     /// A banner over the queue.
     Banner(Problem),
+    /// A claims challenge (CAE): ask to sign in again, interactively, sending these claims.
+    SignInWithClaims {
+        /// What the analyst reads.
+        message: String,
+        /// The decoded claims for the authorize request.
+        claims: String,
+    },
+}
+
+/// After a sign-in that answered a claims challenge, another challenge within this many seconds means signing in
+/// again will not satisfy the tenant: the page says so instead of sending the analyst round again.
+/// The window covers the sign-in itself (up to the pending request's 15 minutes) and the first loads after it.
+pub(crate) const CLAIMS_SIGN_IN_WINDOW_SECS: u64 = 20 * 60;
+
+/// sessionStorage key: when this tab last started a sign-in that answered a claims challenge (Unix seconds).
+pub(crate) const CLAIMS_SIGN_IN_KEY: &str = "onbehalf.claims_sign_in";
+
+/// What the page says about a claims challenge. `answered_at`: when this tab last signed in to answer one.
+pub(crate) fn claims_challenge_notice(claims: &str, answered_at: Option<u64>, now: u64) -> ApiNotice {
+    if answered_at.is_some_and(|t| now.saturating_sub(t) <= CLAIMS_SIGN_IN_WINDOW_SECS && t <= now + 300) {
+        let mut p = Problem::new(
+            "Your organisation asked for a new sign-in again, right after you signed in to answer the same \
+             request. Signing in once more is unlikely to help: your location, network or device may not meet \
+             its access policy. Contact your administrator.",
+        );
+        p.retry = true;
+        return ApiNotice::Banner(p);
+    }
+    ApiNotice::SignInWithClaims {
+        message: format!(
+            "{} Sign in again to continue; you will come back to this view.",
+            ApiError::ClaimsChallenge { claims: String::new() }.user_message()
+        ),
+        claims: claims.to_string(),
+    }
 }
 
 /// What the page says about an API failure. `page` is this page's URL (the admin-consent link returns to it).
@@ -145,6 +180,24 @@ mod tests {
             n,
             ApiNotice::SignInAgain("The API no longer accepts your token. Sign in again to continue.".into())
         );
+    }
+
+    #[test]
+    fn a_claims_challenge_asks_for_a_sign_in_once_then_explains_instead_of_looping() {
+        let claims = r#"{"access_token":{"nbf":{"essential":true,"value":"1"}}}"#;
+        match claims_challenge_notice(claims, None, 10_000) {
+            ApiNotice::SignInWithClaims { message, claims: c } => {
+                assert!(message.contains("sign in again") && message.contains("location"), "{message}");
+                assert_eq!(c, claims);
+            }
+            n => panic!("{n:?}"),
+        }
+        // Right after a sign-in that answered a challenge: a message, no second round trip.
+        let ApiNotice::Banner(p) = claims_challenge_notice(claims, Some(10_000 - 30), 10_000) else { panic!() };
+        assert!(p.message.contains("Contact your administrator"), "{}", p.message);
+        // Long after: a new challenge is a new sign-in.
+        let later = 10_000 + CLAIMS_SIGN_IN_WINDOW_SECS + 1;
+        assert!(matches!(claims_challenge_notice(claims, Some(10_000), later), ApiNotice::SignInWithClaims { .. }));
     }
 
     #[test]

@@ -119,6 +119,7 @@ fn pending() -> PendingAuth {
         provider: None,
         authority: String::new(),
         step_up: None,
+        jwks: None,
     }
 }
 

@@ -13,6 +13,9 @@ pub(crate) struct Faults {
     pub(crate) error_rate: f64,
     /// The next n API calls get 429.
     pub(crate) force_429: u64,
+    /// The next n API calls get Entra's Continuous Access Evaluation claims challenge: 401 with
+    /// `WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"`.
+    pub(crate) claims_challenge: u64,
     /// Verbatim `Retry-After` value for every 429 (may be garbage on purpose).
     pub(crate) retry_after: Option<String>,
     /// Successful API bodies are replaced by invalid JSON.
@@ -23,6 +26,8 @@ pub(crate) struct Faults {
     pub(crate) wrong_content_type: bool,
     /// Successful API bodies are padded to this many megabytes (valid JSON, a `Content-Length` is sent).
     pub(crate) huge_body_mb: Option<u64>,
+    /// Delay before the token endpoint answers a refresh-token grant (holds a silent renewal open).
+    pub(crate) refresh_latency_ms: u64,
     /// Overrides the access-token lifetime at the token endpoint.
     pub(crate) token_lifetime_secs: Option<u64>,
     /// Send RFC 9207 `iss` in authorize responses and advertise it in discovery.
@@ -43,6 +48,8 @@ pub(crate) struct Faults {
     pub(crate) hunting_timeout: u64,
     /// The next n hunting queries exceed the result size cap (400).
     pub(crate) hunting_result_size: u64,
+    /// Sign ID tokens with a key the JWKS does not publish, under the published key's `kid` (a forgery).
+    pub(crate) id_token_foreign_key: bool,
 }
 
 impl Faults {

@@ -54,6 +54,22 @@ impl KeyPair {
     }
 }
 
+/// A token signed by a freshly made key that no JWKS publishes, claiming the published key's `kid`.
+pub(crate) fn sign_foreign(kid: &str, claims: &Value) -> String {
+    match KeyPair::generate() {
+        Ok(mut k) => {
+            k.kid = kid.to_string();
+            k.sign(claims)
+        }
+        // Without a key, a token with a garbage signature forges just as badly.
+        Err(_) => format!(
+            "{}.{}.c2lnbmF0dXJl",
+            b64_json(&json!({"typ": "JWT", "alg": "RS256", "kid": kid})),
+            b64_json(claims)
+        ),
+    }
+}
+
 /// An unsigned token (`alg: none`), served only when the fault asks for it.
 pub(crate) fn sign_none(claims: &Value) -> String {
     let header = json!({"typ": "JWT", "alg": "none"});
@@ -142,5 +158,15 @@ mod tests {
         assert_eq!(validate(&other, &t, "a", "i", 100), Err(JwtError::BadSignature));
         let none = sign_none(&json!({"aud": "a", "iss": "i", "exp": 200}));
         assert_eq!(validate(&k, &none, "a", "i", 100), Err(JwtError::BadSignature));
+    }
+
+    #[test]
+    fn a_foreign_signature_claims_the_published_kid_but_does_not_verify() {
+        let k = KeyPair::generate().expect("key");
+        let t = sign_foreign(&k.kid, &json!({"aud": "a", "iss": "i", "exp": 200, "nbf": 0}));
+        let header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(t.split('.').next().unwrap()).unwrap()).unwrap();
+        assert_eq!(header["kid"], json!(k.kid));
+        assert_eq!(validate(&k, &t, "a", "i", 100), Err(JwtError::BadSignature));
     }
 }

@@ -10,6 +10,9 @@ pub(crate) struct Budget {
     paused_until: f64,
 }
 
+/// sessionStorage key of this tab's budget (the times of recent requests and any 429 pause).
+pub(crate) const BUDGET_KEY: &str = "onbehalf.budget";
+
 const MINUTE: f64 = 60_000.0;
 const HOUR: f64 = 3_600_000.0;
 
@@ -39,6 +42,33 @@ impl Budget {
     pub(crate) fn record(&mut self, now: f64) {
         self.sent.retain(|t| now - *t < HOUR);
         self.sent.push(now);
+    }
+
+    /// How much longer a 429's pause holds every request, at `now` (0 = not paused).
+    pub(crate) fn paused_ms(&self, now: f64) -> f64 {
+        (self.paused_until - now).max(0.0)
+    }
+
+    /// The recent requests and pause, as kept in sessionStorage (times in ms on the wall clock).
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::json!({"sent": self.sent, "paused_until": self.paused_until}).to_string()
+    }
+
+    /// Takes over the requests and pause a previous page in this tab recorded; the limits stay this
+    /// configuration's. Times outside the last hour, or in the future (a clock turned back), are dropped;
+    /// anything unreadable is ignored.
+    pub(crate) fn restore(&mut self, json: &str, now: f64) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else { return };
+        let fresh = |t: &f64| t.is_finite() && now - *t < HOUR && *t <= now;
+        if let Some(sent) = v.get("sent").and_then(|s| s.as_array()) {
+            self.sent = sent.iter().filter_map(serde_json::Value::as_f64).filter(fresh).collect();
+        }
+        if let Some(p) = v.get("paused_until").and_then(serde_json::Value::as_f64) {
+            // A pause is never longer than the hour a Retry-After is clamped to.
+            if p.is_finite() && p > now && p - now <= HOUR {
+                self.paused_until = p;
+            }
+        }
     }
 
     /// After a 429: nothing goes until the server's wait has passed.
@@ -77,6 +107,32 @@ mod tests {
         }
         let w = b.wait_ms(100.0);
         assert!(w > HOUR - 200.0 && w <= HOUR, "{w}");
+    }
+
+    #[test]
+    fn the_budget_survives_a_reload() {
+        let now = 10_000_000.0;
+        let mut spent = Budget::new(50, 1500);
+        for i in 0..45 {
+            spent.record(now - 30_000.0 + i as f64);
+        }
+        spent.pause(now, 18);
+        let mut reloaded = Budget::new(50, 1500);
+        assert_eq!(reloaded.wait_ms(now), 0.0, "a fresh budget would send at once");
+        reloaded.restore(&spent.to_json(), now);
+        assert_eq!(reloaded.wait_ms(now), 30_000.0, "the minute's 45 requests still count, and the wait is the longer");
+        assert_eq!(reloaded.paused_ms(now), 18_000.0);
+        assert_eq!(reloaded, spent);
+        // Old, future and unreadable entries are dropped; garbage changes nothing.
+        let mut b = Budget::new(50, 1500);
+        b.restore(r#"{"sent":[1, 9999999, 20000000, "x", null], "paused_until": 1e300}"#, now);
+        assert_eq!(b.to_json(), r#"{"paused_until":0.0,"sent":[9999999.0]}"#);
+        for junk in ["", "null", "[]", "{\"sent\":5}"] {
+            let mut b = Budget::new(50, 1500);
+            b.restore(junk, now);
+            assert_eq!(b, Budget::new(50, 1500), "{junk}");
+        }
+        assert!(BUDGET_KEY.starts_with(crate::auth::session::KEY_PREFIX));
     }
 
     #[test]

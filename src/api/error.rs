@@ -17,6 +17,13 @@ pub enum ApiError {
         /// Server message.
         message: String,
     },
+    /// 401 with a Continuous Access Evaluation claims challenge (`error="insufficient_claims"`): the tenant
+    /// wants a fresh interactive sign-in (a location or risk change, a revoked session). Renewing won't do.
+    #[error("the tenant asks for a new sign-in (claims challenge)")]
+    ClaimsChallenge {
+        /// The decoded `claims` JSON, to send as the authorize request's `claims` parameter.
+        claims: String,
+    },
     /// 403: valid token, insufficient permission.
     #[error("the API refused access ({needed_scope} needed): {message}")]
     Forbidden {
@@ -72,6 +79,9 @@ impl ApiError {
     pub fn user_message(&self) -> String {
         match self {
             ApiError::Unauthorized { .. } => "Your sign-in is no longer accepted by the API. Please sign in again.".into(),
+            ApiError::ClaimsChallenge { .. } => "Your organisation asks you to sign in again before the API answers \
+                 (for example after a change of location or network, or a risk detected on the account)."
+                .into(),
             ApiError::Forbidden { message, needed_scope } => format!(
                 "You are signed in, but the API refused access. The app needs the delegated permission {needed_scope} (granted with consent), and your account needs a role that can view incidents (for example Security Reader).{}",
                 if message.is_empty() { String::new() } else { format!(" The API said: {message}") }
@@ -174,6 +184,68 @@ pub fn retry_after(resp: &HttpResponse) -> u64 {
         .clamp(1, 3600)
 }
 
+/// The `auth-param`s of a `WWW-Authenticate` challenge (RFC 9110 §11.6.1), names lowercased, values unquoted.
+fn auth_params(header: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = header.trim();
+    // The scheme ("Bearer") comes first, without '='.
+    if let Some((first, after)) = rest.split_once(' ') {
+        if !first.contains('=') {
+            rest = after;
+        }
+    }
+    while !rest.is_empty() {
+        rest = rest.trim_start_matches([' ', ',']);
+        let Some((name, after)) = rest.split_once('=') else { break };
+        let after = after.trim_start();
+        let (value, tail) = match after.strip_prefix('"') {
+            Some(q) => {
+                let (mut v, mut esc, mut end) = (String::new(), false, q.len());
+                for (i, c) in q.char_indices() {
+                    match (esc, c) {
+                        (true, c) => {
+                            v.push(c);
+                            esc = false;
+                        }
+                        (false, '\\') => esc = true,
+                        (false, '"') => {
+                            end = i + 1;
+                            break;
+                        }
+                        (false, c) => v.push(c),
+                    }
+                }
+                (v, q.get(end..).unwrap_or(""))
+            }
+            None => {
+                let end = after.find(',').unwrap_or(after.len());
+                (after.get(..end).unwrap_or("").trim().to_string(), after.get(end..).unwrap_or(""))
+            }
+        };
+        out.push((name.trim().to_ascii_lowercase(), value));
+        rest = tail;
+    }
+    out
+}
+
+/// The decoded `claims` of a CAE challenge (`error="insufficient_claims"`), when it is one: a base64 JSON object.
+pub(crate) fn claims_challenge(www_authenticate: &str) -> Option<String> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    if www_authenticate.len() > 16_384 {
+        return None;
+    }
+    let params = auth_params(www_authenticate);
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if get("error") != Some("insufficient_claims") {
+        return None;
+    }
+    let b64 = get("claims")?.trim_end_matches('=');
+    let bytes = STANDARD_NO_PAD.decode(b64).or_else(|_| URL_SAFE_NO_PAD.decode(b64)).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    serde_json::from_str::<Value>(&text).ok().filter(Value::is_object).map(|v| v.to_string())
+}
+
 /// 2xx with a JSON (or absent) content type passes; everything else becomes an [`ApiError`] by cause.
 pub fn map_response(resp: &HttpResponse, source: Source) -> Result<&HttpResponse, ApiError> {
     if resp.is_success() {
@@ -187,7 +259,10 @@ pub fn map_response(resp: &HttpResponse, source: Source) -> Result<&HttpResponse
     let (code, message) = error_parts(&resp.body);
     Err(match resp.status {
         0 => ApiError::Network("no response".into()),
-        401 => ApiError::Unauthorized { message },
+        401 => match resp.header("www-authenticate").and_then(claims_challenge) {
+            Some(claims) => ApiError::ClaimsChallenge { claims },
+            None => ApiError::Unauthorized { message },
+        },
         403 => ApiError::Forbidden { message, needed_scope: required_scope(source) },
         404 => ApiError::NotFound,
         429 => ApiError::RateLimited { retry_after_secs: retry_after(resp) },
@@ -227,6 +302,36 @@ mod tests {
             map_response(&r(200, &[("content-type", "text/html")], "<html>"), Source::Graph),
             Err(ApiError::BadBody(_))
         ));
+    }
+
+    #[test]
+    fn a_cae_claims_challenge_is_read_from_www_authenticate() {
+        // Microsoft's documented example (claims: {"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}).
+        let header = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0=""#;
+        let e = map_response(&r(401, &[("www-authenticate", header)], "{}"), Source::Graph).unwrap_err();
+        assert_eq!(
+            e,
+            ApiError::ClaimsChallenge {
+                claims: r#"{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}"#.into()
+            }
+        );
+        assert!(e.user_message().contains("sign in again"));
+        // Not a claims challenge: another error, no claims, claims that are not base64 JSON objects.
+        for h in [
+            r#"Bearer error="invalid_token", claims="eyJhIjoxfQ==""#,
+            r#"Bearer error="insufficient_claims""#,
+            r#"Bearer error="insufficient_claims", claims="not base64!""#,
+            r#"Bearer error="insufficient_claims", claims="WzFd""#,
+            "",
+        ] {
+            let e = map_response(&r(401, &[("www-authenticate", h)], "{}"), Source::Defender).unwrap_err();
+            assert!(matches!(e, ApiError::Unauthorized { .. }), "{h}: {e:?}");
+        }
+        // Unquoted values, other order, url-safe base64 without padding.
+        assert_eq!(
+            claims_challenge("Bearer claims=eyJhIjoxfQ, error=insufficient_claims").as_deref(),
+            Some(r#"{"a":1}"#)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::model::Incident;
 use super::stats::{SUMMARY_SEVERITIES, SUMMARY_STATUSES};
-use super::view::{text_matches, SortKey, View};
+use super::view::{text_matches, Me, SortKey, View};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -115,6 +115,8 @@ pub struct Index {
     items: Vec<Incident>,
     facts: Vec<Facts>,
     choices: Choices,
+    /// The ids loaded, so a page that repeats one (the queue moved under `$skip` paging) adds it once.
+    ids: std::collections::HashSet<String>,
 }
 
 impl Index {
@@ -154,10 +156,24 @@ impl Index {
     pub fn extend(&mut self, items: Vec<Incident>) {
         self.facts.reserve(items.len());
         for inc in &items {
+            self.ids.insert(inc.id.clone());
             self.facts.push(Facts::of(inc));
             self.choices.add(inc);
         }
         self.items.extend(items);
+    }
+
+    /// Appends the next page of a load, skipping ids already loaded; returns how many were skipped. With
+    /// `$skip` paging over a queue that changes while it loads, an incident pushed down by a new one arrives
+    /// twice.
+    pub fn extend_new(&mut self, items: Vec<Incident>) -> usize {
+        let before = items.len();
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<Incident> =
+            items.into_iter().filter(|i| !self.ids.contains(&i.id) && seen.insert(i.id.clone())).collect();
+        let repeated = before - fresh.len();
+        self.extend(fresh);
+        repeated
     }
 
     /// Adds `inc`, or replaces the loaded incident with its id when it changed.
@@ -185,7 +201,7 @@ impl Index {
 
     /// Positions of the incidents `view` shows, in arrival order: the same answer as `View::matches`
     /// for each, without allocating per incident.
-    pub fn filtered(&self, view: &View, me: Option<&str>, now: i64) -> Vec<usize> {
+    pub fn filtered(&self, view: &View, me: &Me, now: i64) -> Vec<usize> {
         let window = view.window(now);
         let needle = (!view.text.trim().is_empty()).then(|| view.text.to_lowercase());
         let in_list = |list: &[String], k: &str| list.is_empty() || list.iter().any(|x| x == k);
@@ -235,7 +251,7 @@ impl Index {
 
     /// Positions `view` shows, in its order (the page filters and sorts in steps; tests compare the whole).
     #[cfg(test)]
-    pub fn visible(&self, view: &View, me: Option<&str>, now: i64) -> Vec<usize> {
+    pub fn visible(&self, view: &View, me: &Me, now: i64) -> Vec<usize> {
         let mut idx = self.filtered(view, me, now);
         self.sort(&mut idx, view.sort, view.desc);
         idx
@@ -389,8 +405,8 @@ mod tests {
         ix.extend(items[120..].to_vec());
         for v in views() {
             assert_eq!(
-                ix.visible(&v, Some("ada@contoso.com"), NOW),
-                visible_indices(&items, &v, Some("ada@contoso.com"), NOW),
+                ix.visible(&v, &Me::new(Some("ada@contoso.com"), None), NOW),
+                visible_indices(&items, &v, &Me::new(Some("ada@contoso.com"), None), NOW),
                 "{v:?}"
             );
         }
@@ -413,7 +429,19 @@ mod tests {
         a.id = "cd".into();
         let ix = Index::new(vec![a]);
         let v = View { status: vec![], severity: vec![], range: Range::All, text: "b\0c".into(), ..View::default() };
-        assert!(ix.filtered(&v, None, NOW).is_empty());
+        assert!(ix.filtered(&v, &Me::default(), NOW).is_empty());
+    }
+
+    #[test]
+    fn a_page_that_repeats_loaded_ids_adds_each_once_and_says_how_many() {
+        // `$skip` paging while two new incidents arrive at the top: the next page starts two rows early.
+        let mut ix = Index::new((1..=4).map(inc).collect());
+        assert_eq!(ix.extend_new(vec![inc(3), inc(4), inc(5), inc(6)]), 2);
+        let ids: Vec<String> = ix.items().iter().map(|i| i.id.clone()).collect();
+        assert_eq!(ids, (1..=6).map(|n| inc(n).id).collect::<Vec<_>>());
+        assert_eq!(ix.extend_new(vec![inc(8), inc(8)]), 1, "a repeat within one page too");
+        assert_eq!(ix.extend_new(vec![inc(9)]), 0);
+        assert_eq!(ix.len(), 8);
     }
 
     #[test]
@@ -428,7 +456,7 @@ mod tests {
         assert_eq!(ix.len(), 2);
         assert!(ix.choices().tags.is_empty(), "the only Ransomware tag was on the old version");
         let v = View { status: vec![], severity: vec![], range: Range::All, text: "renamed".into(), ..View::default() };
-        assert_eq!(ix.filtered(&v, None, NOW), [1], "the search text follows the new version");
+        assert_eq!(ix.filtered(&v, &Me::default(), NOW), [1], "the search text follows the new version");
         assert_eq!(ix.upsert(inc(3)), Upsert::Added);
         assert_eq!(ix.len(), 3);
     }

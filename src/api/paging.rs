@@ -110,9 +110,73 @@ fn may_have_more(asked: u32, got: usize) -> bool {
     asked > 0 && got >= asked as usize
 }
 
+/// Where a view's load stands, for the progress line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadState {
+    /// Pages are being fetched.
+    pub loading: bool,
+    /// At least one page arrived.
+    pub loaded: bool,
+    /// Incidents loaded.
+    pub count: usize,
+    /// The server's total, when it says.
+    pub total: Option<u64>,
+    /// More pages exist (at the cap: there may be more than the view loads).
+    pub more: bool,
+    /// A 429 holds every request until this Unix second.
+    pub paused_until: Option<u64>,
+    /// A page repeated incidents already loaded: the queue's order moved while it loaded.
+    pub moved: bool,
+}
+
+/// The progress line: "Loaded 300 of 1,200…" while pages arrive, the rate-limit pause with its countdown
+/// while one holds the load, and whether the order moved under the load.
+pub fn progress_text(s: &LoadState, now: u64) -> String {
+    let n = s.count;
+    let text = match s.paused_until.filter(|t| *t > now) {
+        Some(t) if s.loading => format!("Paused by the API's rate limit — resuming in {} s", t - now),
+        _ => match (s.loading, s.total) {
+            (true, Some(t)) if s.loaded => format!("Loaded {n} of {t}…"),
+            (true, None) if s.loaded => format!("Loaded {n}…"),
+            (true, _) => String::new(),
+            // At the cap we can't tell "exactly 10,000" from "more": say what is true either way.
+            (false, _) if s.loaded && s.more => {
+                format!("{n} loaded, the most one view loads; narrow the view if there may be more")
+            }
+            (false, _) if s.loaded => format!("{n} loaded"),
+            _ => String::new(),
+        },
+    };
+    if s.moved && !text.is_empty() {
+        format!("{text} — the queue changed while loading (repeats skipped); refresh to be sure none was missed")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_progress_line_says_what_holds_the_load() {
+        let s = LoadState { loading: true, loaded: true, count: 150, ..LoadState::default() };
+        assert_eq!(progress_text(&s, 100), "Loaded 150…");
+        assert_eq!(progress_text(&LoadState { total: Some(900), ..s.clone() }, 100), "Loaded 150 of 900…");
+        // A 429 holds the load: the countdown, not "Loaded 150…".
+        let paused = LoadState { paused_until: Some(118), ..s.clone() };
+        assert_eq!(progress_text(&paused, 100), "Paused by the API's rate limit — resuming in 18 s");
+        assert_eq!(progress_text(&paused, 118), "Loaded 150…", "the pause is over");
+        let done = LoadState { loading: false, ..paused.clone() };
+        assert_eq!(progress_text(&done, 100), "150 loaded");
+        assert!(progress_text(&LoadState { more: true, ..done.clone() }, 100).contains("the most one view loads"));
+        let moved = LoadState { moved: true, ..done };
+        assert_eq!(
+            progress_text(&moved, 100),
+            "150 loaded — the queue changed while loading (repeats skipped); refresh to be sure none was missed"
+        );
+        assert_eq!(progress_text(&LoadState::default(), 100), "");
+    }
 
     #[test]
     fn skip_pages_follow_offsets_and_stop_on_a_short_page() {

@@ -32,6 +32,9 @@ pub struct PendingAuth {
     pub provider: Option<ProviderMetadata>,
     /// The configured authority `provider` was checked against.
     pub authority: String,
+    /// The provider's signing keys, fetched when the sign-in started, so the redirect back checks the ID
+    /// token's signature without another round trip (None: fetched on the way back).
+    pub jwks: Option<super::jwks::Jwks>,
     /// Set when this sign-in asks for more than the configured permissions, to do something the analyst asked.
     pub step_up: Option<StepUp>,
 }
@@ -64,7 +67,20 @@ impl PendingAuth {
 
 /// sessionStorage key for a pending request.
 pub(crate) fn pending_key(state: &str) -> String {
-    format!("{}pending.{}", super::session::KEY_PREFIX, state)
+    format!("{PENDING_PREFIX}{state}")
+}
+
+/// Every pending request's key starts with this.
+pub(crate) const PENDING_PREFIX: &str = "onbehalf.pending.";
+
+/// Pending sign-ins to remove at page start: older than 15 minutes (or from the future), or unreadable.
+/// `records` are (key, stored JSON) pairs under [`PENDING_PREFIX`].
+pub(crate) fn stale_pending_keys(records: &[(String, String)], now: u64) -> Vec<String> {
+    records
+        .iter()
+        .filter(|(_, json)| super::stored::pending_from_json(json).is_none_or(|p| p.is_stale(now)))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
@@ -128,18 +144,35 @@ pub(crate) fn authorize_url(
 /// `client_id` is sent because OpenID RP-Initiated Logout requires it (or an `id_token_hint`, which the app
 /// does not keep) before a provider honours `post_logout_redirect_uri`.
 pub(crate) fn logout_url(
-    meta: &ProviderMetadata,
+    end_session_endpoint: Option<&str>,
     client_id: &str,
     post_logout_redirect_uri: &str,
     logout_hint: Option<&str>,
 ) -> Option<String> {
-    let end = meta.end_session_endpoint.as_deref()?;
+    let end = end_session_endpoint?;
     let mut pairs: Vec<(&str, &str)> =
         vec![("post_logout_redirect_uri", post_logout_redirect_uri), ("client_id", client_id)];
     if let Some(h) = logout_hint.filter(|h| !h.is_empty()) {
         pairs.push(("logout_hint", h));
     }
     Some(with_query(end, &pairs))
+}
+
+/// Where sign-out sends the browser to end the provider's session: the end-session endpoint kept with the
+/// session (so it works before discovery answers on this page load), else the one discovered on this page;
+/// `logout_hint` is the ID token's `login_hint` optional claim (what Entra expects there), never the UPN.
+/// None: the provider's session cannot be ended from here, only this tab's.
+pub(crate) fn sign_out_url(
+    session: Option<&super::session::Session>,
+    meta: Option<&ProviderMetadata>,
+    client_id: &str,
+    post_logout_redirect_uri: &str,
+) -> Option<String> {
+    let end = session
+        .and_then(|s| s.end_session_endpoint.as_deref())
+        .or_else(|| meta.and_then(|m| m.end_session_endpoint.as_deref()));
+    let hint = session.and_then(|s| s.id_claims.login_hint.as_deref());
+    logout_url(end, client_id, post_logout_redirect_uri, hint)
 }
 
 #[cfg(test)]
@@ -175,6 +208,7 @@ pub(crate) mod tests {
             created_at,
             provider: None,
             authority: String::new(),
+            jwks: None,
             step_up: None,
         }
     }
@@ -233,11 +267,60 @@ pub(crate) mod tests {
     #[test]
     fn logout() {
         let mut m = meta();
-        assert_eq!(logout_url(&m, "cid", "https://app/", None), None);
+        assert_eq!(logout_url(m.end_session_endpoint.as_deref(), "cid", "https://app/", None), None);
         m.end_session_endpoint = Some("https://login.microsoftonline.com/t/oauth2/v2.0/logout".into());
         assert_eq!(
-            logout_url(&m, "cid", "https://app.example/spa/", Some("ada@contoso.com")).unwrap(),
+            logout_url(m.end_session_endpoint.as_deref(), "cid", "https://app.example/spa/", Some("ada@contoso.com"))
+                .unwrap(),
             "https://login.microsoftonline.com/t/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fspa%2F&client_id=cid&logout_hint=ada%40contoso.com"
+        );
+    }
+
+    #[test]
+    fn sign_out_ends_the_provider_session_with_the_login_hint_claim_never_the_upn() {
+        let back = "https://app.example/spa/";
+        let s = |end: Option<&str>, hint: Option<&str>| {
+            let mut s = crate::auth::stored::tests::session(Some("rt"), None);
+            s.end_session_endpoint = end.map(str::to_string);
+            s.id_claims.login_hint = hint.map(str::to_string);
+            s
+        };
+        let mut m = meta();
+        m.end_session_endpoint = Some("https://login.microsoftonline.com/t/oauth2/v2.0/logout".into());
+        // Metadata not loaded yet on this page: the endpoint kept with the session still ends the provider's session.
+        let kept = s(Some("https://login.microsoftonline.com/kept/oauth2/v2.0/logout"), Some("O.hint"));
+        let u = sign_out_url(Some(&kept), None, "cid", back).unwrap();
+        assert!(u.starts_with("https://login.microsoftonline.com/kept/oauth2/v2.0/logout?"), "{u}");
+        assert!(u.ends_with("&logout_hint=O.hint"), "{u}");
+        // A session stored before the endpoint was kept uses the discovered one; no login_hint claim → no hint,
+        // even though the UPN is known.
+        let old = s(None, None);
+        assert!(old.id_claims.preferred_username.is_some());
+        let u = sign_out_url(Some(&old), Some(&m), "cid", back).unwrap();
+        assert!(u.starts_with("https://login.microsoftonline.com/t/oauth2/v2.0/logout?") && !u.contains("hint"), "{u}");
+        // Neither: only this tab can be signed out.
+        assert_eq!(sign_out_url(Some(&old), None, "cid", back), None);
+        assert_eq!(sign_out_url(None, Some(&meta()), "cid", back), None);
+    }
+
+    #[test]
+    fn pending_sign_ins_older_than_15_minutes_or_unreadable_are_purged() {
+        let now = 1_700_000_000;
+        let rec =
+            |state: &str, at: u64| (pending_key(state), crate::auth::stored::pending_to_json(&pending(state, at)));
+        let records = vec![
+            rec("fresh", now - 60),
+            rec("edge", now - PENDING_MAX_AGE_SECS),
+            rec("old", now - PENDING_MAX_AGE_SECS - 1),
+            rec("future", now + 3600),
+            (pending_key("junk"), "{not json".into()),
+        ];
+        let mut gone = stale_pending_keys(&records, now);
+        gone.sort();
+        assert_eq!(gone, vec![pending_key("future"), pending_key("junk"), pending_key("old")]);
+        assert!(
+            pending_key("x").starts_with(PENDING_PREFIX)
+                && PENDING_PREFIX.starts_with(crate::auth::session::KEY_PREFIX)
         );
     }
 

@@ -60,11 +60,21 @@ pub enum DiscoveryError {
 const TENANT_TEMPLATE: &str = "{tenantid}";
 const MULTI_TENANT: [&str; 3] = ["organizations", "common", "consumers"];
 
-/// Microsoft's login hosts: the discovery document of one may name endpoints on another.
+/// Microsoft's login hosts, exactly (Entra's national clouds and aliases): the discovery document of one may
+/// name endpoints on another. Exact names, not domain suffixes: `anything.microsoft.com` is not a login host.
+const MICROSOFT_LOGIN_HOSTS: [&str; 8] = [
+    "login.microsoftonline.com",
+    "login.microsoft.com",
+    "login.windows.net",
+    "sts.windows.net",
+    "login.microsoftonline.us",
+    "login.partner.microsoftonline.cn",
+    "login.chinacloudapi.cn",
+    "login.microsoftonline.de",
+];
+
 fn is_microsoft_login_host(h: &str) -> bool {
-    ["microsoftonline.com", "microsoft.com", "microsoftonline.us", "microsoftonline.cn", "microsoftonline.de"]
-        .iter()
-        .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+    MICROSOFT_LOGIN_HOSTS.contains(&h)
 }
 
 fn same_authority_host(authority: &str, url: &str) -> bool {
@@ -249,6 +259,22 @@ pub(crate) mod tests {
             "http_logout_supported":true,"frontchannel_logout_supported":true,
             "tenant_region_scope":"WW","cloud_instance_name":"microsoftonline.com"}}"#
         )
+    }
+
+    #[test]
+    fn endpoints_must_be_on_exactly_a_microsoft_login_host() {
+        let a = "https://login.microsoftonline.com/t/v2.0";
+        assert!(same_authority_host(a, "https://login.microsoftonline.com/t/oauth2/v2.0/token"));
+        assert!(same_authority_host(a, "https://login.microsoft.com/t/oauth2/v2.0/token"));
+        for bad in [
+            "https://evil.microsoft.com/t/oauth2/v2.0/token",
+            "https://attacker.login.microsoftonline.com/t/token",
+            "https://evil.example\\.login.microsoftonline.com/t/token",
+            "https://login.microsoftonline.com@evil.example/t/token",
+            "https://evil.example%2elogin.microsoftonline.com/t/token",
+        ] {
+            assert!(!same_authority_host(a, bad), "{bad}");
+        }
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub enum IdTokenError {
     /// Nonce differs.
     #[error("its nonce does not match the one sent with the sign-in request")]
     NonceMismatch,
+    /// The signature could not be checked or does not verify.
+    #[error("{0}")]
+    Signature(super::jwks::SignatureError),
+    /// `azp` (authorized party) is present and names another application.
+    #[error("its authorized party (azp) is \"{0}\", not this app's client id")]
+    WrongAzp(String),
 }
 
 fn b64_json(part: &str, what: &'static str) -> Result<Value, JwtError> {
@@ -132,6 +138,8 @@ pub struct IdClaims {
     pub name: Option<String>,
     /// Sign-in name (UPN/email), usable as `login_hint`.
     pub preferred_username: Option<String>,
+    /// Entra's `login_hint` optional claim: the value its end-session endpoint expects as `logout_hint`.
+    pub login_hint: Option<String>,
 }
 
 impl IdClaims {
@@ -209,6 +217,11 @@ pub fn validate_id_token(
     if got_nonce != nonce.secret() {
         return Err(IdTokenError::NonceMismatch);
     }
+    if let Some(azp) = c.get("azp").filter(|v| !v.is_null()) {
+        if azp.as_str() != Some(client_id) {
+            return Err(IdTokenError::WrongAzp(azp.as_str().map_or_else(|| azp.to_string(), str::to_string)));
+        }
+    }
 
     Ok(IdClaims {
         iss,
@@ -221,6 +234,7 @@ pub fn validate_id_token(
         oid: str_claim(&c, "oid"),
         name: str_claim(&c, "name"),
         preferred_username: str_claim(&c, "preferred_username"),
+        login_hint: str_claim(&c, "login_hint"),
     })
 }
 
@@ -377,6 +391,14 @@ pub(crate) mod tests {
     fn iat_rules() {
         assert_eq!(check(without("iat")).unwrap_err(), IdTokenError::MissingClaim("iat"));
         assert!(matches!(check(with("iat", json!(NOW + 301))).unwrap_err(), IdTokenError::IssuedInFuture { .. }));
+    }
+
+    #[test]
+    fn azp_when_present_must_be_this_app() {
+        assert!(check(with("azp", json!(CID))).is_ok());
+        assert!(check(without("azp")).is_ok(), "absent is fine");
+        assert_eq!(check(with("azp", json!("other-app"))).unwrap_err(), IdTokenError::WrongAzp("other-app".into()));
+        assert!(matches!(check(with("azp", json!(5))).unwrap_err(), IdTokenError::WrongAzp(_)));
     }
 
     #[test]

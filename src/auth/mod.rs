@@ -5,6 +5,7 @@ pub mod authorize;
 pub mod callback;
 pub mod discovery;
 pub mod error;
+pub mod jwks;
 pub mod jwt;
 pub mod pkce;
 pub mod secret;

@@ -30,6 +30,9 @@ pub(crate) struct Session {
     pub issuer: String,
     /// When the current access token was received (for renewal timing; 0 in sessions stored before it was).
     pub token_received_at: u64,
+    /// The provider's end-session endpoint, kept with the session so sign-out can end the provider's
+    /// session even before discovery has answered on this page load.
+    pub end_session_endpoint: Option<String>,
 }
 
 /// The granted scopes. Entra's own example response percent-encodes `scope`
@@ -58,6 +61,7 @@ pub(crate) fn session_from_token_response(
         signed_in_at: now,
         issuer,
         token_received_at: now,
+        end_session_endpoint: None,
     }
 }
 
@@ -74,6 +78,7 @@ pub(crate) fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Ses
         signed_in_at: old.signed_in_at,
         issuer: old.issuer.clone(),
         token_received_at: now,
+        end_session_endpoint: old.end_session_endpoint.clone(),
     }
 }
 
@@ -151,6 +156,7 @@ mod tests {
             oid: None,
             name: Some("Ada".into()),
             preferred_username: None,
+            login_hint: None,
         }
     }
 

@@ -9,6 +9,7 @@
 
 use super::authorize::{PendingAuth, StepUp};
 use super::discovery::ProviderMetadata;
+use super::jwks::Jwks;
 use super::jwt::IdClaims;
 use super::secret::{AccessToken, Nonce, PkceVerifier, RefreshToken, State};
 use super::session::Session;
@@ -58,8 +59,16 @@ fn get_list(o: &Obj, k: &str) -> Option<Vec<String>> {
     o.get(k)?.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
 }
 
+/// Adds `k` only when `v` is present: fields added after the format was fixed, so records without them
+/// stay byte-for-byte what older versions wrote and read.
+fn push_some(fields: &mut Vec<(&'static str, Value)>, k: &'static str, v: Option<&str>) {
+    if let Some(v) = v {
+        fields.push((k, s(v)));
+    }
+}
+
 fn id_claims_value(c: &IdClaims) -> Value {
-    object(vec![
+    let mut fields = vec![
         ("iss", s(&c.iss)),
         ("sub", s(&c.sub)),
         ("aud", list(&c.aud)),
@@ -70,7 +79,9 @@ fn id_claims_value(c: &IdClaims) -> Value {
         ("oid", opt(c.oid.as_deref())),
         ("name", opt(c.name.as_deref())),
         ("preferred_username", opt(c.preferred_username.as_deref())),
-    ])
+    ];
+    push_some(&mut fields, "login_hint", c.login_hint.as_deref());
+    object(fields)
 }
 
 fn id_claims_from(o: &Obj) -> Option<IdClaims> {
@@ -85,12 +96,13 @@ fn id_claims_from(o: &Obj) -> Option<IdClaims> {
         oid: get_opt(o, "oid")?,
         name: get_opt(o, "name")?,
         preferred_username: get_opt(o, "preferred_username")?,
+        login_hint: get_opt(o, "login_hint")?,
     })
 }
 
 /// The session as stored.
 pub(crate) fn session_to_json(x: &Session) -> String {
-    object(vec![
+    let mut fields = vec![
         ("access_token", s(x.access_token.secret())),
         ("expires_at", x.expires_at.into()),
         ("granted_scopes", list(&x.granted_scopes)),
@@ -99,8 +111,9 @@ pub(crate) fn session_to_json(x: &Session) -> String {
         ("signed_in_at", x.signed_in_at.into()),
         ("issuer", s(&x.issuer)),
         ("token_received_at", x.token_received_at.into()),
-    ])
-    .to_string()
+    ];
+    push_some(&mut fields, "end_session_endpoint", x.end_session_endpoint.as_deref());
+    object(fields).to_string()
 }
 
 /// A stored session, or None if it is not one (not JSON, a field missing or of the wrong type).
@@ -120,6 +133,7 @@ pub(crate) fn session_from_json(json: &str) -> Option<Session> {
             None => 0,
             Some(v) => v.as_u64()?,
         },
+        end_session_endpoint: get_opt(o, "end_session_endpoint")?,
     })
 }
 
@@ -136,6 +150,10 @@ pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
         ("provider", p.provider.as_ref().map_or(Value::Null, provider_value)),
         ("authority", s(&p.authority)),
     ];
+    // Written only when fetched, so a record without keys is what older versions wrote.
+    if let Some(k) = &p.jwks {
+        fields.push(("jwks", k.to_value()));
+    }
     // Written only when present, so a plain sign-in's record is exactly what it always was.
     if let Some(u) = &p.step_up {
         fields.push(("step_up", object(vec![("scopes", list(&u.scopes)), ("intent", s(&u.intent))])));
@@ -187,6 +205,8 @@ pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
         // discovers again instead of refusing the sign-in.
         provider: o.get("provider").and_then(Value::as_object).and_then(provider_from),
         authority: get_str(o, "authority").unwrap_or_default(),
+        // Only a shortcut too: records without keys (older versions, a failed fetch) fetch them on the way back.
+        jwks: o.get("jwks").and_then(Jwks::from_value),
         // Records from before incremental consent have none; an unreadable one is dropped (the sign-in still
         // completes, without the held intent).
         step_up: o.get("step_up").and_then(Value::as_object).and_then(step_up_from),
@@ -194,11 +214,11 @@ pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn session(rt: Option<&str>, nonce: Option<&str>) -> Session {
+    pub(crate) fn session(rt: Option<&str>, nonce: Option<&str>) -> Session {
         Session {
             access_token: AccessToken::new("at".into()),
             expires_at: 1_700_003_600,
@@ -214,11 +234,13 @@ mod tests {
                 oid: None,
                 name: Some("Ada <b>Analyst</b> é".into()),
                 preferred_username: Some("ada@contoso.com".into()),
+                login_hint: None,
             },
             refresh_token: rt.map(|r| RefreshToken::new(r.into())),
             signed_in_at: 1_700_000_000,
             issuer: "https://login.example/t/v2.0".into(),
             token_received_at: 1_700_000_010,
+            end_session_endpoint: None,
         }
     }
 
@@ -233,6 +255,7 @@ mod tests {
             created_at: 1_700_000_000,
             provider: None,
             authority: String::new(),
+            jwks: None,
             step_up: None,
         }
     }
@@ -282,6 +305,41 @@ mod tests {
         v["provider"] = Value::Null;
         v["authority"] = json!("");
         assert_eq!(value(&pending_to_json(&pending())), v);
+    }
+
+    #[test]
+    fn the_end_session_endpoint_and_login_hint_travel_with_the_session_when_known() {
+        let mut s = session(Some("rt"), Some("n"));
+        s.end_session_endpoint = Some("https://login.example/t/oauth2/v2.0/logout".into());
+        s.id_claims.login_hint = Some("O.CiQ…hint".into());
+        let json = session_to_json(&s);
+        let v = value(&json);
+        assert_eq!(v["end_session_endpoint"], json!("https://login.example/t/oauth2/v2.0/logout"));
+        assert_eq!(v["id_claims"]["login_hint"], json!("O.CiQ…hint"));
+        assert_eq!(session_from_json(&json), Some(s));
+        // Sessions written before these fields existed still load, without them.
+        let old = session_from_json(SESSION_JSON).unwrap();
+        assert!(old.end_session_endpoint.is_none() && old.id_claims.login_hint.is_none());
+        let mut bad = v.clone();
+        bad["end_session_endpoint"] = json!(5);
+        assert!(session_from_json(&bad.to_string()).is_none());
+    }
+
+    #[test]
+    fn the_signing_keys_travel_in_the_pending_record_and_older_records_still_read() {
+        let keys = json!([{"kty":"RSA","kid":"k1","use":"sig","n":"sXch","e":"AQAB"}]);
+        let mut p = with_provider();
+        p.jwks = Jwks::from_value(&keys);
+        assert!(p.jwks.is_some());
+        let json = pending_to_json(&p);
+        assert_eq!(value(&json)["jwks"], keys);
+        assert_eq!(pending_from_json(&json).unwrap().jwks, p.jwks);
+        // A record from before the keys travelled, or with unreadable keys: the sign-in still reads.
+        assert!(pending_from_json(PENDING_JSON).unwrap().jwks.is_none());
+        let mut v = value(&json);
+        v["jwks"] = json!("junk");
+        let back = pending_from_json(&v.to_string()).expect("still a sign-in");
+        assert!(back.jwks.is_none() && back.provider.is_some());
     }
 
     #[test]

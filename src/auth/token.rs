@@ -78,6 +78,23 @@ fn str_field(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// RFC 6750 §2.1 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. A token is
+/// sent in an `Authorization` header (or a form field): anything else could split or forge a header.
+pub(crate) fn is_b64token(t: &str) -> bool {
+    let body = t.trim_end_matches('=');
+    !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
+/// A token field, refused unless it is a `b64token`.
+fn token_field(v: &Value, k: &str) -> Result<Option<String>, AuthError> {
+    match str_field(v, k) {
+        Some(t) if !is_b64token(&t) => Err(AuthError::TokenEndpoint(format!(
+            "the {k} holds characters a bearer token cannot (RFC 6750 b64token); it was refused"
+        ))),
+        t => Ok(t),
+    }
+}
+
 /// Parses the token endpoint's answer. Non-2xx with an OAuth error body → [`AuthError::Provider`].
 pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, AuthError> {
     if resp.body.len() > MAX_BODY {
@@ -97,7 +114,8 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, AuthEr
         return Err(AuthError::provider(err, str_field(&v, "error_description")));
     }
     let access_token =
-        str_field(&v, "access_token").ok_or_else(|| AuthError::TokenEndpoint("no access_token".into()))?;
+        token_field(&v, "access_token")?.ok_or_else(|| AuthError::TokenEndpoint("no access_token".into()))?;
+    let refresh_token = token_field(&v, "refresh_token")?;
     let token_type = str_field(&v, "token_type").ok_or_else(|| AuthError::TokenEndpoint("no token_type".into()))?;
     if !token_type.eq_ignore_ascii_case("bearer") {
         return Err(AuthError::TokenEndpoint(format!(
@@ -119,7 +137,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, AuthEr
         token_type,
         expires_in,
         scope: str_field(&v, "scope"),
-        refresh_token: str_field(&v, "refresh_token").map(RefreshToken::new),
+        refresh_token: refresh_token.map(RefreshToken::new),
         id_token: str_field(&v, "id_token").map(IdToken::new),
     })
 }
@@ -182,6 +200,27 @@ mod tests {
                 assert!(explanation.unwrap().contains("already redeemed"));
             }
             e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn tokens_that_are_not_b64token_are_refused() {
+        for good in ["at", "eyJ0.eyJ1.c2ln", "0.AXo-_~+/x==", "a="] {
+            assert!(is_b64token(good), "{good}");
+        }
+        for bad in ["", "=", "a b", "a\r\nX-Evil: 1", "a,b", "a\"", "é", "=a", "a=b", "tab\t"] {
+            assert!(!is_b64token(bad), "{bad:?}");
+        }
+        let body = |at: &str, rt: &str| {
+            serde_json::json!({"token_type":"Bearer","expires_in":3600,"access_token":at,"refresh_token":rt})
+                .to_string()
+        };
+        assert!(parse_token_response(&resp(200, &body("at.x-y_z", "0.rt~+/=="))).is_ok());
+        for (at, rt) in [("at\r\nX-Injected: 1", "rt"), ("at", "rt\nx"), ("a t", "rt"), ("at", "r,t")] {
+            match parse_token_response(&resp(200, &body(at, rt))) {
+                Err(AuthError::TokenEndpoint(m)) => assert!(m.contains("b64token"), "{m}"),
+                other => panic!("{at:?} {rt:?}: {other:?}"),
+            }
         }
     }
 

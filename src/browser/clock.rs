@@ -5,9 +5,9 @@ pub(crate) fn now() -> u64 {
     (js_sys::Date::now() / 1000.0).max(0.0) as u64
 }
 
-/// Milliseconds since the page started, for measurements.
-pub(crate) fn perf_now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+/// Milliseconds since the Unix epoch (for records that outlive the page, like the request budget).
+pub(crate) fn wall_ms() -> f64 {
+    js_sys::Date::now()
 }
 
 /// Waits `ms` milliseconds without blocking the page.

@@ -2,14 +2,25 @@
 
 use super::EdgeError;
 use crate::http::{HttpRequest, HttpResponse, Method};
-use gloo_net::http::Request;
-use web_sys::{RequestCache, RequestCredentials, RequestMode};
+use gloo_net::http::{Headers, Request};
+use web_sys::{RequestCache, RequestCredentials, RequestMode, RequestRedirect};
 
 /// Bodies larger than this are refused before they are read (a hostile API must not exhaust the tab).
 pub(crate) const MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
 
-/// Sends `req` and reads the whole response. `Err` only for network-level failures (CORS, offline, refused).
+/// Sends a token or API request and reads the whole response. `Err` only for network-level failures (CORS,
+/// offline, refused) and for a redirect: a token or API endpoint that redirects is refused, never followed
+/// (the browser would replay a POST body or a token-bearing request to wherever it points).
 pub(crate) async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
+    send_redirecting(req, RequestRedirect::Error).await
+}
+
+/// Sends a request that carries no secret (discovery, the provider's public keys), following redirects.
+pub(crate) async fn send_public(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
+    send_redirecting(req, RequestRedirect::Follow).await
+}
+
+async fn send_redirecting(req: &HttpRequest, redirect: RequestRedirect) -> Result<HttpResponse, EdgeError> {
     let b = match req.method {
         Method::Get => Request::get(&req.url),
         Method::Post => Request::post(&req.url),
@@ -17,7 +28,8 @@ pub(crate) async fn send(req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
     }
     .mode(RequestMode::Cors)
     .credentials(RequestCredentials::Omit)
-    .cache(RequestCache::NoStore);
+    .cache(RequestCache::NoStore)
+    .redirect(redirect);
     send_with(b, req).await
 }
 
@@ -29,17 +41,22 @@ pub(crate) async fn send_own_file(path: &str) -> Result<HttpResponse, EdgeError>
     send_with(Request::get(path), &req).await
 }
 
-async fn send_with(mut b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
+async fn send_with(b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> Result<HttpResponse, EdgeError> {
+    // Headers are set on web_sys::Headers, whose errors come back as values: gloo's `header()` would throw
+    // through Rust on a value the browser refuses, leaving the caller's await hanging forever.
+    let refused = |k: &str| EdgeError::BadRequest(format!("the browser refused the {k} header"));
+    let headers = web_sys::Headers::new().map_err(|_| refused("request"))?;
     for (k, v) in &req.headers {
-        b = b.header(k, v);
+        headers.set(k, v).map_err(|_| refused(k))?;
     }
+    let b = b.headers(Headers::from_raw(headers));
     let built = match &req.body {
         Some(body) => b.body(body.clone()),
         None => b.build(),
     }
     .map_err(|e| EdgeError::BadRequest(e.to_string()))?;
     let resp = built.send().await.map_err(|_| EdgeError::Unreachable)?;
-    let headers: Vec<(String, String)> = ["content-type", "retry-after", "content-length"]
+    let headers: Vec<(String, String)> = ["content-type", "retry-after", "content-length", "www-authenticate"]
         .iter()
         .filter_map(|k| resp.headers().get(k).map(|v| (k.to_string(), v)))
         .collect();

@@ -23,13 +23,20 @@ pub fn remove(key: &str) {
     }
 }
 
+/// Every key that starts with `prefix`, with its value.
+pub fn prefixed(prefix: &str) -> Vec<(String, String)> {
+    let Some(s) = store() else { return Vec::new() };
+    let len = s.length().unwrap_or(0);
+    (0..len)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect()
+}
+
 /// Removes every key that starts with `prefix`.
 pub fn remove_prefixed(prefix: &str) {
-    let Some(s) = store() else { return };
-    let len = s.length().unwrap_or(0);
-    let keys: Vec<String> =
-        (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
-    for k in keys {
-        let _ = s.remove_item(&k);
+    for (k, _) in prefixed(prefix) {
+        remove(&k);
     }
 }

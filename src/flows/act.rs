@@ -3,7 +3,7 @@
 //! confirmed again once back), retries only where `api::actions::may_retry` allows, and the server's version of
 //! the incident on screen afterwards.
 
-use super::queue::wait_for_budget;
+use super::queue::{pause_budget, wait_for_budget};
 use super::sign_in::step_up;
 use super::state::{Activity, Ctx};
 use crate::api::actions::access::classify_forbidden;
@@ -37,8 +37,13 @@ pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
         a.needs_consent = None;
         a.held = None;
     });
+    let epoch = ctx.epoch();
     spawn_local(async move {
         let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
+        // Signed out meanwhile: nothing of this tab's activity comes back onto the page.
+        if !ctx.still(epoch) {
+            return;
+        }
         let me = session.id_claims.preferred_username.clone();
         record(ctx, &id, &action, me.as_deref(), &outcome);
         ctx.acting.update(|a| a.in_flight.retain(|x| x != &id));
@@ -62,9 +67,13 @@ pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
         a.bulk_consent = None;
         a.bulk = ids.iter().map(|id| (id.clone(), None)).collect();
     });
+    let epoch = ctx.epoch();
     spawn_local(async move {
         let me = session.id_claims.preferred_username.clone();
         for id in ids {
+            if !ctx.still(epoch) {
+                return;
+            }
             // An incident being acted on from its own page is skipped rather than written twice at once.
             if ctx.acting.with_untracked(|a| a.in_flight.contains(&id)) {
                 continue;
@@ -73,6 +82,9 @@ pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
             // The token may have been renewed while the bulk action ran.
             let session = ctx.session().unwrap_or_else(|| session.clone());
             let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
+            if !ctx.still(epoch) {
+                return;
+            }
             record(ctx, &id, &action, me.as_deref(), &outcome);
             let ok = outcome == Outcome::Done;
             ctx.acting.update(|a| {
@@ -151,9 +163,7 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
                         // A write that failed may or may not have been applied (a lost answer): show what
                         // the server holds now, when it answers.
                         if let Some(inc) = read_one(ctx, id).await {
-                            ctx.queue.update(|q| {
-                                q.items.upsert(inc);
-                            });
+                            show(ctx, inc);
                         }
                         Outcome::Failed(e)
                     }
@@ -172,11 +182,18 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
         None => read_one(ctx, id).await,
     };
     if let Some(inc) = fresh {
+        show(ctx, inc);
+    }
+    Outcome::Done
+}
+
+/// Puts the server's version of an incident on screen, unless the analyst signed out meanwhile.
+fn show(ctx: Ctx, inc: Incident) {
+    if ctx.session().is_some() {
         ctx.queue.update(|q| {
             q.items.upsert(inc);
         });
     }
-    Outcome::Done
 }
 
 /// The write's answer, with the alerts the queue had (the answer has none).
@@ -216,7 +233,7 @@ async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResp
             Err(e) => e,
         };
         if let ApiError::RateLimited { retry_after_secs } = err {
-            ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
+            pause_budget(ctx, retry_after_secs);
         }
         if !may_retry(w.kind, &err) {
             return Err(Failure::Other(err));

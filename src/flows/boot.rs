@@ -1,8 +1,9 @@
 //! Page start: load config.json, then handle a sign-in redirect, restore a session, or show sign-in.
 
 use super::state::{ConfigState, Ctx};
-use super::{callback, navigate, provider, queue, renew};
-use crate::api::budget::Budget;
+use super::{callback, navigate, provider, queue, renew, signing_keys};
+use crate::api::budget::{Budget, BUDGET_KEY};
+use crate::auth::authorize::{pending_key, stale_pending_keys, PENDING_PREFIX};
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
@@ -13,6 +14,14 @@ use leptos::task::spawn_local;
 
 /// Starts everything; called once from the root component.
 pub(crate) fn start(ctx: Ctx) {
+    // Code and state leave the address bar, history and any bookmark before anything else can fail
+    // (config.json included); the response is handled from memory.
+    let cb = parse_callback(&location::search());
+    if !matches!(cb, Callback::None) {
+        location::replace(&format!("{}{}", location::page_url(), location::hash()));
+    }
+    // The response's own request stays, so a slow sign-in is refused as too old rather than as unknown.
+    purge_stale_pending(cb.state().map(pending_key));
     spawn_local(async move {
         let cfg = match load_config().await {
             Ok(cfg) => cfg,
@@ -21,16 +30,31 @@ pub(crate) fn start(ctx: Ctx) {
                 return;
             }
         };
-        ctx.budget.set_value(Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour));
+        let mut budget = Budget::new(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour);
+        if let Some(saved) = storage::get(BUDGET_KEY) {
+            budget.restore(&saved, clock::wall_ms());
+        }
+        ctx.budget.set_value(budget);
         ctx.config.set(ConfigState::Ready(cfg.clone()));
         renew::start_clock(ctx);
         navigate::follow_the_url(ctx);
         queue::start_auto_refresh(ctx);
 
-        let cb = parse_callback(&location::search());
         if !matches!(cb, Callback::None) {
-            callback::handle(ctx, cfg, cb).await;
-            return;
+            if callback::handle(ctx, cfg.clone(), cb).await {
+                return;
+            }
+            // A sign-in response this tab did not start (an old link, or Back into the provider, which answers
+            // again with a used state) must not hide the session this tab already has.
+            if restore_session().is_none() {
+                return;
+            }
+            ctx.auth_error.set(None);
+            ctx.notice.set(Some(
+                "A sign-in response in the address bar did not belong to a sign-in started in this tab; it was \
+                 ignored, and you are still signed in."
+                    .into(),
+            ));
         }
         match restore_session() {
             Some(session) => {
@@ -58,10 +82,24 @@ pub(crate) fn start(ctx: Ctx) {
 
 fn discover_in_background(ctx: Ctx, cfg: Config) {
     spawn_local(async move {
-        if let Err(err) = provider(ctx, &cfg).await {
-            ctx.auth_error.set(Some(Problem::sign_in(&err)));
+        match provider(ctx, &cfg).await {
+            // The keys a sign-in started from this page carries: fetched now, off the sign-in's path.
+            Ok(meta) if ctx.session().is_none() => {
+                let _ = signing_keys(ctx, &meta).await;
+            }
+            Ok(_) => {}
+            Err(err) => ctx.auth_error.set(Some(Problem::sign_in(&err))),
         }
     });
+}
+
+/// Pending sign-ins older than 15 minutes (abandoned at the provider) or unreadable leave sessionStorage.
+fn purge_stale_pending(keep: Option<String>) {
+    for key in stale_pending_keys(&storage::prefixed(PENDING_PREFIX), clock::now()) {
+        if Some(&key) != keep.as_ref() {
+            storage::remove(&key);
+        }
+    }
 }
 
 /// The session this tab stored, if it is readable (an unreadable one is removed).

@@ -1,12 +1,12 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{act, boot, provider, queue};
+use super::{act, boot, provider, queue, verify_id_token_signature};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
 use crate::auth::error::AuthError;
-use crate::auth::jwt::validate_id_token;
+use crate::auth::jwt::{validate_id_token, IdTokenError};
 use crate::auth::session::{session_from_token_response, AuthState, SESSION_KEY};
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
@@ -14,10 +14,10 @@ use crate::config::Config;
 use crate::problem::Problem;
 use leptos::prelude::*;
 
-/// Handles a sign-in response found in the address bar.
-pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
-    // Code and state must not linger in the address bar, history or a bookmark.
-    location::replace(&location::page_url());
+/// Handles a sign-in response found in the address bar (already cleaned from it by `boot`). False when its
+/// `state` matches no sign-in started in this tab: the refusal is shown, and the caller may still restore
+/// a session this tab has.
+pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     ctx.auth.set(AuthState::ExchangingCode);
     let pending = take_pending(&cb);
     // A step-up that fails (declined consent, most often) keeps the session this tab already has.
@@ -28,26 +28,29 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) {
                 act::came_back(ctx, &cfg, &session, &up.intent);
             }
             return_to_view(ctx, &return_to).await;
+            true
         }
         Err(err) => match (back, boot::restore_session()) {
             (Some((return_to, up)), Some(session)) => {
                 ctx.auth.set(AuthState::SignedIn(session));
-                if let Some(intent) = crate::api::actions::Intent::from_json(&up.intent) {
-                    let scope = up.scopes.join(" ");
-                    act::declined(ctx, &intent.incident, &scope);
-                } else {
-                    ctx.api_error.set(Some(Problem::sign_in(&err)));
+                match crate::api::actions::Intent::from_json(&up.intent) {
+                    Some(intent) => act::declined(ctx, &intent.incident, &up.scopes.join(" ")),
+                    None => ctx.api_error.set(Some(Problem::sign_in(&err))),
                 }
                 return_to_view(ctx, &return_to).await;
+                true
             }
             _ => {
                 ctx.auth.set(AuthState::SignedOut);
+                let unknown = matches!(err, AuthError::UnknownState | AuthError::MissingState);
                 ctx.auth_error.set(Some(Problem::sign_in(&err)));
+                !unknown
             }
         },
     }
 }
 
+/// Shows the view the sign-in started from and loads it.
 async fn return_to_view(ctx: Ctx, return_to: &str) {
     let return_to = crate::auth::authorize::sanitize_return_to(return_to);
     location::replace(&format!("{}{}", location::page_url(), return_to));
@@ -84,15 +87,26 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback, pending: Option<PendingAut
         return Err(AuthError::IssuerMismatch { expected: pending.issuer.clone(), got: meta.issuer.clone() });
     }
     let req = code_exchange_request(&meta, cfg, &code, &pending);
+    let epoch = ctx.epoch();
     let resp = fetch::send(&req).await.map_err(|e| AuthError::Network(e.to_string()))?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let tokens = parse_token_response(&resp)?;
     let id_token = tokens.id_token.as_ref().ok_or_else(|| {
         AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into())
     })?;
     let claims =
         validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now()).map_err(AuthError::IdToken)?;
+    verify_id_token_signature(&meta, id_token, pending.jwks.clone())
+        .await
+        .map_err(|e| AuthError::IdToken(IdTokenError::Signature(e)))?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let issuer = meta.expected_issuer(claims.tid.as_deref()).unwrap_or_else(|| meta.issuer.clone());
-    let session = session_from_token_response(tokens, claims, issuer, clock::now());
+    let mut session = session_from_token_response(tokens, claims, issuer, clock::now());
+    session.end_session_endpoint = meta.end_session_endpoint.clone();
     let json = crate::auth::stored::session_to_json(&session);
     storage::set(SESSION_KEY, &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth_error.set(None);

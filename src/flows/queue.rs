@@ -4,6 +4,7 @@
 
 use super::renew;
 use super::state::Ctx;
+use crate::api::budget::{Budget, BUDGET_KEY};
 use crate::api::error::{map_response, ApiError};
 use crate::api::index::{Index, Upsert};
 use crate::api::model::{parse_one_incident, Incident};
@@ -11,10 +12,10 @@ use crate::api::paging::{max_page, next_top, page_url, read_page, NextPage};
 use crate::api::query::{api_request_for, filter_updated_since, incident_url, updated_field};
 use crate::api::retry::{Next, Retry};
 use crate::auth::secret::AccessToken;
-use crate::browser::{clock, fetch, location};
+use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
 use crate::http::HttpResponse;
-use crate::problem::{api_failure, ApiNotice, Problem};
+use crate::problem::{api_failure, claims_challenge_notice, ApiNotice, Problem, CLAIMS_SIGN_IN_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,9 +28,10 @@ pub(crate) async fn load_view(ctx: Ctx) {
         generation = q.generation;
         q.loading = true;
         q.complete = false;
+        q.moved = false;
+        q.paused_until = None;
     });
-    let me = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
-    let filter = ctx.view.get_untracked().server_filter(cfg.source, me.as_deref(), clock::now() as i64);
+    let filter = ctx.view.get_untracked().server_filter(cfg.source, &ctx.me(), clock::now() as i64);
     let current = move || ctx.queue.with_untracked(|q| q.generation) == generation;
     let mut next: Option<NextPage> = None;
     let (mut loaded, mut pages) = (0usize, 0usize);
@@ -47,8 +49,9 @@ pub(crate) async fn load_view(ctx: Ctx) {
                     if first {
                         q.items = Index::new(items);
                         q.changed.clear();
-                    } else {
-                        q.items.extend(items);
+                    } else if q.items.extend_new(items) > 0 {
+                        // Incidents pushed down by new ones arrived again: the order moved under the load.
+                        q.moved = true;
                     }
                     q.total = total.or(q.total);
                     q.next = more.clone();
@@ -187,8 +190,15 @@ where
             }
             Next::Wait { secs, cause } => {
                 ctx.api_error.set(Some(Problem::waiting(&cause, cfg, secs, clock::now())));
+                let rate_limited = matches!(cause, ApiError::RateLimited { .. });
+                if rate_limited {
+                    ctx.queue.update(|q| q.paused_until = Some(clock::now().saturating_add(secs)));
+                }
                 // After a 429 the budget also holds every other request until the server's wait has passed.
                 clock::sleep_ms(secs.saturating_mul(1000).min(u32::MAX as u64) as u32).await;
+                if rate_limited {
+                    ctx.queue.update(|q| q.paused_until = None);
+                }
             }
             Next::Fail(err) => return Err(err),
         }
@@ -219,28 +229,65 @@ async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<
     match map_response(&resp, cfg.source) {
         Ok(_) => Ok(resp),
         Err(ApiError::RateLimited { retry_after_secs }) => {
-            ctx.budget.update_value(|b| b.pause(clock::perf_now_ms(), retry_after_secs));
+            pause_budget(ctx, retry_after_secs);
             Err(ApiError::RateLimited { retry_after_secs })
         }
         Err(e) => Err(e),
     }
 }
 
-/// Waits until the request budget allows one more request, and counts it.
+/// After a 429: every request (reads and writes) waits the server's time, remembered across a reload.
+pub(crate) fn pause_budget(ctx: Ctx, secs: u64) {
+    ctx.budget.update_value(|b| b.pause(clock::wall_ms(), secs));
+    save_budget(ctx);
+}
+
+/// Waits until the budget lets a request go, then records it. A pause left by a 429 (on this page or, through
+/// sessionStorage, before a reload) shows in the progress line with its countdown.
 pub(crate) async fn wait_for_budget(ctx: Ctx) {
     loop {
-        let wait = ctx.budget.with_value(|b| b.wait_ms(clock::perf_now_ms()));
+        let now = clock::wall_ms();
+        let (wait, paused) = ctx.budget.with_value(|b| (b.wait_ms(now), b.paused_ms(now)));
         if wait <= 0.0 {
             break;
         }
+        if paused > 0.0 {
+            let until = (now + paused) / 1000.0;
+            ctx.queue.update(|q| q.paused_until = Some(until.ceil() as u64));
+        }
         clock::sleep_ms(wait.min(60_000.0) as u32 + 1).await;
     }
-    ctx.budget.update_value(|b| b.record(clock::perf_now_ms()));
+    ctx.queue.update(|q| q.paused_until = None);
+    ctx.budget.update_value(|b| b.record(clock::wall_ms()));
+    save_budget(ctx);
+}
+
+/// Keeps the budget in this tab's sessionStorage, so a reload does not start afresh a budget the server
+/// has already half spent.
+fn save_budget(ctx: Ctx) {
+    // A request that was waiting when the analyst signed out writes nothing back.
+    if ctx.session().is_none() {
+        return;
+    }
+    let json = ctx.budget.with_value(Budget::to_json);
+    let _ = storage::set(BUDGET_KEY, &json);
 }
 
 /// Shows an API failure that ended a load: the sign-in-again prompt (unless it is already up) or a banner.
 fn show_failure(ctx: Ctx, cfg: &Config, err: &ApiError) {
-    match api_failure(err, cfg, &location::page_url()) {
+    let notice = match err {
+        ApiError::ClaimsChallenge { claims } => {
+            let answered_at = storage::get(CLAIMS_SIGN_IN_KEY).and_then(|t| t.parse().ok());
+            claims_challenge_notice(claims, answered_at, clock::now())
+        }
+        e => api_failure(e, cfg, &location::page_url()),
+    };
+    match notice {
+        ApiNotice::SignInWithClaims { message, claims } => {
+            ctx.claims.set_value(Some(claims));
+            ctx.reauth.set(Some(message));
+            ctx.api_error.set(None);
+        }
         ApiNotice::SignInAgain(msg) => {
             if ctx.reauth.get_untracked().is_none() {
                 ctx.reauth.set(Some(msg));

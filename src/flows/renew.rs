@@ -43,10 +43,13 @@ pub(crate) async fn renew(ctx: Ctx) -> Result<(), AuthError> {
         };
     }
     ctx.renewing.set(true);
+    let epoch = ctx.epoch();
     let result = renew_once(ctx).await;
     ctx.renewing.set(false);
     if let Err(err) = &result {
-        ctx.reauth.set(Some(renewal_failure(err)));
+        if ctx.still(epoch) {
+            ctx.reauth.set(Some(renewal_failure(err)));
+        }
     }
     result
 }
@@ -54,6 +57,7 @@ pub(crate) async fn renew(ctx: Ctx) -> Result<(), AuthError> {
 async fn renew_once(ctx: Ctx) -> Result<(), AuthError> {
     let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
     let session = ctx.session().ok_or(AuthError::NotSignedIn)?;
+    let epoch = ctx.epoch();
     let now = clock::now();
     let rt = match (&session.refresh_token, session.refresh_possible(now)) {
         (Some(rt), true) => rt.clone(),
@@ -61,7 +65,14 @@ async fn renew_once(ctx: Ctx) -> Result<(), AuthError> {
         (Some(_), false) => return Err(AuthError::RefreshExpired),
     };
     let meta = provider(ctx, &cfg).await?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let resp = fetch::send(&refresh_request(&meta, &cfg, &rt)).await.map_err(|e| AuthError::Network(e.to_string()))?;
+    // Signed out while the provider answered: the fresh tokens are dropped, never stored.
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
     let tokens = parse_token_response(&resp)?;
     let renewed = apply_refresh(&session, tokens, clock::now());
     let json = crate::auth::stored::session_to_json(&renewed);

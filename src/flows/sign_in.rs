@@ -1,14 +1,15 @@
 //! Starting a sign-in (full-page redirect to the provider) and signing out.
 
-use super::provider;
-use super::state::Ctx;
-use crate::auth::authorize::{authorize_url, logout_url, pending_key, sanitize_return_to, PendingAuth, StepUp};
+use super::state::{Ctx, Queue};
+use super::{provider, signing_keys};
+use crate::auth::authorize::{authorize_url, pending_key, sanitize_return_to, sign_out_url, PendingAuth, StepUp};
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
 use crate::auth::session::{AuthState, KEY_PREFIX};
 use crate::browser::{clock, crypto, location, storage};
-use crate::problem::Problem;
+use crate::http::with_query;
+use crate::problem::{Problem, CLAIMS_SIGN_IN_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -51,7 +52,13 @@ pub(crate) fn step_up(ctx: Ctx, up: StepUp) {
 
 async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Result<(), AuthError> {
     let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
+    let epoch = ctx.epoch();
     let meta = provider(ctx, &cfg).await?;
+    // Usually already fetched at page start; a failure only means the redirect back fetches them.
+    let jwks = signing_keys(ctx, &meta).await.ok();
+    if !ctx.still(epoch) {
+        return Ok(());
+    }
     let random = || crypto::random_bytes::<32>().map_err(|e| AuthError::Browser(e.to_string()));
     let state = State::new(random_token(&random()?));
     let nonce = Nonce::new(random_token(&random()?));
@@ -66,6 +73,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
         created_at: clock::now(),
         provider: Some(meta.clone()),
         authority: cfg.authority.clone(),
+        jwks,
         step_up,
     };
     let prompt = match prompt {
@@ -79,25 +87,42 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
         (None, Some(s)) if pending.step_up.is_some() => s.id_claims.preferred_username.clone(),
         _ => None,
     };
-    let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    let mut url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    // A claims challenge (CAE) is answered by an interactive sign-in that carries its claims; the time is
+    // remembered so a second challenge right after it explains instead of sending the analyst round again.
+    if let Some(claims) = ctx.claims.get_value() {
+        url = with_query(&url, &[("claims", &claims)]);
+        storage::set(CLAIMS_SIGN_IN_KEY, &clock::now().to_string()).map_err(|e| AuthError::Storage(e.to_string()))?;
+    }
     let json = crate::auth::stored::pending_to_json(&pending);
     storage::set(&pending_key(pending.state.secret()), &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth.set(AuthState::Redirecting);
     location::assign(&url).map_err(|e| AuthError::Browser(e.to_string()))
 }
 
-/// Forgets everything this app stored, then ends the provider's session if it offers an end-session endpoint.
+/// Forgets everything this app stored and fences off every renewal, load and sign-in still awaiting an
+/// answer, then ends the provider's session (or says that only this tab was signed out).
 pub(crate) fn sign_out(ctx: Ctx) {
-    let hint = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
+    ctx.epoch.update_value(|e| *e += 1);
+    let session = ctx.session();
     storage::remove_prefixed(KEY_PREFIX);
     let meta = ctx.meta.get_untracked();
     ctx.auth.set(AuthState::SignedOut);
-    ctx.queue.set(Default::default());
+    // A new generation, not a reset to 0: a load still running must see its generation gone.
+    ctx.queue.update(|q| *q = Queue { generation: q.generation + 1, ..Default::default() });
+    ctx.acting.set(Default::default());
     ctx.api_error.set(None);
     ctx.reauth.set(None);
     let Some(cfg) = ctx.cfg() else { return };
     let back = cfg.post_logout_uri_for(&location::page_url());
-    let Some(url) = meta.and_then(|m| logout_url(&m, &cfg.client_id, &back, hint.as_deref())) else { return };
+    let Some(url) = sign_out_url(session.as_ref(), meta.as_ref(), &cfg.client_id, &back) else {
+        ctx.notice.set(Some(
+            "Signed out of this tab only: the sign-in service's session was not ended (its sign-out address is \
+             not known yet). Close the browser to end it."
+                .into(),
+        ));
+        return;
+    };
     if let Err(e) = location::assign(&url) {
         ctx.auth_error.set(Some(Problem::sign_in(&AuthError::Browser(e.to_string()))));
     }

@@ -45,6 +45,25 @@ pub(crate) struct Queue {
     pub changed: Vec<String>,
     /// Unix time of the last successful load or refresh.
     pub refreshed_at: u64,
+    /// A page repeated incidents already loaded (the order moved under `$skip` paging).
+    pub moved: bool,
+    /// A 429 holds the load until this Unix second.
+    pub paused_until: Option<u64>,
+}
+
+impl Queue {
+    /// Where the load stands, for the progress line.
+    pub(crate) fn load_state(&self) -> crate::api::paging::LoadState {
+        crate::api::paging::LoadState {
+            loading: self.loading,
+            loaded: self.loaded,
+            count: self.items.len(),
+            total: self.total,
+            more: self.next.is_some(),
+            paused_until: self.paused_until,
+            moved: self.moved,
+        }
+    }
 }
 
 /// One line of this tab's activity list ("10:42 assign #2170 to you — done").
@@ -98,8 +117,14 @@ pub(crate) struct Ctx {
     pub auth: RwSignal<AuthState>,
     /// A sign-in problem to show (`data-testid="auth-error"`).
     pub auth_error: RwSignal<Option<Problem>>,
+    /// A quiet notice, not an error (`data-testid="notice"`): e.g. a stale sign-in link was ignored.
+    pub notice: RwSignal<Option<String>>,
     /// The session can no longer be renewed: ask the user to sign in again, keeping the view.
     pub reauth: RwSignal<Option<String>>,
+    /// The provider's signing keys, once fetched (they travel with a sign-in started on this page).
+    pub jwks: StoredValue<Option<crate::auth::jwks::Jwks>>,
+    /// The claims a CAE challenge asked for: the next interactive sign-in sends them.
+    pub claims: StoredValue<Option<String>>,
     /// The incident queue.
     pub queue: RwSignal<Queue>,
     /// An API problem to show (`data-testid="api-error"`).
@@ -114,6 +139,9 @@ pub(crate) struct Ctx {
     pub budget: StoredValue<Budget>,
     /// Actions on incidents: in flight, results, consent, the activity list.
     pub acting: RwSignal<Acting>,
+    /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
+    /// nothing (no session may come back into sessionStorage after the analyst signed out).
+    pub epoch: StoredValue<u64>,
 }
 
 impl Ctx {
@@ -124,7 +152,10 @@ impl Ctx {
             meta: RwSignal::new(None),
             auth: RwSignal::new(AuthState::Loading),
             auth_error: RwSignal::new(None),
+            notice: RwSignal::new(None),
             reauth: RwSignal::new(None),
+            claims: StoredValue::new(None),
+            jwks: StoredValue::new(None),
             queue: RwSignal::new(Queue::default()),
             api_error: RwSignal::new(None),
             now: RwSignal::new(now),
@@ -132,6 +163,7 @@ impl Ctx {
             view: RwSignal::new(View::default()),
             budget: StoredValue::new(Budget::new(50, 1500)),
             acting: RwSignal::new(Acting::default()),
+            epoch: StoredValue::new(0),
         }
     }
 
@@ -141,6 +173,26 @@ impl Ctx {
             ConfigState::Ready(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// The sign-out generation now; compare with [`Ctx::still`] after each `await`.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.get_value()
+    }
+
+    /// No sign-out happened since `epoch` was read.
+    pub(crate) fn still(&self, epoch: u64) -> bool {
+        self.epoch.get_value() == epoch
+    }
+
+    /// Who "assigned to me" is, from the session's ID-token claims (untracked).
+    pub(crate) fn me(&self) -> crate::api::view::Me {
+        let s = self.session();
+        let claims = s.as_ref().map(|s| &s.id_claims);
+        crate::api::view::Me::new(
+            claims.and_then(|c| c.preferred_username.as_deref()),
+            claims.and_then(|c| c.name.as_deref()),
+        )
     }
 
     /// The current session, if signed in (untracked).

@@ -23,6 +23,22 @@ pub fn AuthErrorBanner() -> impl IntoView {
     }
 }
 
+/// A quiet notice (`data-testid="notice"`): something was ignored or only partly done, nothing failed.
+#[component]
+pub fn Notice() -> impl IntoView {
+    let ctx = ctx();
+    move || {
+        ctx.notice.get().map(|msg| {
+            view! {
+                <div class="banner info" role="status" data-testid="notice">
+                    <span>{msg}</span>
+                    <button class="ghost" data-testid="notice-dismiss" on:click=move |_| ctx.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// The session ended and could not be renewed: sign in again, keeping this view.
 #[component]
 pub fn Reauth() -> impl IntoView {

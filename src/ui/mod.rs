@@ -57,7 +57,10 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <header::Header/>
-        <main id="main">{body}</main>
+        <main id="main">
+            <banners::Notice/>
+            {body}
+        </main>
     }
 }
 

@@ -7,6 +7,7 @@ use super::filters::Filters;
 use crate::api::export::{to_csv, to_json};
 use crate::api::model::norm;
 use crate::api::model::Incident;
+use crate::api::paging::progress_text;
 use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let ctx = ctx();
-    let me = move || ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
+    let me = move || ctx.me();
     // Each stage follows only the part of the view it needs, so a sort click does not re-filter, a page
     // click does neither, and the pictures (which don't depend on order) are not redrawn by a sort.
     let filter_part = Memo::new(move |_| {
@@ -39,7 +40,7 @@ pub fn QueuePage() -> impl IntoView {
     // or the filters change, not on every clock tick.
     let filtered = Memo::new(move |_| {
         let now = ctx.now.get_untracked() as i64;
-        filter_part.with(|v| ctx.queue.with(|q| q.items.filtered(v, me().as_deref(), now)))
+        filter_part.with(|v| ctx.queue.with(|q| q.items.filtered(v, &me(), now)))
     });
     // The same positions in the view's order.
     let visible = Memo::new(move |_| {
@@ -167,25 +168,13 @@ pub fn QueuePage() -> impl IntoView {
     }
 }
 
-/// "Loaded 300 of 1,200…" while pages arrive.
+/// "Loaded 300 of 1,200…" while pages arrive; the rate-limit pause while one holds the load.
 #[component]
 fn Progress() -> impl IntoView {
     let ctx = ctx();
     move || {
-        let text = ctx.queue.with(|q| {
-            let n = q.items.len();
-            match (q.loading, q.total) {
-                (true, Some(t)) if q.loaded => format!("Loaded {n} of {t}…"),
-                (true, None) if q.loaded => format!("Loaded {n}…"),
-                (true, _) => String::new(),
-                // At the cap we can't tell "exactly 10,000" from "more": say what is true either way.
-                (false, _) if q.loaded && q.next.is_some() => {
-                    format!("{n} loaded, the most one view loads; narrow the view if there may be more")
-                }
-                (false, _) if q.loaded => format!("{n} loaded"),
-                _ => String::new(),
-            }
-        });
+        let now = ctx.now.get();
+        let text = ctx.queue.with(|q| progress_text(&q.load_state(), now));
         view! { <span class="muted" data-testid="progress" role="status" aria-live="polite">{text}</span> }
     }
 }

@@ -113,6 +113,12 @@ test('ID token without nonce is refused', () => idTokenCase({ id_token_claims: {
 
 test('ID token with alg none is refused', () => idTokenCase({ id_token_alg_none: true }, /alg|none/i));
 
+test('ID token signed by a key the provider does not publish (same kid) is refused', () =>
+  idTokenCase({ id_token_foreign_key: true }, /signature does not verify/));
+
+test('ID token whose azp names another application is refused', () =>
+  idTokenCase({ id_token_claims: { azp: 'd0d0d0d0-0000-4000-8000-000000000bad' } }, /azp/));
+
 // ---- authorization response ----
 
 test('a callback without state never reaches the token endpoint', async () => {

@@ -119,7 +119,7 @@ pub(crate) async fn cors(req: Request, next: Next) -> Response {
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
         h.insert(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("Retry-After, request-id, client-request-id"),
+            HeaderValue::from_static("Retry-After, request-id, client-request-id, WWW-Authenticate"),
         );
     }
     resp
@@ -134,6 +134,22 @@ fn too_many(st: &AppState, api: Api, secs: u64) -> Response {
     let value = st.faults().retry_after.unwrap_or_else(|| secs.to_string());
     if let Ok(v) = HeaderValue::from_str(&value) {
         r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// A CAE claims challenge as Entra-protected APIs send it (the claims ask for a token issued after now).
+fn claims_challenge(api: Api) -> Response {
+    use base64::Engine;
+    let claims = format!(r#"{{"access_token":{{"nbf":{{"essential":true,"value":"{}"}}}}}}"#, now_secs());
+    let value = format!(
+        r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="{}""#,
+        base64::engine::general_purpose::STANDARD.encode(claims)
+    );
+    let mut r =
+        api.error(StatusCode::UNAUTHORIZED, "Unauthorized", "Continuous access evaluation resulted in challenge");
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
     r
 }
@@ -156,6 +172,11 @@ pub(crate) async fn guard(
             f.force_429 -= 1;
             drop(f);
             return Err(too_many(st, api, 2));
+        }
+        if f.claims_challenge > 0 {
+            f.claims_challenge -= 1;
+            drop(f);
+            return Err(claims_challenge(api));
         }
     }
     if faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {

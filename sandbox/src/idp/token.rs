@@ -121,6 +121,8 @@ fn id_token(st: &AppState, user: &User, nonce: Option<&str>, lifetime: i64) -> S
     }
     if faults.id_token_alg_none {
         jwt::sign_none(&claims)
+    } else if faults.id_token_foreign_key {
+        jwt::sign_foreign(&st.key().kid, &claims)
     } else {
         st.key().sign(&claims)
     }
@@ -222,7 +224,13 @@ pub(crate) async fn token(
     }
     match get("grant_type") {
         "authorization_code" => redeem_code(&st, &origin, &tenant, &p),
-        "refresh_token" => redeem_refresh(&st, &origin, &p),
+        "refresh_token" => {
+            let hold = st.faults().refresh_latency_ms;
+            if hold > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(hold)).await;
+            }
+            redeem_refresh(&st, &origin, &p)
+        }
         "" => token_error(o, bad, "invalid_request", &missing_parameter("grant_type")),
         other => token_error(
             o,

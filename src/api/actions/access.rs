@@ -191,11 +191,13 @@ pub(crate) mod tests {
                 oid: None,
                 name: None,
                 preferred_username: None,
+                login_hint: None,
             },
             refresh_token: None,
             signed_in_at: 1_000,
             issuer: "https://login.example.test/t/v2.0".into(),
             token_received_at: 1_000,
+            end_session_endpoint: None,
         }
     }
 

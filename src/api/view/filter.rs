@@ -2,14 +2,39 @@
 
 use super::{Assigned, TimeField, View};
 use crate::api::model::{Incident, Status};
-use crate::api::query::{filter_and, filter_eq, filter_status_in, filter_updated_since, rfc3339};
+use crate::api::query::{filter_and, filter_status_in, filter_updated_since, rfc3339};
 use crate::api::source::api;
 use crate::config::Source;
+
+/// Who "assigned to me" is: the analyst's sign-in name (UPN) and display name. Defender's `assignedTo` holds
+/// whichever the portal or API was given, so an incident assigned to either is the analyst's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Me {
+    names: Vec<String>,
+}
+
+impl Me {
+    /// From the ID token's `preferred_username` and `name`; blanks and case-insensitive repeats are dropped.
+    pub fn new(upn: Option<&str>, display_name: Option<&str>) -> Me {
+        let mut names: Vec<String> = vec![];
+        for n in [upn, display_name].into_iter().flatten().map(str::trim).filter(|n| !n.is_empty()) {
+            if !names.iter().any(|k| k.eq_ignore_ascii_case(n)) {
+                names.push(n.to_string());
+            }
+        }
+        Me { names }
+    }
+
+    /// Whether `assignee` is the analyst, by either name.
+    pub fn is(&self, assignee: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(assignee.trim()))
+    }
+}
 
 impl View {
     /// The OData `$filter` for what the server can filter: status, assignee and time (Defender documents
     /// `$filter` on status, assignedTo, createdTime and lastUpdateTime; severity is filtered in the page).
-    pub fn server_filter(&self, source: Source, me: Option<&str>, now: i64) -> Option<String> {
+    pub fn server_filter(&self, source: Source, me: &Me, now: i64) -> Option<String> {
         let mut clauses = vec![];
         // Only offered values go to the server (every source documents them).
         let statuses: Vec<String> = (self.status.iter())
@@ -22,8 +47,10 @@ impl View {
             let refs: Vec<&str> = statuses.iter().map(String::as_str).collect();
             clauses.push(filter_status_in("status", &refs));
         }
-        if let (Assigned::Me, Some(me)) = (self.assigned, me) {
-            clauses.push(filter_eq("assignedTo", me));
+        if self.assigned == Assigned::Me && !me.names.is_empty() {
+            let names: Vec<&str> = me.names.iter().map(String::as_str).collect();
+            // `field eq a or field eq b`, the same OData form as the status list.
+            clauses.push(filter_status_in("assignedTo", &names));
         }
         let field = match self.time_field {
             TimeField::Updated => api(source).updated_field,
@@ -43,7 +70,7 @@ impl View {
     /// merged auto-refresh results and sources without server filtering go through here too). The reference
     /// that `api::index`'s keyed filter is tested against.
     #[cfg(test)]
-    pub fn matches(&self, inc: &Incident, me: Option<&str>, now: i64) -> bool {
+    pub fn matches(&self, inc: &Incident, me: &Me, now: i64) -> bool {
         let in_list = |list: &[String], label: &str| list.is_empty() || list.contains(&crate::api::model::norm(label));
         if !in_list(&self.status, inc.status.label()) || !in_list(&self.severity, inc.severity.label()) {
             return false;
@@ -61,20 +88,11 @@ impl View {
 
     /// The filters that need no derived key or text: assignee, time window, tags and service sources.
     /// Shared by `matches` and `index::Index::filtered`, so the two cannot drift apart.
-    pub(crate) fn matches_others(
-        &self,
-        inc: &Incident,
-        me: Option<&str>,
-        (from, to): (Option<i64>, Option<i64>),
-    ) -> bool {
+    pub(crate) fn matches_others(&self, inc: &Incident, me: &Me, (from, to): (Option<i64>, Option<i64>)) -> bool {
         match self.assigned {
             Assigned::Anyone => {}
             Assigned::Me => {
-                let mine = match (me, &inc.assigned_to) {
-                    (Some(me), Some(a)) => a.eq_ignore_ascii_case(me),
-                    _ => false,
-                };
-                if !mine {
+                if !inc.assigned_to.as_deref().is_some_and(|a| me.is(a)) {
                     return false;
                 }
             }
@@ -135,29 +153,54 @@ mod tests {
         let v = View::default();
         assert_eq!(v.to_hash(), "#/incidents");
         let d = 86_400;
-        assert!(v.matches(&inc("1", Severity::High, Status::Active, d), None, NOW));
-        assert!(v.matches(&inc("2", Severity::Low, Status::InProgress, d), None, NOW));
-        assert!(!v.matches(&inc("3", Severity::Informational, Status::Active, d), None, NOW), "informational hidden");
-        assert!(!v.matches(&inc("4", Severity::High, Status::Resolved, d), None, NOW), "resolved hidden");
+        assert!(v.matches(&inc("1", Severity::High, Status::Active, d), &Me::default(), NOW));
+        assert!(v.matches(&inc("2", Severity::Low, Status::InProgress, d), &Me::default(), NOW));
         assert!(
-            !v.matches(&inc("5", Severity::High, Status::Active, 200 * d), None, NOW),
+            !v.matches(&inc("3", Severity::Informational, Status::Active, d), &Me::default(), NOW),
+            "informational hidden"
+        );
+        assert!(!v.matches(&inc("4", Severity::High, Status::Resolved, d), &Me::default(), NOW), "resolved hidden");
+        assert!(
+            !v.matches(&inc("5", Severity::High, Status::Active, 200 * d), &Me::default(), NOW),
             "older than 6 months hidden"
+        );
+    }
+
+    fn ada() -> Me {
+        Me::new(Some("ada@contoso.com"), None)
+    }
+
+    #[test]
+    fn assigned_to_me_matches_the_upn_or_the_display_name() {
+        let me = Me::new(Some("ada@contoso.com"), Some("Ada Lovelace"));
+        assert!(me.is("ADA@contoso.com") && me.is("ada lovelace") && me.is(" Ada Lovelace "));
+        assert!(!me.is("Ada") && !me.is("") && !Me::default().is(""));
+        assert_eq!(Me::new(Some("x@y"), Some("X@Y")), Me::new(Some("x@y"), None), "one name once");
+        let v = View { assigned: Assigned::Me, status: vec![], range: Range::All, ..View::default() };
+        let mut by_name = inc("20", Severity::High, Status::Active, 60);
+        by_name.assigned_to = Some("Ada Lovelace".into());
+        assert!(v.matches(&by_name, &me, NOW), "assignedTo holds the display name");
+        assert!(!v.matches(&by_name, &ada(), NOW), "without the display name it is someone else's");
+        assert_eq!(
+            v.server_filter(Source::Defender, &me, NOW).unwrap(),
+            "(assignedTo eq 'ada@contoso.com' or assignedTo eq 'Ada Lovelace')"
         );
     }
 
     #[test]
     fn server_filter_pushes_status_assignee_and_time() {
         let v = View { assigned: Assigned::Me, ..View::default() };
-        let f = v.server_filter(Source::Defender, Some("ada@contoso.com"), NOW).unwrap();
+        let f = v.server_filter(Source::Defender, &ada(), NOW).unwrap();
         assert_eq!(
             f,
             "(status eq 'Active' or status eq 'InProgress') and assignedTo eq 'ada@contoso.com' and lastUpdateTime ge 2025-04-10T08:53:20Z"
         );
-        let g =
-            View { time_field: TimeField::Created, ..View::default() }.server_filter(Source::Graph, None, NOW).unwrap();
+        let g = View { time_field: TimeField::Created, ..View::default() }
+            .server_filter(Source::Graph, &Me::default(), NOW)
+            .unwrap();
         assert!(g.contains("status eq 'active'") && g.contains("createdDateTime ge "), "{g}");
         let any = View { status: vec![], range: Range::All, ..View::default() };
-        assert_eq!(any.server_filter(Source::Defender, None, NOW), None);
+        assert_eq!(any.server_filter(Source::Defender, &Me::default(), NOW), None);
     }
 
     #[test]
@@ -189,7 +232,7 @@ mod tests {
         let b = inc("11", Severity::Medium, Status::Active, 60);
         let base = View::default();
         let pick = |v: View| -> Vec<String> {
-            [&a, &b].iter().filter(|i| v.matches(i, Some("ada@contoso.com"), NOW)).map(|i| i.id.clone()).collect()
+            [&a, &b].iter().filter(|i| v.matches(i, &ada(), NOW)).map(|i| i.id.clone()).collect()
         };
         assert_eq!(pick(View { assigned: Assigned::Me, ..base.clone() }), ["10"]);
         assert_eq!(pick(View { assigned: Assigned::Unassigned, ..base.clone() }), ["11"]);

@@ -6,6 +6,7 @@ mod order;
 mod url;
 
 pub(crate) use filter::text_matches;
+pub use filter::Me;
 #[cfg(test)]
 pub(crate) use order::visible_indices;
 pub use order::SortKey;

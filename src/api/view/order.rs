@@ -95,7 +95,7 @@ pub fn sort(items: &mut [Incident], key: SortKey, desc: bool) {
 /// The positions in `items` that the view shows, in the view's order (the reference `index::Index::visible`
 /// is checked against).
 #[cfg(test)]
-pub fn visible_indices(items: &[Incident], view: &View, me: Option<&str>, now: i64) -> Vec<usize> {
+pub fn visible_indices(items: &[Incident], view: &View, me: &super::Me, now: i64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..items.len()).filter(|&i| view.matches(&items[i], me, now)).collect();
     idx.sort_by(|&a, &b| compare(&items[a], &items[b], view.sort, view.desc));
     idx
@@ -123,7 +123,7 @@ mod tests {
         sort(&mut v, SortKey::Updated, false);
         assert_eq!(v[0].id, "10");
         let view = View { status: vec![], sort: SortKey::Severity, desc: true, ..View::default() };
-        let idx = visible_indices(&v, &view, None, NOW);
+        let idx = visible_indices(&v, &view, &super::super::Me::default(), NOW);
         assert_eq!(idx.iter().map(|&i| v[i].id.as_str()).collect::<Vec<_>>(), ["10", "2", "9"]);
     }
 }
