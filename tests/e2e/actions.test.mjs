@@ -238,6 +238,7 @@ for (const source of ['defender', 'graph']) {
       await other.page.getByTestId('action-assign-me').click();
       await other.page.getByTestId('action-consent-go').click();
       const backInApp = (u) => u.toString().startsWith(sandbox.app);
+      await other.page.waitForURL((u) => !backInApp(u), { timeout: 15_000 });
       const asked = await Promise.race([
         other.page.getByTestId('consent-accept').waitFor({ timeout: 15_000 }).then(() => true),
         other.page.waitForURL(backInApp, { timeout: 15_000 }).then(() => false),
@@ -246,7 +247,8 @@ for (const source of ['defender', 'graph']) {
         const scopes = await other.page.locator('[data-testid="consent-scope"]').evaluateAll((e) => e.map((x) => x.value));
         await new SignInPage(other.page).consent({ withhold: scopes });
       }
-      await other.page.locator('[data-testid="action-result"]', { hasText: 'not granted' }).waitFor({ timeout: 15_000 });
+      await other.page.locator('[data-testid="action-result"]', { hasText: 'not granted' }).waitFor({ timeout: 15_000 })
+        .catch(async (e) => { throw new Error(`${e.message}\nThe page said: ${await other.page.locator('body').innerText()}`); });
       assert.equal(await other.page.getByTestId('action-confirm').count(), 0);
       assert.equal(await other.page.locator('[data-testid="permission-call"]').last().getAttribute('data-granted'), 'false');
       assert.equal((await writes()).length, 0);
