@@ -189,35 +189,12 @@ pub fn portal_link(inc: &Incident, tenant: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::{Classification, Determination, Severity, Status};
+    use crate::api::model::{Severity, Status};
 
     fn incident(id: &str, web_url: Option<&str>) -> Incident {
         Incident {
-            id: id.into(),
-            name: String::new(),
-            severity: Severity::High,
-            status: Status::Active,
-            assigned_to: None,
-            classification: Classification::Unknown,
-            determination: Determination::NotAvailable,
-            created: None,
-            last_update: None,
-            created_ts: None,
-            last_update_ts: None,
-            alert_count: 0,
-            tags: vec![],
-            system_tags: vec![],
-            redirect_id: None,
             web_url: web_url.map(str::to_string),
-            tenant_id: None,
-            detection_source: None,
-            description: None,
-            alerts: vec![],
-            comments: vec![],
-            summary: None,
-            resolving_comment: None,
-            last_modified_by: None,
-            raw: None,
+            ..crate::api::fixture::inc(id, Severity::High, Status::Active, 0)
         }
     }
 

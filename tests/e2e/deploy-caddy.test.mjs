@@ -2,38 +2,19 @@
 // /defender-api/ relay, which forwards only the user's Authorization and Accept and only for the page's own calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, mkdirSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startSandbox, startBrowser, newPage } from './harness.mjs';
+import { startSandbox, startBrowser, newPage } from './harness.mjs';
+import { SUBPATH, freePort, layOut } from './deploy-common.mjs';
 import { AppPage, signIn } from './pages.mjs';
 
-const SUBPATH = '/tools/onbehalf/';
-const DIST = process.env.ONBEHALF_DIST || join(ROOT, 'dist');
-const GENERATOR = join(ROOT, 'target', 'debug', 'onbehalf-deploy');
 const CADDY = process.env.CADDY || '/usr/bin/caddy';
-
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 /** Lays out dist + config.json under a temp root, generates the recipes, runs Caddy on the generated Caddyfile. */
 async function deployBehindCaddy(port, config, upstream) {
-  const dir = mkdtempSync(join(tmpdir(), 'onbehalf-caddy-'));
-  const www = join(dir, 'www');
-  const files = join(www, SUBPATH);
-  mkdirSync(files, { recursive: true });
-  cpSync(DIST, files, { recursive: true });
-  writeFileSync(join(files, 'config.json'), JSON.stringify(config));
-  const site = `http://127.0.0.1:${port}${SUBPATH}`;
-  const gen = spawnSync(GENERATOR, ['--dist', files, '--site-url', site, '--root', www, '--out', join(dir, 'out'),
-    '--api-upstream', upstream], { encoding: 'utf8' });
-  assert.equal(gen.status, 0, `onbehalf-deploy failed:\n${gen.stderr}`);
+  const { dir, site, base, origin } = layOut(port, config, ['--api-upstream', upstream]);
   // Test wrapper: no admin endpoint, no certificates, state in the temp dir; the site block is the generated one.
   writeFileSync(join(dir, 'Caddyfile'), `{\n\tadmin off\n\tauto_https off\n\tstorage file_system ${dir}/state\n}\nimport ${dir}/out/Caddyfile\n`);
   const child = spawn(CADDY, ['run', '--adapter', 'caddyfile', '--config', join(dir, 'Caddyfile')],
@@ -49,7 +30,7 @@ async function deployBehindCaddy(port, config, upstream) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { site, base: site.replace(/\/$/, ''), origin: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  return { site, base, origin, stop: () => child.kill('SIGTERM') };
 }
 
 /** An upstream that answers with the request headers it received, to see exactly what the relay forwards. */

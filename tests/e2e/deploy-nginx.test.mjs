@@ -4,39 +4,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, mkdirSync, cpSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startSandbox, startBrowser, newPage, shot } from './harness.mjs';
+import { startSandbox, startBrowser, newPage, shot } from './harness.mjs';
+import { SUBPATH, DIST, freePort, layOut } from './deploy-common.mjs';
 import { AppPage, signIn } from './pages.mjs';
 
-const SUBPATH = '/tools/onbehalf/';
-// ONBEHALF_DIST: test another build than dist/ (e.g. scripts/build --dist /tmp/dist-deploy).
-const DIST = process.env.ONBEHALF_DIST || join(ROOT, 'dist');
-const GENERATOR = join(ROOT, 'target', 'debug', 'onbehalf-deploy');
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
-
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 /** Lays out ROOT/www/tools/onbehalf/ = dist + config.json, generates the recipes, runs nginx with nginx.conf. */
 async function deployBehindNginx(port, config, generatorArgs = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'onbehalf-nginx-'));
-  const www = join(dir, 'www');
-  const files = join(www, SUBPATH);
-  mkdirSync(files, { recursive: true });
-  cpSync(DIST, files, { recursive: true });
-  writeFileSync(join(files, 'config.json'), JSON.stringify(config));
-  const site = `http://127.0.0.1:${port}${SUBPATH}`;
-  const gen = spawnSync(GENERATOR, ['--dist', files, '--site-url', site, '--root', www, '--out', join(dir, 'out'),
-    '--listen', `127.0.0.1:${port}`, ...generatorArgs], { encoding: 'utf8' });
-  assert.equal(gen.status, 0, `onbehalf-deploy failed:\n${gen.stderr}`);
+  const { dir, site } = layOut(port, config, ['--listen', `127.0.0.1:${port}`, ...generatorArgs]);
   for (const d of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'logs']) mkdirSync(join(dir, d));
   const main = join(dir, 'nginx-main.conf');
   writeFileSync(main, `# test wrapper: everything under ${dir}; the server block is exactly the generated one

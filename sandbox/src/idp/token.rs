@@ -241,18 +241,26 @@ pub(crate) async fn token(
     }
 }
 
+/// A form parameter Entra requires: its value, or the AADSTS900144 text naming it (blank counts as missing).
+fn required<'a>(p: &'a std::collections::HashMap<String, String>, name: &str) -> Result<&'a str, String> {
+    match p.get(name).map(String::as_str) {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        _ => Err(missing_parameter(name)),
+    }
+}
+
 fn redeem_code(st: &AppState, origin: &str, tenant: &str, p: &std::collections::HashMap<String, String>) -> Response {
     let o = Some(origin);
     let bad = StatusCode::BAD_REQUEST;
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
-    let code = get("code");
-    if code.is_empty() {
-        return token_error(o, bad, "invalid_request", &missing_parameter("code"));
-    }
-    let verifier = get("code_verifier");
-    if verifier.is_empty() {
-        return token_error(o, bad, "invalid_request", &missing_parameter("code_verifier"));
-    }
+    let code = match required(p, "code") {
+        Ok(v) => v,
+        Err(m) => return token_error(o, bad, "invalid_request", &m),
+    };
+    let verifier = match required(p, "code_verifier") {
+        Ok(v) => v,
+        Err(m) => return token_error(o, bad, "invalid_request", &m),
+    };
     let grant = {
         let mut codes = lock(&st.codes);
         let Some(g) = codes.get_mut(code) else {
@@ -305,14 +313,14 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
     let o = Some(origin);
     let bad = StatusCode::BAD_REQUEST;
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
-    let rt = get("refresh_token");
-    if rt.is_empty() {
-        return token_error(o, bad, "invalid_request", &missing_parameter("refresh_token"));
-    }
-    let scope = get("scope");
-    if scope.trim().is_empty() {
-        return token_error(o, bad, "invalid_request", &missing_parameter("scope"));
-    }
+    let rt = match required(p, "refresh_token") {
+        Ok(v) => v,
+        Err(m) => return token_error(o, bad, "invalid_request", &m),
+    };
+    let scope = match required(p, "scope") {
+        Ok(v) => v,
+        Err(m) => return token_error(o, bad, "invalid_request", &m),
+    };
     let scopes = match parse_scopes(scope) {
         Ok(s) => s,
         Err(e) => return token_error(o, bad, "invalid_scope", &e.description()),
