@@ -53,6 +53,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// The API's per-user limit of calls an hour (Defender documents 1,500).
     pub rate_limit_per_hour: u32,
+    /// Offer actions on incidents (assign, status, classify, tag, comment). The write permission is asked for
+    /// only when the analyst first acts (incremental consent); `false` shows no action and never asks for it.
+    pub actions: bool,
 }
 
 /// What is wrong with `config.json`.
@@ -112,7 +115,7 @@ pub enum ConfigError {
 
 /// A valid example `config.json`; the `<…>` placeholders must be replaced (parse_config rejects them).
 pub(crate) const EXAMPLE_CONFIG: &str = r#"{
-  "_comment": "authority: https://login.microsoftonline.com/<tenant-id>/v2.0 (your Directory (tenant) ID; use 'organizations' for a multi-tenant app). client_id: the Application (client) ID of an app registration with a Single-page application redirect URI equal to this page's URL. source: 'defender' (api.security.microsoft.com, delegated Incident.Read) or 'graph' (graph.microsoft.com, delegated SecurityIncident.Read.All, admin consent).",
+  "_comment": "authority: https://login.microsoftonline.com/<tenant-id>/v2.0 (your Directory (tenant) ID; use 'organizations' for a multi-tenant app). client_id: the Application (client) ID of an app registration with a Single-page application redirect URI equal to this page's URL. source: 'defender' (api.security.microsoft.com, delegated Incident.Read) or 'graph' (graph.microsoft.com, delegated SecurityIncident.Read.All, admin consent). actions (optional, default true): offer assign/status/classify/tag/comment; the write permission is asked for only when the analyst first acts; false hides every action and never asks for it.",
   "authority": "https://login.microsoftonline.com/<tenant-id>/v2.0",
   "client_id": "<application-id>",
   "source": "graph",
@@ -273,6 +276,11 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
     };
     let rate_limit_per_minute = limit("rate_limit_per_minute", 50);
     let rate_limit_per_hour = limit("rate_limit_per_hour", 1500);
+    let actions = match obj.get("actions") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ConfigError::WrongType { field: "actions", expected: "true or false" }),
+    };
     Ok(Config {
         authority,
         client_id,
@@ -283,6 +291,7 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         post_logout_redirect_uri,
         rate_limit_per_minute,
         rate_limit_per_hour,
+        actions,
     })
 }
 
@@ -313,10 +322,27 @@ impl Config {
         &self.scopes
     }
 
+    /// The full scope string for the permission `short` on the configured API's resource (the resource of the
+    /// first API scope): `Incident.ReadWrite` → `https://api.security.microsoft.com/Incident.ReadWrite`.
+    pub(crate) fn scope_on_resource(&self, short: &str) -> String {
+        let resource = self
+            .scopes
+            .iter()
+            .find(|s| !is_oidc_scope(s))
+            .map(|s| scope_resource(s))
+            .unwrap_or_else(|| scope_resource(self.source.default_scope()));
+        format!("{resource}/{short}")
+    }
+
     /// The `scope` parameter: `openid profile offline_access` plus the API scopes.
     pub(crate) fn request_scopes(&self) -> String {
+        self.request_scopes_with(&[])
+    }
+
+    /// The sign-in's scopes plus `extra` (incremental consent: the same resource, one more permission).
+    pub(crate) fn request_scopes_with(&self, extra: &[String]) -> String {
         let mut out: Vec<&str> = vec!["openid", "profile", "offline_access"];
-        for s in &self.scopes {
+        for s in self.scopes.iter().chain(extra) {
             if !out.contains(&s.as_str()) {
                 out.push(s);
             }
@@ -502,5 +528,38 @@ mod tests {
         assert_eq!(c.post_logout_uri_for("https://app.example/spa/#/incidents"), "https://app.example/spa/");
         let c = cfg(r#","redirect_uri":"https://app.example/cb""#).unwrap();
         assert_eq!(c.redirect_uri_for("https://other/"), "https://app.example/cb");
+    }
+
+    /// Issue 14: actions are on unless a deployment says `"actions": false`, and the sign-in never asks for a
+    /// write permission by itself: it is requested (same resource) only when the analyst first acts.
+    #[test]
+    fn actions_default_on_and_the_sign_in_asks_only_to_read() {
+        assert!(cfg("").unwrap().actions);
+        assert!(!cfg(r#","actions":false"#).unwrap().actions);
+        assert!(cfg(r#","actions":null"#).unwrap().actions);
+        assert_eq!(
+            cfg(r#","actions":"no""#).unwrap_err(),
+            ConfigError::WrongType { field: "actions", expected: "true or false" }
+        );
+        for source in ["defender", "graph"] {
+            let c = cfg(&format!(r#","source":"{source}""#)).unwrap();
+            let write = crate::api::source::api(c.source).write_scopes;
+            assert!(!write.is_empty());
+            for w in write {
+                assert!(!c.request_scopes().to_lowercase().contains(&w.to_lowercase()), "{source}: {w}");
+            }
+        }
+        let c = cfg("").unwrap();
+        let up = c.scope_on_resource("Incident.ReadWrite");
+        assert_eq!(up, "https://api.security.microsoft.com/Incident.ReadWrite");
+        assert_eq!(
+            c.request_scopes_with(&[up]),
+            "openid profile offline_access https://api.security.microsoft.com/Incident.Read https://api.security.microsoft.com/Incident.ReadWrite"
+        );
+        let g = cfg(r#","source":"graph","scopes":["SecurityIncident.Read.All"]"#).unwrap();
+        assert_eq!(
+            g.scope_on_resource("SecurityIncident.ReadWrite.All"),
+            "https://graph.microsoft.com/SecurityIncident.ReadWrite.All"
+        );
     }
 }

@@ -7,6 +7,8 @@ pub enum Method {
     Get,
     /// `POST`
     Post,
+    /// `PATCH` (incident updates)
+    Patch,
 }
 
 /// A request the browser layer should send. Headers may carry a bearer token, so `Debug` hides them.

@@ -1,6 +1,7 @@
 //! What the page says when something fails. Every core error becomes a [`Problem`] (or the sign-in-again
 //! prompt) here and nowhere else; the flows only decide which banner it goes to.
 
+use crate::api::actions::Outcome;
 use crate::api::error::ApiError;
 use crate::auth::error::AuthError;
 use crate::config::Config;
@@ -111,6 +112,28 @@ pub(crate) fn api_failure(err: &ApiError, cfg: &Config, page: &str) -> ApiNotice
     ApiNotice::Banner(p)
 }
 
+/// The sentence next to an incident after an action: what was asked, and how it ended; a refusal says which
+/// side refused (the page's permission or the analyst's role) in [`Refusal::user_message`]'s words.
+pub(crate) fn action_result(what: &str, outcome: &Outcome) -> String {
+    let mut first = what.chars();
+    let what: String = first.next().map(|c| c.to_uppercase().chain(first).collect()).unwrap_or_default();
+    match outcome {
+        Outcome::Done => format!("{what}: done."),
+        Outcome::Refused(r) => format!("{what}: refused. {}", r.user_message()),
+        Outcome::Invalid(e) => format!("{what}: not sent. {e}"),
+        Outcome::Failed(e) => {
+            format!("{what}: failed. {} Nothing was changed by the page; try again.", e.user_message())
+        }
+    }
+}
+
+/// The page stays read-only because the write permission was not granted.
+pub(crate) fn consent_declined(scope: &str) -> String {
+    format!(
+        "The permission {scope} was not granted, so the page stays read-only. You are still signed in; act again to be asked once more, or ask an administrator to grant it."
+    )
+}
+
 /// The sign-in-again prompt after a silent renewal failed.
 pub(crate) fn renewal_failure(err: &AuthError) -> String {
     match err {
@@ -126,6 +149,7 @@ pub(crate) fn renewal_failure(err: &AuthError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::actions::Refusal;
     use crate::config::parse_config;
 
     fn cfg() -> Config {
@@ -218,5 +242,25 @@ mod tests {
         assert!(renewal_failure(&AuthError::NoRefreshToken).contains("gave no refresh token"));
         let m = renewal_failure(&AuthError::provider("invalid_grant".into(), None));
         assert!(m.starts_with("Your session could not be renewed: ") && m.contains("invalid_grant"), "{m}");
+    }
+
+    #[test]
+    fn an_action_result_names_the_side_that_refused() {
+        let role = Outcome::Refused(Refusal::UserRole {
+            role_hint: "a role that can manage incidents",
+            message: "Insufficient privileges".into(),
+        });
+        let t = action_result("resolve #2141 as True positive", &role);
+        assert!(t.starts_with("Resolve #2141 as True positive: refused. The API refused your account"), "{t}");
+        assert!(t.contains("a role that can manage incidents") && t.contains("Insufficient privileges"), "{t}");
+        let app = Outcome::Refused(Refusal::AppPermission { needed_scope: "Incident.ReadWrite" });
+        assert!(action_result("x", &app).contains("has not been granted the delegated permission Incident.ReadWrite"));
+        assert_eq!(action_result("assign #1 to you", &Outcome::Done), "Assign #1 to you: done.");
+        let failed = action_result("x", &Outcome::Failed(ApiError::Server { status: 503, message: String::new() }));
+        assert!(failed.contains("HTTP 503") && failed.contains("try again"), "{failed}");
+        let d = consent_declined("https://graph.microsoft.com/SecurityIncident.ReadWrite.All");
+        assert!(
+            d.contains("SecurityIncident.ReadWrite.All") && d.contains("read-only") && d.contains("still signed in")
+        );
     }
 }

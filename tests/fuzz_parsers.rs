@@ -118,6 +118,7 @@ fn pending() -> PendingAuth {
         created_at: NOW - 10,
         provider: None,
         authority: String::new(),
+        step_up: None,
         jwks: None,
     }
 }
@@ -325,9 +326,10 @@ mod actions {
     use super::*;
     use onbehalf::api::actions::{
         classification_wire, determination_wire, update_requests, valid_determinations, validate,
-        writable_classifications, writable_statuses, Action, WriteMethod, MAX_TAGS,
+        writable_classifications, writable_statuses, Action, MAX_TAGS,
     };
     use onbehalf::api::model::{Classification, Determination, Status};
+    use onbehalf::http::Method;
 
     fn status() -> impl Strategy<Value = Status> {
         prop_oneof![
@@ -412,14 +414,14 @@ mod actions {
             let most = if graph { 2 } else { 1 };
             prop_assert!(!reqs.is_empty() && reqs.len() <= most, "{} requests", reqs.len());
             for r in &reqs {
-                prop_assert!(r.url.starts_with(base.trim_end_matches('/')));
-                let path = r.url.get(base.trim_end_matches('/').len()..).unwrap_or("");
+                prop_assert!(r.http.url.starts_with(base.trim_end_matches('/')));
+                let path = r.http.url.get(base.trim_end_matches('/').len()..).unwrap_or("");
                 prop_assert!(!path.contains("/../") && !path.ends_with("/..") && !path.contains(['?', '#', ' ']), "{path}");
-                let body: Value = serde_json::from_str(&r.body).expect("body is JSON");
+                let body: Value = serde_json::from_str(r.http.body.as_deref().unwrap_or_default()).expect("body is JSON");
                 let o = body.as_object().expect("body is an object");
                 prop_assert!(!o.is_empty());
-                if r.method == WriteMethod::Post {
-                    prop_assert!(graph && r.url.ends_with("/comments"));
+                if r.http.method == Method::Post {
+                    prop_assert!(graph && r.http.url.ends_with("/comments"));
                     prop_assert_eq!(o.get("@odata.type"), Some(&json!("microsoft.graph.security.alertComment")));
                     prop_assert!(o.get("comment").is_some_and(clean_text));
                     prop_assert_eq!(o.len(), 2);

@@ -1,5 +1,7 @@
 //! In-browser unit tests of the browser edge (run with `cargo test --target wasm32-unknown-unknown --test web`).
 #![cfg(target_arch = "wasm32")]
+// clippy's allow-unwrap-in-tests knows #[test], not #[wasm_bindgen_test]: these are tests all the same.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use onbehalf::browser::{crypto, storage};
 use wasm_bindgen_test::*;

@@ -21,6 +21,7 @@ pub(crate) fn inc(id: &str, sev: Severity, status: Status, updated_ago: i64) -> 
         last_update_ts: Some(NOW - updated_ago),
         alert_count: 1,
         tags: vec![],
+        system_tags: vec![],
         redirect_id: None,
         web_url: None,
         tenant_id: None,

@@ -310,6 +310,7 @@ mod tests {
             last_update_ts: (!n.is_multiple_of(9)).then(|| NOW - (n as i64 % 13) * 600),
             alert_count: n % 4,
             tags: if n.is_multiple_of(2) { vec!["Ransomware".into()] } else { vec![] },
+            system_tags: vec![],
             redirect_id: None,
             web_url: None,
             tenant_id: None,

@@ -35,6 +35,19 @@ pub struct PendingAuth {
     /// The provider's signing keys, fetched when the sign-in started, so the redirect back checks the ID
     /// token's signature without another round trip (None: fetched on the way back).
     pub jwks: Option<super::jwks::Jwks>,
+    /// Set when this sign-in asks for more than the configured permissions, to do something the analyst asked.
+    pub step_up: Option<StepUp>,
+}
+
+/// Incremental consent, for any feature: "ask the provider for these scopes (same resource), then bring back
+/// this intent". The intent is the feature's own JSON (issue 14 keeps an incident action there; a hunting
+/// query could keep its query); it comes back only to be shown with a confirmation, never to run by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepUp {
+    /// Full scope strings to add to the sign-in's scopes (e.g. `https://api.security.microsoft.com/Incident.ReadWrite`).
+    pub scopes: Vec<String>,
+    /// What to offer again once back, as the feature wrote it.
+    pub intent: String,
 }
 
 impl PendingAuth {
@@ -101,7 +114,8 @@ pub(crate) fn authorize_url(
     login_hint: Option<&str>,
 ) -> String {
     let challenge = challenge_s256(&pending.verifier);
-    let scope = cfg.request_scopes();
+    let extra = pending.step_up.as_ref().map(|u| u.scopes.as_slice()).unwrap_or_default();
+    let scope = cfg.request_scopes_with(extra);
     let mut pairs: Vec<(&str, &str)> = vec![
         ("client_id", &cfg.client_id),
         ("response_type", "code"),
@@ -195,7 +209,24 @@ pub(crate) mod tests {
             provider: None,
             authority: String::new(),
             jwks: None,
+            step_up: None,
         }
+    }
+
+    /// Issue 14: a step-up asks for the configured scopes plus the added one, for the same resource.
+    #[test]
+    fn a_step_up_adds_its_scope_to_the_sign_in() {
+        let mut p = pending("s", 100);
+        p.step_up = Some(StepUp {
+            scopes: vec!["https://api.security.microsoft.com/Incident.ReadWrite".into()],
+            intent: "{}".into(),
+        });
+        let u = authorize_url(&meta(), &config(), &p, None, None);
+        let q = parse_query(u.split_once('?').unwrap().1);
+        assert_eq!(
+            query_get(&q, "scope"),
+            Some("openid profile offline_access https://api.security.microsoft.com/Incident.Read https://api.security.microsoft.com/Incident.ReadWrite")
+        );
     }
 
     #[test]

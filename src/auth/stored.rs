@@ -7,7 +7,7 @@
 //! and writer to the download. A missing or mistyped required field refuses the whole record, an `Option`
 //! may be missing or null, and unknown fields are ignored.
 
-use super::authorize::PendingAuth;
+use super::authorize::{PendingAuth, StepUp};
 use super::discovery::ProviderMetadata;
 use super::jwks::Jwks;
 use super::jwt::IdClaims;
@@ -154,7 +154,15 @@ pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
     if let Some(k) = &p.jwks {
         fields.push(("jwks", k.to_value()));
     }
+    // Written only when present, so a plain sign-in's record is exactly what it always was.
+    if let Some(u) = &p.step_up {
+        fields.push(("step_up", object(vec![("scopes", list(&u.scopes)), ("intent", s(&u.intent))])));
+    }
     object(fields).to_string()
+}
+
+fn step_up_from(o: &Obj) -> Option<StepUp> {
+    Some(StepUp { scopes: get_list(o, "scopes")?, intent: get_str(o, "intent")? })
 }
 
 fn provider_value(m: &ProviderMetadata) -> Value {
@@ -199,6 +207,9 @@ pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
         authority: get_str(o, "authority").unwrap_or_default(),
         // Only a shortcut too: records without keys (older versions, a failed fetch) fetch them on the way back.
         jwks: o.get("jwks").and_then(Jwks::from_value),
+        // Records from before incremental consent have none; an unreadable one is dropped (the sign-in still
+        // completes, without the held intent).
+        step_up: o.get("step_up").and_then(Value::as_object).and_then(step_up_from),
     })
 }
 
@@ -245,6 +256,7 @@ pub(crate) mod tests {
             provider: None,
             authority: String::new(),
             jwks: None,
+            step_up: None,
         }
     }
 
@@ -368,5 +380,27 @@ pub(crate) mod tests {
             assert!(session_from_json(junk).is_none(), "{junk}");
             assert!(pending_from_json(junk).is_none(), "{junk}");
         }
+    }
+
+    /// Issue 14: the step-up travels in the pending record; records written before it existed still parse.
+    #[test]
+    fn a_step_up_round_trips_and_old_records_still_parse() {
+        let old = pending_from_json(PENDING_JSON).expect("an old record parses");
+        assert_eq!(old.step_up, None);
+        let mut p = with_provider();
+        p.step_up = Some(StepUp {
+            scopes: vec!["https://graph.microsoft.com/SecurityIncident.ReadWrite.All".into()],
+            intent: r#"{"kind":"incident-action","incident":"7"}"#.into(),
+        });
+        let json = pending_to_json(&p);
+        assert_eq!(
+            value(&json)["step_up"]["scopes"],
+            json!(["https://graph.microsoft.com/SecurityIncident.ReadWrite.All"])
+        );
+        assert_eq!(pending_from_json(&json).unwrap().step_up, p.step_up);
+        let mut v = value(&json);
+        v["step_up"] = json!({"scopes": "x"});
+        let back = pending_from_json(&v.to_string()).expect("the sign-in itself is still readable");
+        assert_eq!(back.step_up, None);
     }
 }

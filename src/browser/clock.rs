@@ -56,3 +56,9 @@ pub fn local_time(ts: i64) -> String {
         .and_then(|v| v.as_string())
         .unwrap_or_default()
 }
+
+/// "10:42": the hour and minute of a Unix time in the user's time zone (for the activity list).
+pub(crate) fn hh_mm(ts: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}

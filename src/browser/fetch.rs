@@ -24,6 +24,7 @@ async fn send_redirecting(req: &HttpRequest, redirect: RequestRedirect) -> Resul
     let b = match req.method {
         Method::Get => Request::get(&req.url),
         Method::Post => Request::post(&req.url),
+        Method::Patch => Request::patch(&req.url),
     }
     .mode(RequestMode::Cors)
     .credentials(RequestCredentials::Omit)

@@ -102,7 +102,8 @@ fn purge_stale_pending(keep: Option<String>) {
     }
 }
 
-fn restore_session() -> Option<Session> {
+/// The session this tab stored, if it is readable (an unreadable one is removed).
+pub(crate) fn restore_session() -> Option<Session> {
     let raw = storage::get(SESSION_KEY)?;
     match crate::auth::stored::session_from_json(&raw) {
         Some(s) => Some(s),

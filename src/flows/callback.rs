@@ -1,7 +1,7 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{provider, queue, verify_id_token_signature};
+use super::{act, boot, provider, queue, verify_id_token_signature};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
@@ -19,21 +19,44 @@ use leptos::prelude::*;
 /// a session this tab has.
 pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     ctx.auth.set(AuthState::ExchangingCode);
-    match redeem(ctx, &cfg, cb).await {
+    let pending = take_pending(&cb);
+    // A step-up that fails (declined consent, most often) keeps the session this tab already has.
+    let back = pending.as_ref().and_then(|p| p.step_up.clone().map(|u| (p.return_to.clone(), u)));
+    match redeem(ctx, &cfg, cb, pending).await {
         Ok(return_to) => {
-            location::replace(&format!("{}{}", location::page_url(), return_to));
-            // replaceState fires no hashchange: adopt the returned-to view here.
-            ctx.view.set(View::from_hash(&return_to));
-            queue::load_view(ctx).await;
+            if let (Some((_, up)), Some(session)) = (back, ctx.session()) {
+                act::came_back(ctx, &cfg, &session, &up.intent);
+            }
+            return_to_view(ctx, &return_to).await;
             true
         }
-        Err(err) => {
-            ctx.auth.set(AuthState::SignedOut);
-            let unknown = matches!(err, AuthError::UnknownState | AuthError::MissingState);
-            ctx.auth_error.set(Some(Problem::sign_in(&err)));
-            !unknown
-        }
+        Err(err) => match (back, boot::restore_session()) {
+            (Some((return_to, up)), Some(session)) => {
+                ctx.auth.set(AuthState::SignedIn(session));
+                match crate::api::actions::Intent::from_json(&up.intent) {
+                    Some(intent) => act::declined(ctx, &intent.incident, &up.scopes.join(" ")),
+                    None => ctx.api_error.set(Some(Problem::sign_in(&err))),
+                }
+                return_to_view(ctx, &return_to).await;
+                true
+            }
+            _ => {
+                ctx.auth.set(AuthState::SignedOut);
+                let unknown = matches!(err, AuthError::UnknownState | AuthError::MissingState);
+                ctx.auth_error.set(Some(Problem::sign_in(&err)));
+                !unknown
+            }
+        },
     }
+}
+
+/// Shows the view the sign-in started from and loads it.
+async fn return_to_view(ctx: Ctx, return_to: &str) {
+    let return_to = crate::auth::authorize::sanitize_return_to(return_to);
+    location::replace(&format!("{}{}", location::page_url(), return_to));
+    // replaceState fires no hashchange: adopt the returned-to view here.
+    ctx.view.set(View::from_hash(&return_to));
+    queue::load_view(ctx).await;
 }
 
 /// Takes the pending request for the callback's state out of storage: a state value works once.
@@ -44,9 +67,9 @@ fn take_pending(cb: &Callback) -> Option<PendingAuth> {
     crate::auth::stored::pending_from_json(&raw)
 }
 
-async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback) -> Result<String, AuthError> {
+async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback, pending: Option<PendingAuth>) -> Result<String, AuthError> {
     let now = clock::now();
-    let Some(pending) = take_pending(&cb) else {
+    let Some(pending) = pending else {
         // Reject before any network call: an unknown state must never reach the token endpoint.
         check_callback(cb, None, false, now)?;
         return Err(AuthError::UnknownState);

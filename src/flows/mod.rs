@@ -2,6 +2,7 @@
 //! incidents, renews the token and signs out. They join the pure core to the browser edge and publish
 //! the outcome into [`state::Ctx`]; components only read that state and call these functions.
 
+pub mod act;
 pub mod boot;
 pub mod callback;
 pub mod navigate;

@@ -229,17 +229,22 @@ async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<
     match map_response(&resp, cfg.source) {
         Ok(_) => Ok(resp),
         Err(ApiError::RateLimited { retry_after_secs }) => {
-            ctx.budget.update_value(|b| b.pause(clock::wall_ms(), retry_after_secs));
-            save_budget(ctx);
+            pause_budget(ctx, retry_after_secs);
             Err(ApiError::RateLimited { retry_after_secs })
         }
         Err(e) => Err(e),
     }
 }
 
+/// After a 429: every request (reads and writes) waits the server's time, remembered across a reload.
+pub(crate) fn pause_budget(ctx: Ctx, secs: u64) {
+    ctx.budget.update_value(|b| b.pause(clock::wall_ms(), secs));
+    save_budget(ctx);
+}
+
 /// Waits until the budget lets a request go, then records it. A pause left by a 429 (on this page or, through
 /// sessionStorage, before a reload) shows in the progress line with its countdown.
-async fn wait_for_budget(ctx: Ctx) {
+pub(crate) async fn wait_for_budget(ctx: Ctx) {
     loop {
         let now = clock::wall_ms();
         let (wait, paused) = ctx.budget.with_value(|b| (b.wait_ms(now), b.paused_ms(now)));

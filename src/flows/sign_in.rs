@@ -2,7 +2,7 @@
 
 use super::state::{Ctx, Queue};
 use super::{provider, signing_keys};
-use crate::auth::authorize::{authorize_url, pending_key, sanitize_return_to, sign_out_url, PendingAuth};
+use crate::auth::authorize::{authorize_url, pending_key, sanitize_return_to, sign_out_url, PendingAuth, StepUp};
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
@@ -28,14 +28,29 @@ pub(crate) enum Prompt {
 /// Starts the authorization-code + PKCE flow with a full-page redirect.
 pub(crate) fn sign_in(ctx: Ctx, prompt: Prompt) {
     spawn_local(async move {
-        if let Err(err) = try_sign_in(ctx, prompt).await {
+        if let Err(err) = try_sign_in(ctx, prompt, None).await {
             ctx.auth.set(AuthState::SignedOut);
             ctx.auth_error.set(Some(Problem::sign_in(&err)));
         }
     });
 }
 
-async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
+/// Incremental consent: the same sign-in, asking for `up.scopes` as well, with `up.intent` brought back. The
+/// session stays as it is if this fails (the page says why).
+pub(crate) fn step_up(ctx: Ctx, up: StepUp) {
+    spawn_local(async move {
+        if let Err(err) = try_sign_in(ctx, Prompt::Default, Some(up)).await {
+            if ctx.session().is_some() {
+                ctx.api_error.set(Some(Problem::sign_in(&err)));
+            } else {
+                ctx.auth.set(AuthState::SignedOut);
+                ctx.auth_error.set(Some(Problem::sign_in(&err)));
+            }
+        }
+    });
+}
+
+async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Result<(), AuthError> {
     let cfg = ctx.cfg().ok_or(AuthError::NotConfigured)?;
     let epoch = ctx.epoch();
     let meta = provider(ctx, &cfg).await?;
@@ -59,14 +74,17 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt) -> Result<(), AuthError> {
         provider: Some(meta.clone()),
         authority: cfg.authority.clone(),
         jwks,
+        step_up,
     };
     let prompt = match prompt {
         Prompt::Default => None,
         Prompt::Consent => Some("consent"),
         Prompt::SelectAccount => Some("select_account"),
     };
+    // Consenting again, or to one more permission, is for the account already signed in.
     let login_hint = match (prompt, ctx.session()) {
         (Some("consent"), Some(s)) => s.id_claims.preferred_username.clone(),
+        (None, Some(s)) if pending.step_up.is_some() => s.id_claims.preferred_username.clone(),
         _ => None,
     };
     let mut url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
@@ -92,6 +110,7 @@ pub(crate) fn sign_out(ctx: Ctx) {
     ctx.auth.set(AuthState::SignedOut);
     // A new generation, not a reset to 0: a load still running must see its generation gone.
     ctx.queue.update(|q| *q = Queue { generation: q.generation + 1, ..Default::default() });
+    ctx.acting.set(Default::default());
     ctx.api_error.set(None);
     ctx.reauth.set(None);
     let Some(cfg) = ctx.cfg() else { return };

@@ -66,6 +66,46 @@ impl Queue {
     }
 }
 
+/// One line of this tab's activity list ("10:42 assign #2170 to you — done").
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Activity {
+    /// "10:42".
+    pub at: String,
+    /// What was asked.
+    pub what: String,
+    /// How it ended ("done", "refused: …").
+    pub outcome: String,
+    /// It was done.
+    pub ok: bool,
+}
+
+/// What the incident page's actions show besides the incident.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Acting {
+    /// Incidents with a write in flight (a second gesture on one of them sends nothing).
+    pub in_flight: Vec<String>,
+    /// The last result, per incident: (incident id, sentence, done).
+    pub result: Option<(String, String, bool)>,
+    /// An action waiting for the write permission: the permission to ask for, and the action.
+    pub needs_consent: Option<(String, crate::api::actions::Intent)>,
+    /// An action brought back from the consent redirect, waiting for the analyst's confirmation.
+    pub held: Option<crate::api::actions::Intent>,
+    /// The last 403 on a write, explained (the token panel shows it).
+    pub refusal: Option<String>,
+    /// This tab's activity, newest last.
+    pub log: Vec<Activity>,
+    /// Incidents selected in the queue for a bulk action.
+    pub selected: Vec<String>,
+    /// The last row clicked without shift: a shift-click selects the rows between it and the clicked one.
+    pub anchor: Option<String>,
+    /// The current or last bulk action: each incident, and once done whether it worked and how it ended.
+    pub bulk: Vec<(String, Option<(bool, String)>)>,
+    /// A bulk action is running (a second one is not started).
+    pub bulk_running: bool,
+    /// A bulk action waits for the write permission: the permission to ask for.
+    pub bulk_consent: Option<String>,
+}
+
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
@@ -97,6 +137,8 @@ pub(crate) struct Ctx {
     pub view: RwSignal<View>,
     /// The one request budget every API call goes through.
     pub budget: StoredValue<Budget>,
+    /// Actions on incidents: in flight, results, consent, the activity list.
+    pub acting: RwSignal<Acting>,
     /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
     /// nothing (no session may come back into sessionStorage after the analyst signed out).
     pub epoch: StoredValue<u64>,
@@ -120,6 +162,7 @@ impl Ctx {
             renewing: RwSignal::new(false),
             view: RwSignal::new(View::default()),
             budget: StoredValue::new(Budget::new(50, 1500)),
+            acting: RwSignal::new(Acting::default()),
             epoch: StoredValue::new(0),
         }
     }

@@ -38,6 +38,8 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     };
     // A memo, so the page re-renders only when this incident changes, not on every page the queue loads.
     let id2 = id.clone();
+    let drafts =
+        StoredValue::new(super::actions::Drafts::new(ctx.cfg().map_or(crate::config::Source::Defender, |c| c.source)));
     let in_view = Memo::new(move |_| ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned()));
     let by_id = RwSignal::new(ById::Idle);
     // Not in the first loaded page (or no page loads): ask the source for it by id, once.
@@ -62,11 +64,11 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     let focused = StoredValue::new(false);
     let body = move || {
         match in_view.get() {
-        Some(inc) => view! { <Detail inc=inc focused=focused/> }.into_any(),
+        Some(inc) => view! { <Detail inc=inc focused=focused drafts=drafts/> }.into_any(),
         None => match by_id.get() {
             ById::Found(inc) => view! {
                 <p class="muted small" data-testid="opened-by-id">"Opened by id: this incident is outside the loaded view."</p>
-                <Detail inc=*inc focused=focused/>
+                <Detail inc=*inc focused=focused drafts=drafts/>
             }
             .into_any(),
             ById::Idle | ById::Loading => view! {
@@ -99,7 +101,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
 }
 
 #[component]
-fn Detail(inc: Incident, focused: StoredValue<bool>) -> impl IntoView {
+fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::actions::Drafts>) -> impl IntoView {
     let ctx = ctx();
     let tenant = ctx.session().and_then(|s| s.id_claims.tid.clone());
     let portal = portal_link(&inc, tenant.as_deref());
@@ -157,6 +159,7 @@ fn Detail(inc: Incident, focused: StoredValue<bool>) -> impl IntoView {
                 })}
                 {redirect.map(|(href, r)| view! { <p class="banner warn">"This incident was merged into " <a href=href data-testid="redirect-link">"incident " {r}</a> "."</p> })}
             </header>
+            {ctx.cfg().is_some_and(|c| c.actions).then(|| view! { <super::actions::Actions inc=inc.clone() drafts=drafts/> })}
 
             <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
             <ul class="plain alert-list" data-testid="alerts">

@@ -1,6 +1,8 @@
 //! Pages and components. They render [`crate::flows::state::Ctx`] and call flows; they decide nothing.
 
+mod actions;
 mod banners;
+mod bulk;
 mod charts;
 mod config_error;
 mod evidence;

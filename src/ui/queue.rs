@@ -70,6 +70,16 @@ pub fn QueuePage() -> impl IntoView {
         })
     };
     let shown = Memo::new(move |_| filtered.with(Vec::len));
+    // The ids on this screen, in order: what "all on this screen" and a shift-click range select from.
+    let screen = Memo::new(move |_| {
+        let start = page.get() * PAGE_SIZE;
+        visible.with(|idx| {
+            ctx.queue.with(|q| {
+                idx.iter().skip(start).take(PAGE_SIZE).filter_map(|&i| q.items.get(i)).map(|i| i.id.clone()).collect()
+            })
+        })
+    });
+    let actions = ctx.cfg().is_some_and(|c| c.actions);
     let status = move || {
         // Read the queue in place: cloning 10,000 incidents on every change is what made filtering slow.
         let (loaded, loading, none_loaded) = ctx.queue.with(|q| (q.loaded, q.loading, q.items.is_empty()));
@@ -129,6 +139,7 @@ pub fn QueuePage() -> impl IntoView {
                 <Summary filtered=filtered/>
                 <Histogram filtered=filtered/>
             </div>
+            {actions.then(|| view! { <super::bulk::BulkBar screen=screen/> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
                     <thead>
@@ -146,7 +157,7 @@ pub fn QueuePage() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=rows key=|r| (r.id.clone(), r.updated, r.hot) let:row>
-                            <Row row=row/>
+                            <Row row=row screen=screen actions=actions/>
                         </For>
                     </tbody>
                 </table>
@@ -257,7 +268,7 @@ impl RowData {
 }
 
 #[component]
-fn Row(row: RowData) -> impl IntoView {
+fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView {
     let ctx: Ctx = ctx();
     let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } =
         row;
@@ -269,9 +280,22 @@ fn Row(row: RowData) -> impl IntoView {
         v.incident = Some(id.clone());
         v.to_hash()
     });
+    // The checkbox sits in the id cell, so the columns (and their text) stay as they were.
+    let select = actions.then(|| {
+        let id2 = id.clone();
+        let id3 = id.clone();
+        let checked = move || ctx.acting.with(|a| a.selected.contains(&id2));
+        view! {
+            <input type="checkbox" class="row-select" data-testid="row-select" aria-label=format!("Select incident {id}") prop:checked=checked
+                on:click=move |ev| {
+                    let on = event_target_checked(&ev);
+                    screen.with_untracked(|s| super::bulk::select(s, &id3, on, ev.shift_key()));
+                }/>
+        }
+    });
     view! {
         <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
-            <td class="mono">{id.clone()}</td>
+            <td class="mono">{select}{id.clone()}</td>
             <td class="name"><a href=detail data-testid="incident-link">{name}</a></td>
             <td><span class=sev_class>{sev}</span></td>
             <td class="nowrap">{status}</td>

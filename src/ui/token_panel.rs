@@ -1,7 +1,8 @@
 //! "What am I allowed to do?": the access token's claims, and which permissions each API call needs.
 
 use super::ctx;
-use crate::api::query::{accepted_scopes, required_scope};
+use crate::api::actions::access::is_granted;
+use crate::api::actions::{calls, Call};
 use crate::auth::jwt::access_claims;
 use crate::auth::session::AuthState;
 use crate::flows::sign_in::{sign_in, Prompt};
@@ -21,9 +22,28 @@ pub fn TokenPanel() -> impl IntoView {
             Some(c) => c.scp.clone(),
             None => s.granted_scopes.clone(),
         };
-        let needed = required_scope(cfg.source);
-        let ok = s.has_any_scope(accepted_scopes(cfg.source));
-        let endpoint = crate::api::source::api(cfg.source).endpoints[0];
+        // Every call the page can make, the permission it needs, and whether this token holds it; the list
+        // call keeps its old hook. Writes are listed only when the deployment offers actions.
+        let rows = calls(cfg.source)
+            .into_iter()
+            .filter(|c| cfg.actions || matches!(c.call, Call::List | Call::ReadOne))
+            .map(|c| {
+                let ok = is_granted(&s, cfg.source, c.call);
+                let testid = if c.call == Call::List { "permission-check" } else { "permission-call" };
+                view! {
+                    <li class=if ok { "perm granted" } else { "perm missing" } data-testid=testid data-granted=ok.to_string() data-call=c.label>
+                        {c.label} ": " <span class="mono">{c.endpoint}</span>
+                        " needs " <span class="mono">{c.scope}</span> ": "
+                        <strong>{if ok { "granted" } else { "missing" }}</strong>
+                    </li>
+                }
+            })
+            .collect_view();
+        let refusal = move || {
+            ctx.acting
+                .with(|a| a.refusal.clone())
+                .map(|r| view! { <p class="banner warn small" data-testid="refusal-side">{r}</p> })
+        };
         let expires_at = s.expires_at as i64;
         let left = move || countdown(expires_at - ctx.now.get() as i64);
         let c = claims.unwrap_or_default();
@@ -42,13 +62,8 @@ pub fn TokenPanel() -> impl IntoView {
                 <dt>"Renewal"</dt><dd>{if s.refresh_token.is_some() { "automatic, before expiry" } else { "sign in again when it expires" }}</dd>
             </dl>
             <h3>"What this page calls"</h3>
-            <ul class="perm-list">
-                <li class=if ok { "perm granted" } else { "perm missing" } data-testid="permission-check" data-granted=ok.to_string()>
-                    <span class="mono">{endpoint}</span>
-                    " needs " <span class="mono">{needed}</span> ": "
-                    <strong>{if ok { "granted" } else { "missing" }}</strong>
-                </li>
-            </ul>
+            <ul class="perm-list">{rows}</ul>
+            {refusal}
         })
     };
     view! {

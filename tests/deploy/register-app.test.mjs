@@ -115,3 +115,26 @@ test('fails clearly, before creating anything, on bad arguments, no login, or a 
     assert.equal(withCmd(r.calls, 'ad', 'app', 'create').length, 0, 'nothing created');
   }
 });
+
+test('--actions adds the write permission next to the read one (both sources) and says so in config.json', () => {
+  for (const [source, api, read, write, readId, writeId] of [
+    ['defender', DEFENDER, 'Incident.Read', 'Incident.ReadWrite', 'c0c0c0c0-0000-4000-8000-00000000de01', 'c0c0c0c0-0000-4000-8000-00000000de02'],
+    ['graph', GRAPH, 'SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All', 'c0c0c0c0-0000-4000-8000-0000000067a1', 'c0c0c0c0-0000-4000-8000-0000000067a2'],
+  ]) {
+    const r = run(['--redirect-uri', SITE, '--source', source, '--actions']);
+    assert.equal(r.status, 0, r.stderr);
+    const lookups = withCmd(r.calls, 'ad', 'sp', 'show', '--id', api).map((c) => c[6]);
+    assert.deepEqual(lookups, [`oauth2PermissionScopes[?value=='${read}'].id`, `oauth2PermissionScopes[?value=='${write}'].id`]);
+    assert.deepEqual(withCmd(r.calls, 'ad', 'app', 'permission', 'add'),
+      [['ad', 'app', 'permission', 'add', '--id', APP, '--api', api, '--api-permissions', `${readId}=Scope`, `${writeId}=Scope`]]);
+    const cfg = JSON.parse(r.stdout);
+    assert.equal(cfg.actions, true);
+    assert.equal(cfg.source, source);
+  }
+  // Without --actions nothing about writes is asked for or printed.
+  const plain = run(['--redirect-uri', SITE]);
+  assert.ok(!plain.calls.some((c) => c.some((a) => a.includes('ReadWrite'))));
+  assert.equal(JSON.parse(plain.stdout).actions, undefined);
+  const missing = run(['--redirect-uri', SITE, '--actions'], { FAKE_AZ_NO_SCOPE: '1' });
+  assert.notEqual(missing.status, 0);
+});

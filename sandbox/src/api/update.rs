@@ -15,13 +15,16 @@ use crate::data::{
 use crate::state::AppState;
 
 /// Spellings the update pages use for values the resource pages name differently (Defender's page says "consider
-/// changing the enum name"; Graph's 2022 page lists `compromisedUser`/`confirmedUserActivity`).
-const ALIASES: [(&str, &str); 5] = [
+/// changing the enum name"; Graph's 2022 page lists `compromisedUser`/`confirmedUserActivity`, and its older
+/// incident pages `clean`/`insufficientData`, where `alertDetermination` now says `notMalicious`/`notEnoughDataToValidate`).
+const ALIASES: [(&str, &str); 7] = [
     ("CompromisedAccount", "CompromisedUser"),
     ("ConfirmedActivity", "ConfirmedUserActivity"),
     ("NoEnoughDataToValidate", "InsufficientData"),
     ("compromisedUser", "CompromisedUser"),
     ("confirmedUserActivity", "ConfirmedUserActivity"),
+    ("clean", "Clean"),
+    ("insufficientData", "InsufficientData"),
 ];
 
 /// A validated change, in Defender spellings. `Some(None)` clears a nullable text.
@@ -255,6 +258,18 @@ mod tests {
         assert_eq!(c.determination.as_deref(), Some("CompromisedUser"));
         let c = parse(Api::Defender, br#"{"determination":"NoEnoughDataToValidate"}"#).unwrap();
         assert_eq!(c.determination.as_deref(), Some("InsufficientData"));
+        // The app sends alertDetermination's names; Graph's incident pages still show the older ones: both work.
+        for (graph, stored) in [
+            ("notMalicious", "Clean"),
+            ("clean", "Clean"),
+            ("notEnoughDataToValidate", "InsufficientData"),
+            ("insufficientData", "InsufficientData"),
+            ("compromisedAccount", "CompromisedUser"),
+            ("confirmedActivity", "ConfirmedUserActivity"),
+        ] {
+            let body = format!(r#"{{"determination":"{graph}"}}"#);
+            assert_eq!(parse(Api::Graph, body.as_bytes()).unwrap().determination.as_deref(), Some(stored), "{graph}");
+        }
     }
 
     #[test]

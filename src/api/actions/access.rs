@@ -168,13 +168,14 @@ pub fn may_retry(kind: WriteKind, outcome: &ApiError) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::api::model::{Classification, Determination};
     use crate::auth::jwt::IdClaims;
     use crate::auth::secret::AccessToken;
 
-    fn session(scopes: &[&str]) -> Session {
+    /// A session whose token holds `scopes` (shared with the other action tests).
+    pub(crate) fn session(scopes: &[&str]) -> Session {
         Session {
             access_token: AccessToken::new("t".into()),
             expires_at: 2_000,

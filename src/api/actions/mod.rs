@@ -6,11 +6,13 @@
 //! gestures: nothing in this module is ever sent on a timer or re-sent without [`access::may_retry`] saying so.
 
 pub mod access;
+pub mod intent;
 pub mod request;
 pub mod rules;
 
 pub use access::{action_call, call_info, calls, may_retry, Call, CallInfo, Refusal};
-pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteMethod, WriteRequest};
+pub use intent::{Intent, Outcome};
+pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
     MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,
@@ -116,6 +118,25 @@ impl Action {
             Action::SetTags(_) => "Edit tags",
             Action::Comment(_) => "Comment",
             Action::Resolve { .. } => "Resolve",
+        }
+    }
+
+    /// What the activity list says was asked: "assign #2170 to you", "resolve #2141 as False positive", …
+    /// `me` is the signed-in account, so assigning to it reads "to you".
+    pub fn describe(&self, id: &str, me: Option<&str>) -> String {
+        match self {
+            Action::AssignTo(who) if me.is_some_and(|m| m.eq_ignore_ascii_case(who.trim())) => {
+                format!("assign #{id} to you")
+            }
+            Action::AssignTo(who) => format!("assign #{id} to {}", crate::api::model::cap(who.trim(), 60)),
+            Action::Unassign => format!("unassign #{id}"),
+            Action::SetStatus(s) => format!("set #{id} to {}", s.label()),
+            Action::Classify { classification, determination } => {
+                format!("classify #{id} as {} · {}", classification.label(), determination.label())
+            }
+            Action::SetTags(_) => format!("edit the tags of #{id}"),
+            Action::Comment(_) => format!("comment on #{id}"),
+            Action::Resolve { classification, .. } => format!("resolve #{id} as {}", classification.label()),
         }
     }
 

@@ -13,27 +13,8 @@ use crate::api::model::{Classification, Determination};
 use crate::api::query::api_request_for;
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
-use crate::http::{is_secure_url, percent_encode};
+use crate::http::{is_secure_url, percent_encode, HttpRequest, Method};
 use serde_json::{json, Map, Value};
-
-/// Method of a write (`http::Method` has no PATCH yet; the fetch edge maps this one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteMethod {
-    /// `PATCH`: sets properties; sending the same body twice leaves the same incident.
-    Patch,
-    /// `POST`: adds a comment; sending it twice adds two.
-    Post,
-}
-
-impl WriteMethod {
-    /// The method name as sent on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            WriteMethod::Patch => "PATCH",
-            WriteMethod::Post => "POST",
-        }
-    }
-}
 
 /// What a write does, for retry decisions ([`super::may_retry`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,32 +25,15 @@ pub enum WriteKind {
     AddsComment,
 }
 
-/// One write for the browser edge to send. The headers carry the bearer token, so `Debug` hides header values
-/// and the body.
-#[derive(Clone, PartialEq, Eq)]
+/// One write for the browser edge to send: the request (its `Debug` hides the token and the body) and whether
+/// sending it again could duplicate something. `PATCH` sets properties (the same body twice leaves the same
+/// incident); `POST` adds a comment (twice adds two).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteRequest {
-    /// Method.
-    pub method: WriteMethod,
-    /// Absolute URL.
-    pub url: String,
-    /// Header name/value pairs (Authorization, Accept, Content-Type, and Graph's Prefer).
-    pub headers: Vec<(String, String)>,
-    /// JSON body.
-    pub body: String,
+    /// The request.
+    pub http: HttpRequest,
     /// Whether re-sending could duplicate something.
     pub kind: WriteKind,
-}
-
-impl std::fmt::Debug for WriteRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("WriteRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("header_names", &names)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The incident's URL: Defender ids are numbers (written back in canonical form); Graph ids are strings,
@@ -158,15 +122,17 @@ fn patch_body(source: Source, change: &Change) -> Option<Map<String, Value>> {
 
 fn write(
     source: Source,
-    method: WriteMethod,
+    method: Method,
     url: String,
     body: Value,
     kind: WriteKind,
     token: &AccessToken,
 ) -> WriteRequest {
-    let mut headers = api_request_for(source, url, token);
-    headers.headers.push(("Content-Type".into(), "application/json".into()));
-    WriteRequest { method, url: headers.url, headers: headers.headers, body: body.to_string(), kind }
+    let mut http = api_request_for(source, url, token);
+    http.headers.push(("Content-Type".into(), "application/json".into()));
+    http.method = method;
+    http.body = Some(body.to_string());
+    WriteRequest { http, kind }
 }
 
 /// The requests that carry out `action` on incident `id`, in the order to send them: one for Defender; for Graph
@@ -187,11 +153,11 @@ pub fn update_requests(
     let mut out = Vec::with_capacity(2);
     if let Some(body) = patch_body(source, &change) {
         let kind = if body.contains_key("comment") { WriteKind::AddsComment } else { WriteKind::Update };
-        out.push(write(source, WriteMethod::Patch, url.clone(), Value::Object(body), kind, token));
+        out.push(write(source, Method::Patch, url.clone(), Value::Object(body), kind, token));
     }
     if let (Source::Graph, Some(c)) = (source, &change.comment) {
         let body = json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": c});
-        out.push(write(source, WriteMethod::Post, format!("{url}/comments"), body, WriteKind::AddsComment, token));
+        out.push(write(source, Method::Post, format!("{url}/comments"), body, WriteKind::AddsComment, token));
     }
     Ok(out)
 }
@@ -215,29 +181,29 @@ mod tests {
     }
 
     fn body(r: &WriteRequest) -> Value {
-        serde_json::from_str(&r.body).unwrap()
+        serde_json::from_str(r.http.body.as_deref().unwrap()).unwrap()
     }
 
     #[test]
     fn defender_patch_url_headers_and_status() {
         let r = one(Source::Defender, D, "924565", Action::SetStatus(Status::InProgress));
-        assert_eq!(r.method, WriteMethod::Patch);
-        assert_eq!(r.url, "https://api.security.microsoft.com/api/incidents/924565");
-        assert_eq!(r.body, r#"{"status":"InProgress"}"#);
+        assert_eq!(r.http.method, Method::Patch);
+        assert_eq!(r.http.url, "https://api.security.microsoft.com/api/incidents/924565");
+        assert_eq!(r.http.body.as_deref(), Some(r#"{"status":"InProgress"}"#));
         assert_eq!(
-            r.headers.iter().find(|(n, _)| n == "Authorization").map(|(_, v)| v.as_str()),
+            r.http.headers.iter().find(|(n, _)| n == "Authorization").map(|(_, v)| v.as_str()),
             Some("Bearer tok-123")
         );
-        assert!(r.headers.contains(&("Content-Type".into(), "application/json".into())));
+        assert!(r.http.headers.contains(&("Content-Type".into(), "application/json".into())));
         assert_eq!(r.kind, WriteKind::Update);
     }
 
     #[test]
     fn graph_patch_url_and_camel_case() {
         let r = one(Source::Graph, "https://graph.microsoft.com/", "2972395", Action::SetStatus(Status::Resolved));
-        assert_eq!(r.url, "https://graph.microsoft.com/v1.0/security/incidents/2972395");
+        assert_eq!(r.http.url, "https://graph.microsoft.com/v1.0/security/incidents/2972395");
         assert_eq!(body(&r), json!({"status": "resolved"}));
-        assert!(r.headers.contains(&("Prefer".into(), "include-unknown-enum-members".into())));
+        assert!(r.http.headers.contains(&("Prefer".into(), "include-unknown-enum-members".into())));
     }
 
     #[test]
@@ -278,9 +244,9 @@ mod tests {
     #[test]
     fn assign_and_unassign() {
         let r = one(Source::Defender, D, "7", Action::AssignTo(" secop2@contoso.com ".into()));
-        assert_eq!(r.body, r#"{"assignedTo":"secop2@contoso.com"}"#);
+        assert_eq!(r.http.body.as_deref(), Some(r#"{"assignedTo":"secop2@contoso.com"}"#));
         let r = one(Source::Graph, G, "7", Action::Unassign);
-        assert_eq!(r.body, r#"{"assignedTo":null}"#);
+        assert_eq!(r.http.body.as_deref(), Some(r#"{"assignedTo":null}"#));
         assert!(update_requests(Source::Defender, D, "7", &Action::Unassign, &tok()).is_err());
     }
 
@@ -292,19 +258,19 @@ mod tests {
         let r = one(Source::Graph, G, "7", Action::SetTags(tags));
         assert_eq!(body(&r), json!({"customTags": ["Demo", "Don't mess"]}));
         let r = one(Source::Graph, G, "7", Action::SetTags(vec![]));
-        assert_eq!(r.body, r#"{"customTags":[]}"#);
+        assert_eq!(r.http.body.as_deref(), Some(r#"{"customTags":[]}"#));
     }
 
     #[test]
     fn comments_defender_in_patch_graph_by_post() {
         let r = one(Source::Defender, D, "7", Action::Comment(" pen testing ".into()));
         assert_eq!(
-            (r.method, r.body.as_str(), r.kind),
-            (WriteMethod::Patch, r#"{"comment":"pen testing"}"#, WriteKind::AddsComment)
+            (r.http.method, r.http.body.as_deref().unwrap(), r.kind),
+            (Method::Patch, r#"{"comment":"pen testing"}"#, WriteKind::AddsComment)
         );
         let r = one(Source::Graph, G, "3962396", Action::Comment("Demo for docs".into()));
-        assert_eq!(r.method, WriteMethod::Post);
-        assert_eq!(r.url, "https://graph.microsoft.com/v1.0/security/incidents/3962396/comments");
+        assert_eq!(r.http.method, Method::Post);
+        assert_eq!(r.http.url, "https://graph.microsoft.com/v1.0/security/incidents/3962396/comments");
         assert_eq!(
             body(&r),
             json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": "Demo for docs"})
@@ -327,12 +293,12 @@ mod tests {
         );
         let g = update_requests(Source::Graph, G, "7", &a, &tok()).unwrap();
         assert_eq!(g.len(), 2);
-        assert_eq!((g[0].method, g[0].kind), (WriteMethod::Patch, WriteKind::Update));
+        assert_eq!((g[0].http.method, g[0].kind), (Method::Patch, WriteKind::Update));
         assert_eq!(
             body(&g[0]),
             json!({"status": "resolved", "classification": "truePositive", "determination": "malware"})
         );
-        assert_eq!(g[1].method, WriteMethod::Post);
+        assert_eq!(g[1].http.method, Method::Post);
         assert_eq!(body(&g[1])["comment"], "pen testing");
     }
 
@@ -345,7 +311,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(one(Source::Defender, D, " 0042 ", c.clone()).url, format!("{D}/api/incidents/42"));
+        assert_eq!(one(Source::Defender, D, " 0042 ", c.clone()).http.url, format!("{D}/api/incidents/42"));
         for bad in ["", ".", "..", "a\u{7}b"] {
             assert!(
                 matches!(update_requests(Source::Graph, G, bad, &c, &tok()), Err(ActionError::BadId(_))),
@@ -353,7 +319,7 @@ mod tests {
             );
         }
         assert_eq!(
-            one(Source::Graph, G, "../a?b#c d", c).url,
+            one(Source::Graph, G, "../a?b#c d", c).http.url,
             format!("{G}/v1.0/security/incidents/..%2Fa%3Fb%23c%20d")
         );
     }

@@ -300,6 +300,9 @@ pub struct Incident {
     pub alert_count: usize,
     /// Tags (Defender `tags`; Graph `customTags` then `systemTags`).
     pub tags: Vec<String>,
+    /// The tags the service set (Graph `systemTags`), also in `tags`: not the analyst's to write.
+    #[serde(default)]
+    pub system_tags: Vec<String>,
     /// Incident this one was merged into.
     pub redirect_id: Option<String>,
     /// Graph `incidentWebUrl`, kept only if it is `https://security.microsoft.com/…`.
@@ -466,6 +469,7 @@ fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert>) -> Optio
         last_update,
         alert_count: alerts.len(),
         tags: vec![],
+        system_tags: vec![],
         redirect_id: text(o, "redirectIncidentId"),
         web_url: None,
         tenant_id: None,

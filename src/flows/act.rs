@@ -1,0 +1,261 @@
+//! Acting on an incident for the analyst (issue 14): one gesture, at most one write in flight per incident,
+//! the write permission asked for first when the token lacks it (incremental consent, the action held and
+//! confirmed again once back), retries only where `api::actions::may_retry` allows, and the server's version of
+//! the incident on screen afterwards.
+
+use super::queue::{pause_budget, wait_for_budget};
+use super::sign_in::step_up;
+use super::state::{Activity, Ctx};
+use crate::api::actions::access::classify_forbidden;
+use crate::api::actions::intent::consent_needed;
+use crate::api::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, WriteRequest};
+use crate::api::error::{map_response, ApiError};
+use crate::api::model::{parse_one_incident, Incident};
+use crate::api::retry::{Next, Retry};
+use crate::auth::authorize::StepUp;
+use crate::auth::session::Session;
+use crate::browser::{clock, fetch};
+use crate::config::Config;
+use crate::http::HttpResponse;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The analyst asked for `action` on incident `id` (a click): send it, or first ask for the permission.
+pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
+    let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return };
+    let Some(session) = ctx.session() else { return };
+    // The guard against a double click: the button is disabled too, but a second event can already be queued.
+    if ctx.acting.with_untracked(|a| a.in_flight.contains(&id)) {
+        return;
+    }
+    if let Some(scope) = consent_needed(&cfg, &session, &action) {
+        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent { incident: id, action })));
+        return;
+    }
+    ctx.acting.update(|a| {
+        a.in_flight.push(id.clone());
+        a.needs_consent = None;
+        a.held = None;
+    });
+    let epoch = ctx.epoch();
+    spawn_local(async move {
+        let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
+        // Signed out meanwhile: nothing of this tab's activity comes back onto the page.
+        if !ctx.still(epoch) {
+            return;
+        }
+        let me = session.id_claims.preferred_username.clone();
+        record(ctx, &id, &action, me.as_deref(), &outcome);
+        ctx.acting.update(|a| a.in_flight.retain(|x| x != &id));
+    });
+}
+
+/// A bulk action (one confirmation for all): each incident in turn, paced by the request budget like every
+/// request, with the same retry rules as one write; progress and results are shown as they come.
+pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
+    let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return };
+    let Some(session) = ctx.session() else { return };
+    if ids.is_empty() || ctx.acting.with_untracked(|a| a.bulk_running) {
+        return;
+    }
+    if let Some(scope) = consent_needed(&cfg, &session, &action) {
+        ctx.acting.update(|a| a.bulk_consent = Some(scope));
+        return;
+    }
+    ctx.acting.update(|a| {
+        a.bulk_running = true;
+        a.bulk_consent = None;
+        a.bulk = ids.iter().map(|id| (id.clone(), None)).collect();
+    });
+    let epoch = ctx.epoch();
+    spawn_local(async move {
+        let me = session.id_claims.preferred_username.clone();
+        for id in ids {
+            if !ctx.still(epoch) {
+                return;
+            }
+            // An incident being acted on from its own page is skipped rather than written twice at once.
+            if ctx.acting.with_untracked(|a| a.in_flight.contains(&id)) {
+                continue;
+            }
+            ctx.acting.update(|a| a.in_flight.push(id.clone()));
+            // The token may have been renewed while the bulk action ran.
+            let session = ctx.session().unwrap_or_else(|| session.clone());
+            let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
+            if !ctx.still(epoch) {
+                return;
+            }
+            record(ctx, &id, &action, me.as_deref(), &outcome);
+            let ok = outcome == Outcome::Done;
+            ctx.acting.update(|a| {
+                a.in_flight.retain(|x| x != &id);
+                if let Some(entry) = a.bulk.iter_mut().find(|(i, _)| *i == id) {
+                    entry.1 = Some((ok, outcome.short()));
+                }
+            });
+        }
+        ctx.acting.update(|a| a.bulk_running = false);
+    });
+}
+
+/// Incremental consent for a bulk action: the permission is asked for; the selection is not kept across the
+/// redirect, so the analyst selects and confirms again when back (nothing is held to fire).
+pub(crate) fn ask_bulk_consent(ctx: Ctx) {
+    let Some(scope) = ctx.acting.get_untracked().bulk_consent else { return };
+    step_up(ctx, StepUp { scopes: vec![scope], intent: String::new() });
+}
+
+/// The analyst agreed to go to the provider for the permission the held action needs.
+pub(crate) fn ask_consent(ctx: Ctx) {
+    let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
+    step_up(ctx, StepUp { scopes: vec![scope], intent: intent.to_json() });
+}
+
+/// Back from the provider with `intent` held: offer it for confirmation if the token now allows it, or say that
+/// the page stays read-only. Never sends anything by itself.
+pub(crate) fn came_back(ctx: Ctx, cfg: &Config, session: &Session, intent: &str) {
+    let Some(intent) = Intent::from_json(intent) else { return };
+    if !cfg.actions {
+        return;
+    }
+    match consent_needed(cfg, session, &intent.action) {
+        None => ctx.acting.update(|a| a.held = Some(intent)),
+        Some(scope) => declined(ctx, &intent.incident, &scope),
+    }
+}
+
+/// Consent was not given (the provider answered `access_denied`, or the token still lacks the permission).
+pub(crate) fn declined(ctx: Ctx, id: &str, scope: &str) {
+    let text = crate::problem::consent_declined(scope);
+    ctx.acting.update(|a| a.result = Some((id.to_string(), text, false)));
+}
+
+/// Forgets the held action (the analyst cancelled).
+pub(crate) fn drop_held(ctx: Ctx) {
+    ctx.acting.update(|a| {
+        a.held = None;
+        a.needs_consent = None;
+    });
+}
+
+async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: &Action) -> Outcome {
+    let writes = match update_requests(cfg.source, &cfg.api_base, id, action, &session.access_token) {
+        Ok(w) => w,
+        Err(e) => return Outcome::Invalid(e),
+    };
+    let mut last: Option<HttpResponse> = None;
+    for w in &writes {
+        match send_write(ctx, cfg, w).await {
+            Ok(resp) => last = Some(resp),
+            Err(resp_or_err) => {
+                return match resp_or_err {
+                    Failure::Forbidden(resp) => {
+                        match classify_forbidden(cfg.source, action_call(action), session, &resp) {
+                            Some(r) => {
+                                let text = r.user_message();
+                                ctx.acting.update(|a| a.refusal = Some(text));
+                                Outcome::Refused(r)
+                            }
+                            None => Outcome::Failed(ApiError::Forbidden { message: String::new(), needed_scope: "" }),
+                        }
+                    }
+                    Failure::Other(e) => {
+                        // A write that failed may or may not have been applied (a lost answer): show what
+                        // the server holds now, when it answers.
+                        if let Some(inc) = read_one(ctx, id).await {
+                            show(ctx, inc);
+                        }
+                        Outcome::Failed(e)
+                    }
+                };
+            }
+        }
+    }
+    let old = ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned());
+    let answered = last.and_then(|r| parse_one_incident(cfg.source, &r.body).ok());
+    // Graph's comment POST answers with the comments, and a PATCH answer may leave out the alerts the queue
+    // asked for: then the incident is read again, so what is on screen is what the API holds.
+    let fresh = match answered {
+        Some(inc) if !needs_reread(&inc, old.as_ref()) => Some(inc),
+        // If the read fails too, the write's own answer still holds the properties the write changed.
+        Some(inc) => read_one(ctx, id).await.or_else(|| Some(with_alerts_of(inc, old.as_ref()))),
+        None => read_one(ctx, id).await,
+    };
+    if let Some(inc) = fresh {
+        show(ctx, inc);
+    }
+    Outcome::Done
+}
+
+/// Puts the server's version of an incident on screen, unless the analyst signed out meanwhile.
+fn show(ctx: Ctx, inc: Incident) {
+    if ctx.session().is_some() {
+        ctx.queue.update(|q| {
+            q.items.upsert(inc);
+        });
+    }
+}
+
+/// The write's answer, with the alerts the queue had (the answer has none).
+fn with_alerts_of(mut inc: Incident, old: Option<&Incident>) -> Incident {
+    if let Some(o) = old {
+        inc.alerts = o.alerts.clone();
+        inc.alert_count = o.alert_count;
+    }
+    inc
+}
+
+fn needs_reread(answer: &Incident, old: Option<&Incident>) -> bool {
+    answer.alerts.is_empty() && old.is_some_and(|o| !o.alerts.is_empty())
+}
+
+/// Reads the incident again, as the incident page does for one outside the view (same budget and retries).
+async fn read_one(ctx: Ctx, id: &str) -> Option<Incident> {
+    super::queue::fetch_incident(ctx, id).await.ok()
+}
+
+enum Failure {
+    Forbidden(HttpResponse),
+    Other(ApiError),
+}
+
+/// Sends one write through the budget. Sent again only where `may_retry` allows it (an idempotent PATCH after a
+/// 429's wait or a 5xx), with the waits `api::retry` decides; a comment is never sent twice. A 429 pauses the
+/// budget for every request.
+async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResponse, Failure> {
+    let mut retry = Retry::patient();
+    loop {
+        wait_for_budget(ctx).await;
+        let resp = fetch::send(&w.http).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
+        let err = match map_response(&resp, cfg.source) {
+            Ok(_) => return Ok(resp),
+            Err(ApiError::Forbidden { .. }) => return Err(Failure::Forbidden(resp)),
+            Err(e) => e,
+        };
+        if let ApiError::RateLimited { retry_after_secs } = err {
+            pause_budget(ctx, retry_after_secs);
+        }
+        if !may_retry(w.kind, &err) {
+            return Err(Failure::Other(err));
+        }
+        match retry.next(err) {
+            Next::Wait { secs, .. } => clock::sleep_ms(secs.saturating_mul(1000).min(60_000) as u32).await,
+            Next::Renew(e) | Next::Fail(e) => return Err(Failure::Other(e)),
+        }
+    }
+}
+
+/// Adds the activity line and the result shown next to the incident.
+fn record(ctx: Ctx, id: &str, action: &Action, me: Option<&str>, outcome: &Outcome) {
+    let what = action.describe(id, me);
+    let ok = *outcome == Outcome::Done;
+    let line = Activity { at: clock::hh_mm(clock::now()), what: what.clone(), outcome: outcome.short(), ok };
+    let text = crate::problem::action_result(&what, outcome);
+    ctx.acting.update(|a| {
+        a.log.push(line);
+        a.result = Some((id.to_string(), text, ok));
+        if ok {
+            a.refusal = None;
+        }
+    });
+}

@@ -1,0 +1,158 @@
+//! The queue's bulk actions (issue 14): rows selected with their checkboxes (shift-click for a range, or all on
+//! this screen), one action, a confirmation naming the count, then per-incident progress and results.
+
+use super::actions::{Pair, PairPicker};
+use super::ctx;
+use crate::api::actions::{writable_statuses, Action};
+use crate::api::model::{Classification, Status};
+use crate::flows::act::{ask_bulk_consent, bulk};
+use leptos::prelude::*;
+
+/// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).
+pub(super) fn select(screen: &[String], id: &str, on: bool, shift: bool) {
+    let ctx = ctx();
+    ctx.acting.update(|a| {
+        let range = match (shift, a.anchor.as_ref()) {
+            (true, Some(anchor)) => {
+                let from = screen.iter().position(|x| x == anchor);
+                let to = screen.iter().position(|x| x == id);
+                match (from, to) {
+                    (Some(f), Some(t)) => screen.get(f.min(t)..=f.max(t)).map(<[String]>::to_vec),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let ids = range.unwrap_or_else(|| vec![id.to_string()]);
+        for i in ids {
+            let has = a.selected.contains(&i);
+            if on && !has {
+                a.selected.push(i);
+            } else if !on && has {
+                a.selected.retain(|x| *x != i);
+            }
+        }
+        if !shift {
+            a.anchor = Some(id.to_string());
+        }
+    });
+}
+
+/// The bar above the queue: selection, the action, its confirmation, progress.
+#[component]
+pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
+    let ctx = ctx();
+    let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return ().into_any() };
+    let source = cfg.source;
+    let me = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
+    let count = Memo::new(move |_| ctx.acting.with(|a| a.selected.len()));
+    let running = Memo::new(move |_| ctx.acting.with(|a| a.bulk_running));
+    let all_on_screen = move || {
+        let sel = ctx.acting.with(|a| a.selected.clone());
+        screen.with(|s| !s.is_empty() && s.iter().all(|i| sel.contains(i)))
+    };
+    let pending: RwSignal<Option<Action>> = RwSignal::new(None);
+    let status_key = RwSignal::new(Status::InProgress.key().to_string());
+    let pair = Pair::new(source, &Classification::Unknown);
+    let none = move || count.get() == 0 || running.get();
+
+    let confirm = move || {
+        pending.get().map(|action| {
+            let n = count.get();
+            let what = match &action {
+                Action::AssignTo(_) => "Assign to you".to_string(),
+                Action::SetStatus(s) => format!("Set the status to {}", s.label()),
+                Action::Classify { classification, determination } => {
+                    format!("Classify as {} · {}", classification.label(), determination.label())
+                }
+                other => other.label().to_string(),
+            };
+            let text = format!("{what}: {n} incident{}?", if n == 1 { "" } else { "s" });
+            let go = action.clone();
+            view! {
+                <div class="banner info" data-testid="bulk-confirmation">
+                    <p>{text}</p>
+                    <button class="primary" data-testid="bulk-confirm" on:click=move |_| {
+                        pending.set(None);
+                        let ids = ctx.acting.with_untracked(|a| a.selected.clone());
+                        bulk(ctx, ids, go.clone());
+                    }>{format!("Confirm ({n})")}</button>
+                    <button class="ghost" on:click=move |_| pending.set(None)>"Cancel"</button>
+                </div>
+            }
+        })
+    };
+    let consent = move || {
+        ctx.acting.with(|a| a.bulk_consent.clone()).map(|scope| view! {
+            <div class="banner info consent" data-testid="bulk-consent">
+                <p>"Bulk actions need the delegated permission " <span class="mono">{scope}</span>
+                    ", which this page has not asked for yet. After you grant it, select the incidents again and confirm."</p>
+                <button data-testid="bulk-consent-go" on:click=move |_| ask_bulk_consent(ctx)>"Ask for the permission"</button>
+            </div>
+        })
+    };
+    let progress = move || {
+        let items = ctx.acting.with(|a| a.bulk.clone());
+        (!items.is_empty()).then(|| {
+            let done = items.iter().filter(|(_, r)| r.is_some()).count();
+            let total = items.len();
+            view! {
+                <p class="muted small" role="status">{format!("{done} of {total} done")}</p>
+                <ul class="plain bulk-progress" data-testid="bulk-progress">
+                    {items.into_iter().map(|(id, r)| {
+                        let (state, text) = match r {
+                            None => ("pending", "waiting…".to_string()),
+                            Some((true, t)) => ("done", t),
+                            Some((false, t)) => ("failed", t),
+                        };
+                        view! { <li class=state data-incident-id=id.clone() data-state=state>{format!("#{id}: {text}")}</li> }
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    let me_click = me.clone();
+    view! {
+        <div class="bulk-bar" data-testid="bulk-bar">
+            <label class="inline">
+                <input type="checkbox" data-testid="select-screen" prop:checked=all_on_screen on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    let ids = screen.get_untracked();
+                    ctx.acting.update(|a| {
+                        for id in ids {
+                            let has = a.selected.contains(&id);
+                            if on && !has { a.selected.push(id) } else if !on && has { a.selected.retain(|x| *x != id) }
+                        }
+                    });
+                }/>
+                " All on this screen"
+            </label>
+            <span data-testid="selected-count">{move || format!("{} selected", count.get())}</span>
+            <button data-bulk="assign-me" disabled=move || none() || me.is_none()
+                on:click=move |_| pending.set(me_click.clone().map(Action::AssignTo))>"Assign to me"</button>
+            <select name="bulk-status" aria-label="Status for the selected incidents" on:change=move |ev| status_key.set(event_target_value(&ev))>
+                {writable_statuses(source).iter().map(|s| {
+                    let key = s.key().to_string();
+                    let k2 = key.clone();
+                    view! { <option value=key selected=move || status_key.get() == k2>{s.label().to_string()}</option> }
+                }).collect_view()}
+            </select>
+            <button data-bulk="status" disabled=none on:click=move |_| {
+                let s = Status::from_key(&status_key.get_untracked()).unwrap_or(Status::InProgress);
+                pending.set(Some(Action::SetStatus(s)));
+            }>"Set status"</button>
+            <PairPicker pair=pair/>
+            <button data-bulk="classify" disabled=none on:click=move |_| {
+                if let Some((classification, determination)) = pair.picked() {
+                    pending.set(Some(Action::Classify { classification, determination }));
+                }
+            }>"Classify"</button>
+            <button class="ghost" disabled=none on:click=move |_| ctx.acting.update(|a| a.selected.clear())>"Clear"</button>
+        </div>
+        {confirm}
+        {consent}
+        {progress}
+        {move || ctx.acting.with(|a| !a.log.is_empty()).then(|| view! { <super::actions::ActivityLog/> })}
+    }
+    .into_any()
+}
