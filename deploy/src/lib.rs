@@ -100,7 +100,7 @@ mod tests {
         );
         assert!(c.contains("@foreign not header Sec-Fetch-Site same-origin\n\t\t\trespond @foreign 403"));
         assert!(c.contains("header Content-Security-Policy \"default-src 'none'; sandbox\""));
-        // The allow-list: every header deleted (A* … Z*), then only Authorization and Accept set again.
+        // The allow-list: every header deleted (A* … Z*), then only Authorization, Accept and Content-Type set again.
         assert_eq!(c.matches("request_header -").count(), 26);
         let set: Vec<&str> =
             c.lines().filter_map(|l| l.trim().strip_prefix("header_up ")).filter(|l| !l.starts_with('-')).collect();
@@ -109,9 +109,11 @@ mod tests {
             [
                 "Host {upstream_hostport}",
                 "Authorization {vars.onbehalf_authorization}",
-                "Accept {vars.onbehalf_accept}"
+                "Accept {vars.onbehalf_accept}",
+                "Content-Type {vars.onbehalf_content_type}"
             ]
         );
+        assert!(n.contains("limit_except GET PATCH { deny all; }"), "reads and incident updates only");
         assert!(p.github_pages_md().contains("will not work there"));
 
         let mut o = opts("https://tools.example.com/tools/onbehalf/");

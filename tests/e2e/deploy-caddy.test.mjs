@@ -38,7 +38,9 @@ async function headerEcho() {
   const server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     res.setHeader('set-cookie', 'tracking=1');
-    res.end(JSON.stringify(req.headers));
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => res.end(JSON.stringify({ method: req.method, headers: req.headers, body })));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
@@ -79,10 +81,11 @@ test('the Caddy relay forwards only Authorization and Accept, and only for same-
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; sandbox");
   assert.equal(res.headers.get('set-cookie'), null, 'no cookie comes back through the relay');
-  const got = await res.json();
+  const { headers: got } = await res.json();
   assert.equal(got.authorization, 'Bearer t');
   assert.equal(got.accept, 'application/json');
-  const extra = Object.keys(got).filter((k) => !['host', 'authorization', 'accept', 'accept-encoding', 'user-agent'].includes(k));
+  const allowed = ['host', 'authorization', 'accept', 'content-type', 'content-length', 'accept-encoding', 'user-agent'];
+  const extra = Object.keys(got).filter((k) => !allowed.includes(k));
   assert.deepEqual(extra, [], 'nothing else is forwarded');
   assert.notEqual(got['user-agent'], 'test', 'not even the browser\'s user agent');
   for (const site of ['cross-site', 'same-site', 'none', null]) {
@@ -90,4 +93,11 @@ test('the Caddy relay forwards only Authorization and Accept, and only for same-
     assert.equal(r.status, 403, `Sec-Fetch-Site: ${site}`);
   }
   assert.equal((await fetch(relay, { method: 'POST', body: '{}', headers: { 'sec-fetch-site': 'same-origin' } })).status, 405);
+  // An incident update (Defender's PATCH, comment included) goes through with its JSON body.
+  const patch = await fetch(`${relay}/7`, { method: 'PATCH', body: '{"status":"Resolved"}', headers: {
+    'sec-fetch-site': 'same-origin', authorization: 'Bearer t', 'content-type': 'application/json', cookie: 'x=1' } });
+  assert.equal(patch.status, 200);
+  const sent = await patch.json();
+  assert.deepEqual([sent.method, sent.body, sent.headers['content-type'], sent.headers.cookie],
+    ['PATCH', '{"status":"Resolved"}', 'application/json', undefined]);
 });

@@ -148,6 +148,12 @@ test('through the generated /defender-api/ relay: the browser calls only its own
   assert.equal(anon.status, 401, 'without the user\'s token the API refuses');
   assert.equal(anon.headers.get('content-security-policy'), "default-src 'none'; sandbox", 'a relayed answer runs nothing');
   assert.equal((await fetch(relay, { method: 'POST', body: '{}' })).status, 403);
+  // An incident update goes through (to an API that then wants a real token).
+  await sandbox.clearRequests();
+  const patch = await fetch(`${relay}/1`, { method: 'PATCH', body: '{"status":"Resolved"}',
+    headers: { 'sec-fetch-site': 'same-origin', authorization: 'Bearer not-a-token', 'content-type': 'application/json' } });
+  assert.equal(patch.status, 401);
+  assert.ok((await sandbox.requests()).some((r) => r.service === 'defender' && r.method === 'PATCH'), 'the PATCH reached the API');
 });
 
 test('the relay is not an open proxy: only the page\'s own same-origin calls are relayed', async () => {

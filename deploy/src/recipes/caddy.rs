@@ -24,22 +24,24 @@ impl Plan {
             let deletes: String = ('A'..='Z').map(|c| format!("\t\t\trequest_header -{c}*\n")).collect();
             s.push_str(&format!(
                 "\n\t# Same-origin relay to the incidents API: only the app's own calls (Sec-Fetch-Site: same-origin, which\n\
-                 \t# browsers set) and only the user's own Authorization and Accept go on.\n\
+                 \t# browsers set) and only the user's own Authorization, Accept and Content-Type go on (reads and incident updates).\n\
                  \thandle_path {path}* {{\n\
                  \t\theader Content-Security-Policy \"{RELAY_CSP}\"\n\
                  \t\theader X-Content-Type-Options nosniff\n\t\theader Referrer-Policy no-referrer\n\t\theader Cache-Control no-store\n\
                  \t\troute {{\n\
-                 \t\t\t@write not method GET HEAD\n\
-                 \t\t\trespond @write 405\n\
+                 \t\t\t@other not method GET HEAD PATCH\n\
+                 \t\t\trespond @other 405\n\
                  \t\t\t@foreign not header Sec-Fetch-Site same-origin\n\
                  \t\t\trespond @foreign 403\n\
                  \t\t\tvars onbehalf_authorization {{http.request.header.Authorization}}\n\
                  \t\t\tvars onbehalf_accept {{http.request.header.Accept}}\n\
+                 \t\t\tvars onbehalf_content_type {{http.request.header.Content-Type}}\n\
                  {deletes}\
                  \t\t\treverse_proxy {up} {{\n\
                  \t\t\t\theader_up Host {{upstream_hostport}}\n\
                  \t\t\t\theader_up Authorization {{vars.onbehalf_authorization}}\n\
                  \t\t\t\theader_up Accept {{vars.onbehalf_accept}}\n\
+                 \t\t\t\theader_up Content-Type {{vars.onbehalf_content_type}}\n\
                  \t\t\t\theader_up -X-Forwarded-*\n\
                  \t\t\t\theader_down -Set-Cookie\n\t\t\t\theader_down -Access-Control-Allow-Origin\n\
                  \t\t\t}}\n\

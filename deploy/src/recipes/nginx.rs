@@ -58,20 +58,20 @@ impl Plan {
         if let Some(px) = &self.proxy {
             s.push_str(&format!(
                 "\n    # Same-origin relay to the incidents API, for when the API refuses cross-origin calls from browsers.\n\
-                 \x20   # Forwards only the user's own Authorization (their delegated token) and Accept; no secrets here.\n\
+                 \x20   # Forwards only the user's own Authorization (their delegated token), Accept and Content-Type, and\n\
+                 \x20   # only reads (GET) and incident updates (PATCH); no secrets here.\n\
                  \x20   # Only the app's own calls: a browser marks them Sec-Fetch-Site: same-origin; another site's page (or a\n\
                  \x20   # client that says nothing) gets 403, so this is not an open proxy to the API.\n\
                  \x20   location {path} {{\n\
-                 \x20       limit_except GET {{ deny all; }}\n\
+                 \x20       limit_except GET PATCH {{ deny all; }}\n\
                  \x20       if ($http_sec_fetch_site != \"same-origin\") {{ return 403; }}\n\
                  \x20       proxy_pass {up}/;\n\
                  \x20       proxy_http_version 1.1;\n\
                  \x20       proxy_pass_request_headers off;\n\
-                 \x20       proxy_pass_request_body off;\n\
                  \x20       proxy_set_header Host $proxy_host;\n\
                  \x20       proxy_set_header Authorization $http_authorization;\n\
                  \x20       proxy_set_header Accept $http_accept;\n\
-                 \x20       proxy_set_header Content-Length \"\";\n\
+                 \x20       proxy_set_header Content-Type $http_content_type;\n\
                  \x20       proxy_hide_header Set-Cookie;\n\
                  \x20       proxy_hide_header Access-Control-Allow-Origin;\n\
                  \x20       proxy_hide_header Access-Control-Allow-Credentials;\n\
