@@ -1,6 +1,6 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use super::source::{api, Paging};
+use super::source::{api, Dialect, Paging};
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
@@ -67,9 +67,9 @@ pub(crate) fn incident_url(source: Source, api_base: &str, id: &str) -> Option<S
         return None;
     }
     let base = format!("{}{}/{id}", api_base.trim_end_matches('/'), api(source).incidents_path);
-    Some(match source {
-        Source::Defender => base,
-        Source::Graph => base + "?$expand=alerts",
+    Some(match api(source).dialect {
+        Dialect::Defender => base,
+        Dialect::Graph => base + "?$expand=alerts",
     })
 }
 

@@ -29,6 +29,16 @@ impl Case {
     }
 }
 
+/// The JSON an API speaks: its incident shape, enum spellings, tag and comment fields. Code that differs by wire
+/// format matches on this, never on [`Source`], so a new source that speaks a known dialect is one table entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Defender XDR's `/api/incidents`: PascalCase values, `tags`, a comment inside the PATCH, numeric ids.
+    Defender,
+    /// Microsoft Graph security: camelCase values, `customTags`, comments posted to their own endpoint.
+    Graph,
+}
+
 /// How an API's list is paged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paging {
@@ -69,6 +79,8 @@ pub struct Api {
     pub status_case: Case,
     /// Ask for evolvable enum members as they are (`Prefer: include-unknown-enum-members`).
     pub prefer_unknown_enum_members: bool,
+    /// The wire format.
+    pub dialect: Dialect,
     /// How the list is paged.
     pub paging: Paging,
     /// The delegated permissions that allow writes (update and comment), least privileged first.
@@ -99,6 +111,7 @@ const DEFENDER: Api = Api {
     created_field: "createdTime",
     status_case: Case::Pascal,
     prefer_unknown_enum_members: false,
+    dialect: Dialect::Defender,
     paging: Paging::Skip,
     // api-update-incidents.md: delegated Incident.ReadWrite.
     write_scopes: &["Incident.ReadWrite"],
@@ -130,6 +143,7 @@ const GRAPH: Api = Api {
     created_field: "createdDateTime",
     status_case: Case::Camel,
     prefer_unknown_enum_members: true,
+    dialect: Dialect::Graph,
     paging: Paging::NextLink,
     // security-incident-update / -post-comments permissions: least privileged, nothing lower.
     write_scopes: &["SecurityIncident.ReadWrite.All"],

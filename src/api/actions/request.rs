@@ -11,6 +11,7 @@ use super::rules::{canonical, validate, Change};
 use super::{Action, ActionError};
 use crate::api::model::{Classification, Determination};
 use crate::api::query::api_request_for;
+use crate::api::source::{api, Dialect};
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
 use crate::http::{is_secure_url, percent_encode, HttpRequest, Method};
@@ -41,21 +42,21 @@ pub struct WriteRequest {
 fn incident_url(source: Source, api_base: &str, id: &str) -> Result<String, ActionError> {
     let base = api_base.trim_end_matches('/');
     let bad = || ActionError::BadId(crate::api::model::cap(id, 40));
-    match source {
-        Source::Defender => {
+    match api(source).dialect {
+        Dialect::Defender => {
             let t = id.trim();
             if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             let n: u64 = t.parse().map_err(|_| bad())?;
-            Ok(format!("{base}/api/incidents/{n}"))
+            Ok(format!("{base}{}/{n}", api(source).incidents_path))
         }
-        Source::Graph => {
+        Dialect::Graph => {
             if id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control) || id == "." || id == ".."
             {
                 return Err(bad());
             }
-            Ok(format!("{base}/v1.0/security/incidents/{}", percent_encode(id)))
+            Ok(format!("{base}{}/{}", api(source).incidents_path, percent_encode(id)))
         }
     }
 }
@@ -70,7 +71,7 @@ pub fn classification_wire(source: Source, c: &Classification) -> Option<&'stati
         Classification::FalsePositive => ("FalsePositive", "falsePositive"),
         Classification::Unknown | Classification::Other(_) => return None,
     };
-    Some(if source == Source::Defender { defender } else { graph })
+    Some(if api(source).dialect == Dialect::Defender { defender } else { graph })
 }
 
 /// A determination as each API writes it. Defender: the update page's names (`CompromisedAccount`,
@@ -93,7 +94,7 @@ pub fn determination_wire(source: Source, d: &Determination) -> Option<&'static 
         Determination::Other(s) if s == "Other" => ("Other", "other"),
         _ => return None,
     };
-    Some(if source == Source::Defender { defender } else { graph })
+    Some(if api(source).dialect == Dialect::Defender { defender } else { graph })
 }
 
 /// The PATCH body for `change` (without Graph's comment), or `None` when nothing is left to patch.
@@ -111,10 +112,10 @@ fn patch_body(source: Source, change: &Change) -> Option<Map<String, Value>> {
         body.insert("determination".into(), determination_wire(source, d).map_or(Value::Null, Value::from));
     }
     if let Some(tags) = &change.tags {
-        let key = if source == Source::Defender { "tags" } else { "customTags" };
+        let key = if api(source).dialect == Dialect::Defender { "tags" } else { "customTags" };
         body.insert(key.into(), json!(tags));
     }
-    if let (Source::Defender, Some(c)) = (source, &change.comment) {
+    if let (Dialect::Defender, Some(c)) = (api(source).dialect, &change.comment) {
         body.insert("comment".into(), Value::String(c.clone()));
     }
     (!body.is_empty()).then_some(body)
@@ -155,7 +156,7 @@ pub fn update_requests(
         let kind = if body.contains_key("comment") { WriteKind::AddsComment } else { WriteKind::Update };
         out.push(write(source, Method::Patch, url.clone(), Value::Object(body), kind, token));
     }
-    if let (Source::Graph, Some(c)) = (source, &change.comment) {
+    if let (Dialect::Graph, Some(c)) = (api(source).dialect, &change.comment) {
         let body = json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": c});
         out.push(write(source, Method::Post, format!("{url}/comments"), body, WriteKind::AddsComment, token));
     }

@@ -42,10 +42,9 @@ pub struct Change {
 /// incident", which only Defender's correlation does; `AwaitingAction` is set by Defender Experts only.
 /// Graph's update page lists `active`, `resolved`, `redirected`; `inProgress` is an ordinary member of the same
 /// `incidentStatus` type (the resource page), which the PATCH property takes, so it is offered too.
-pub fn writable_statuses(source: Source) -> &'static [Status] {
-    match source {
-        Source::Defender | Source::Graph => &[Status::Active, Status::InProgress, Status::Resolved],
-    }
+/// The same for every source (`source` stays in the signature so a source that differs is one table away).
+pub fn writable_statuses(_source: Source) -> &'static [Status] {
+    &[Status::Active, Status::InProgress, Status::Resolved]
 }
 
 /// Classifications an analyst may set (both APIs document these three; `unknown` is the unset state).
@@ -85,14 +84,12 @@ static FALSE_POSITIVE: LazyLock<[Determination; 3]> =
 
 /// The determinations documented for `classification`, in the portal's order; empty when it cannot be written.
 /// The pairs are the same for both sources; only their spellings differ (see `request`).
-pub fn valid_determinations(source: Source, classification: &Classification) -> &'static [Determination] {
-    match (source, classification) {
-        (Source::Defender | Source::Graph, Classification::TruePositive) => TRUE_POSITIVE.as_slice(),
-        (Source::Defender | Source::Graph, Classification::InformationalExpectedActivity) => {
-            EXPECTED_ACTIVITY.as_slice()
-        }
-        (Source::Defender | Source::Graph, Classification::FalsePositive) => FALSE_POSITIVE.as_slice(),
-        (_, Classification::Unknown | Classification::Other(_)) => &[],
+pub fn valid_determinations(_source: Source, classification: &Classification) -> &'static [Determination] {
+    match classification {
+        Classification::TruePositive => TRUE_POSITIVE.as_slice(),
+        Classification::InformationalExpectedActivity => EXPECTED_ACTIVITY.as_slice(),
+        Classification::FalsePositive => FALSE_POSITIVE.as_slice(),
+        Classification::Unknown | Classification::Other(_) => &[],
     }
 }
 

@@ -509,9 +509,9 @@ fn page(body: &str) -> Result<Map<String, Value>, ApiError> {
 /// `GET /security/incidents/{id}?$expand=alerts`).
 pub fn parse_one_incident(source: Source, body: &str) -> Result<Incident, ApiError> {
     let o = json_object(body)?;
-    let inc = match source {
-        Source::Defender => defender::defender_incident(&o),
-        Source::Graph => graph::graph_incident(&o),
+    let inc = match crate::api::source::api(source).dialect {
+        crate::api::source::Dialect::Defender => defender::defender_incident(&o),
+        crate::api::source::Dialect::Graph => graph::graph_incident(&o),
     };
     inc.ok_or_else(|| ApiError::BadBody("the response is not an incident (it has no id)".into()))
 }
