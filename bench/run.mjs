@@ -450,7 +450,7 @@ async function main() {
     table.push(['First-visit download, gzip (HTML+JS+wasm+CSS)', kb(t.gzip), '', '1']);
     table.push(['First-visit download, brotli', kb(t.brotli), '', '1']);
     table.push(['  raw', kb(t.raw), '', '1']);
-    for (const f of results.size.files) table.push([`  ${f.file.replace(/-[0-9a-f]{16}/, '')} gzip / raw`, kb(f.gzip), kb(f.raw), '1']);
+    for (const f of results.size.files) table.push([`  ${f.file.replace(/-[0-9a-f]{8,16}/, '')} gzip / raw`, kb(f.gzip), kb(f.raw), '1']);
   }
   const browser = await startBrowser();
   try {

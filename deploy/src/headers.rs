@@ -23,7 +23,8 @@ pub(crate) const HSTS: &str = "max-age=31536000";
 /// The relay's answers are API JSON, never a document: should one be opened as a page, it runs nothing.
 pub(crate) const RELAY_CSP: &str = "default-src 'none'; sandbox";
 
-/// Cache-Control for Trunk's hashed assets (`name-<16 hex>.js`, `…_bg.wasm`, `….css`).
+/// Cache-Control for Trunk's hashed assets (`name-<hex>.js`, `…_bg.wasm`, `….css`; Trunk writes its 64-bit hash
+/// without leading zeros, so 8 to 16 hex digits).
 pub(crate) const CACHE_HASHED: &str = "public, max-age=31536000, immutable";
 /// Cache-Control for `index.html` and `config.json`: always revalidate, so a new build or config applies at once.
 pub(crate) const CACHE_REVALIDATE: &str = "no-cache";

@@ -69,6 +69,12 @@ test('Caddy serves the app from the subpath and relays its API calls; incidents 
   const res = await fetch(proxied.site);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+  const html = await res.text();
+  const wasm = html.match(/[\w.-]+_bg\.wasm/)?.[0];
+  assert.ok(wasm, 'the page names its wasm');
+  const asset = await fetch(`${proxied.site}${wasm}`);
+  assert.equal(asset.headers.get('content-type'), 'application/wasm');
+  assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'hashed files are cached for good');
   assert.equal((await fetch(`${proxied.origin}/`)).status, 404, 'nothing outside the app and the relay');
 });
 

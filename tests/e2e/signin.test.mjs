@@ -131,6 +131,9 @@ test('a 429 is waited out and the queue then loads', async () => {
   const app = new AppPage(await newPage(browser), sandbox);
   await signIn(app);
   await app.waitForRows();
+  // The rest of the view loads in the background after the first screen: the fault must meet the refresh, not
+  // one of those pages, so wait until the load is over (Refresh is enabled again).
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="refresh"]')?.disabled === false);
   await sandbox.faults({ force_429: 1, retry_after: '2' });
   await app.page.getByTestId('refresh').click();
   await app.page.getByTestId('retry-countdown').waitFor({ timeout: 5000 });

@@ -58,9 +58,14 @@ impl Plan {
         for (k, v) in self.headers() {
             s.push_str(&format!("\t\t\t{k} \"{v}\"\n"));
         }
-        s.push_str(&format!("\t\t\tCache-Control \"{CACHE_REVALIDATE}\"\n\t\t}}\n"));
-        s.push_str("\t\t@hashed path_regexp -[0-9a-f]{16}(_bg)?\\.(js|css|wasm)$\n");
+        s.push_str("\t\t}\n");
+        // Two matchers that exclude each other, so the order Caddy runs its header handlers in cannot matter.
+        // 8 or more hex digits, spelled without braces: Caddy would read `{8,16}` as a placeholder.
+        let hashed = "-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]+(_bg)?\\.(js|css|wasm)$";
+        s.push_str(&format!("\t\t@hashed path_regexp {hashed}\n"));
         s.push_str(&format!("\t\theader @hashed Cache-Control \"{CACHE_HASHED}\"\n"));
+        s.push_str(&format!("\t\t@plain not path_regexp {hashed}\n"));
+        s.push_str(&format!("\t\theader @plain Cache-Control \"{CACHE_REVALIDATE}\"\n"));
         s.push_str("\t\t@wasm path *.wasm\n\t\theader @wasm Content-Type application/wasm\n");
         s.push_str("\t\tfile_server\n\t}\n");
         if p != "/" {

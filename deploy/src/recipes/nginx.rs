@@ -52,7 +52,7 @@ impl Plan {
         s.push_str("        default_type application/octet-stream;\n");
         s.push_str(&self.nginx_headers("        ", CACHE_REVALIDATE));
         s.push_str("\n        # Trunk's content-hashed file names never change meaning: cache them for a year.\n");
-        s.push_str("        location ~ \"-[0-9a-f]{16}(_bg)?\\.(js|css|wasm)$\" {\n");
+        s.push_str("        location ~ \"-[0-9a-f]{8,16}(_bg)?\\.(js|css|wasm)$\" {\n");
         s.push_str(&self.nginx_headers("            ", CACHE_HASHED));
         s.push_str("        }\n    }\n");
         if let Some(px) = &self.proxy {
