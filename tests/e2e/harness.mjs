@@ -22,7 +22,8 @@ const defaultDist = () => process.env.ONBEHALF_E2E_DIST || join(ROOT, 'dist');
 // 50/min would otherwise turn a reload late in a file into a 25 s pause. A test about limits passes its own.
 const GENEROUS_LIMITS = ['--rate-per-minute', '100000', '--rate-per-hour', '1000000'];
 export async function startSandbox(args = [], { dist = defaultDist() } = {}) {
-  const bin = join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
+  // ONBEHALF_SANDBOX_BIN lets a worktree that shares a target directory run its own copy of the sandbox.
+  const bin = process.env.ONBEHALF_SANDBOX_BIN || join(ROOT, 'target', 'debug', 'onbehalf-sandbox');
   const limits = args.some((a) => a.startsWith('--rate-per-')) ? [] : GENEROUS_LIMITS;
   const child = spawn(bin, ['--dist', dist, '--app-port', '0', '--idp-port', '0',
     '--defender-port', '0', '--graph-port', '0', ...limits, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
