@@ -42,12 +42,20 @@ pub fn Filters() -> impl IntoView {
             ctx.queue.with(|q| f(q.items.choices()).iter().take(200).cloned().collect::<Vec<_>>())
         }))
     };
+    // On a phone the controls beyond the search box fold behind one button, so rows show on the first screen;
+    // wider screens always show them (the button is hidden there).
+    let unfolded = RwSignal::new(false);
     view! {
-        <div class="filters" role="search" aria-label="Filter incidents">
+        <div class="filters" class:folded=move || !unfolded.get() role="search" aria-label="Filter incidents">
             <input type="search" class="search" data-testid="search" placeholder="Search name, id, user, device, IP, file…"
                 aria-label="Search incidents" prop:value=move || text.get()
                 on:input=move |ev| { let t = event_target_value(&ev); change_view(ctx, false, |v| { v.text = t; v.page = 0; }) }/>
             {move || open_by_id(ctx, &text.get())}
+            <button class="ghost filters-toggle" data-testid="filters-toggle" aria-controls="filter-more"
+                aria-expanded=move || unfolded.get().to_string() on:click=move |_| unfolded.update(|u| *u = !*u)>
+                {move || if unfolded.get() { "Fewer filters" } else { "More filters" }}
+            </button>
+            <div class="filter-more" id="filter-more">
             <Chips label="Status" group="status" options=chips(Status::ALL) get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
             <Chips label="Severity" group="severity" options=chips(Severity::ALL) get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
             <label class="inline">"Assigned to "
@@ -96,6 +104,7 @@ pub fn Filters() -> impl IntoView {
                 let keep = (v.sort, v.desc, v.refresh);
                 *v = View { sort: keep.0, desc: keep.1, refresh: keep.2, ..View::default() };
             })>"Reset filters"</button>
+            </div>
         </div>
     }
 }

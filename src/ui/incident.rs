@@ -62,6 +62,7 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     let original_title = page::title();
     on_cleanup(move || page::set_title(&original_title));
     let focused = StoredValue::new(false);
+    let walk_id = id.clone();
     let body = move || {
         match in_view.get() {
         Some(inc) => view! { <Detail inc=inc focused=focused drafts=drafts/> }.into_any(),
@@ -94,7 +95,8 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     };
     view! {
         <section class="incident-page">
-            <a href=back class="back" data-testid="back-to-queue">"← Incident queue"</a>
+            <a href=back class="back" data-testid="back-to-queue" aria-keyshortcuts="Escape">"← Incident queue"</a>
+            <super::walk::Walk id=walk_id/>
             {body}
         </section>
     }

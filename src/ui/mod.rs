@@ -9,9 +9,11 @@ mod evidence;
 mod filters;
 mod header;
 mod incident;
+mod keyboard;
 mod queue;
 mod sign_in;
 mod token_panel;
+mod walk;
 
 use crate::auth::session::AuthState;
 use crate::browser::clock;
@@ -40,7 +42,6 @@ pub fn App() -> impl IntoView {
                         Some(id) => view! { <incident::IncidentPage id=id/> }.into_any(),
                         None => view! { <queue::QueuePage/> }.into_any(),
                     }}
-                    <token_panel::TokenPanel/>
                 </div>
             }
             .into_any(),
@@ -57,7 +58,7 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <header::Header/>
-        <main id="main">
+        <main id="main" tabindex="-1">
             <banners::Notice/>
             {body}
         </main>

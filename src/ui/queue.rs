@@ -11,12 +11,29 @@ use crate::api::paging::progress_text;
 use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
-use crate::browser::download;
+use crate::browser::{download, prefs};
 use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
 use crate::format::relative_age;
 use leptos::prelude::*;
+
+/// Where the pictures' folded state is remembered (a display preference, in localStorage).
+const PICTURES_KEY: &str = "onbehalf.pictures";
+
+/// The incident ids of the current view in the order the queue shows them (its filters and sort): what the
+/// incident page's previous/next walk.
+pub(super) fn order(ctx: Ctx) -> Vec<String> {
+    let now = ctx.now.get_untracked() as i64;
+    let me = ctx.me();
+    ctx.view.with(|v| {
+        ctx.queue.with(|q| {
+            let mut idx = q.items.filtered(v, &me, now);
+            q.items.sort(&mut idx, v.sort, v.desc);
+            idx.iter().filter_map(|&i| q.items.get(i)).map(|i| i.id.clone()).collect()
+        })
+    })
+}
 
 /// The queue page.
 #[component]
@@ -54,11 +71,18 @@ pub fn QueuePage() -> impl IntoView {
         ctx.view.with(|v| v.page).min(pages - 1)
     });
     let tenant = move || ctx.session().and_then(|s| s.id_claims.tid.clone());
+    // What the rows showed last: a refresh on page 2 first brings one screen (page 1's rows), and showing
+    // those for a moment let a click open the wrong incident. The rows swap only once the asked-for page is in.
+    let shown_rows = StoredValue::new(Vec::<RowData>::new());
     // Only what a row shows is copied (not alerts and entities): 50 small structs per change.
     let rows = move || {
+        let asked = ctx.view.with(|v| v.page);
+        if asked > page.get() && ctx.queue.with(|q| q.loading) {
+            return shown_rows.get_value();
+        }
         let start = page.get() * PAGE_SIZE;
         let tenant = tenant();
-        visible.with(|idx| {
+        let rows = visible.with(|idx| {
             ctx.queue.with(|q| {
                 idx.iter()
                     .skip(start)
@@ -67,7 +91,9 @@ pub fn QueuePage() -> impl IntoView {
                     .map(|inc| RowData::of(inc, q.changed.contains(&inc.id), tenant.as_deref()))
                     .collect::<Vec<_>>()
             })
-        })
+        });
+        shown_rows.set_value(rows.clone());
+        rows
     };
     let shown = Memo::new(move |_| filtered.with(Vec::len));
     // The ids on this screen, in order: what "all on this screen" and a shift-click range select from.
@@ -100,6 +126,13 @@ pub fn QueuePage() -> impl IntoView {
         }
     };
     let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
+    // Folded by default, so a laptop screen shows rows first; the choice outlives the tab.
+    let pictures = RwSignal::new(prefs::flag(PICTURES_KEY).unwrap_or(false));
+    let toggle_pictures = move |_| {
+        let on = !pictures.get_untracked();
+        pictures.set(on);
+        prefs::set_flag(PICTURES_KEY, on);
+    };
     let export = move |json: bool| {
         let items: Vec<Incident> =
             visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
@@ -129,16 +162,20 @@ pub fn QueuePage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <button class="ghost" data-testid="pictures-toggle" aria-expanded=move || pictures.get().to_string()
+                    on:click=toggle_pictures>{move || if pictures.get() { "Hide pictures" } else { "Show pictures" }}</button>
                 <button class="ghost" data-testid="export-csv" on:click=move |_| export(false)>"Export CSV"</button>
                 <button class="ghost" data-testid="export-json" on:click=move |_| export(true)>"Export JSON"</button>
                 <button class="ghost" data-testid="refresh" disabled=move || ctx.queue.with(|q| q.loading) on:click=move |_| reload(ctx)>"Refresh"</button>
             </div>
             <Filters/>
             <ApiErrorBanner/>
-            <div class="pictures">
-                <Summary filtered=filtered/>
-                <Histogram filtered=filtered/>
-            </div>
+            {move || pictures.get().then(|| view! {
+                <div class="pictures" data-testid="pictures">
+                    <Summary filtered=filtered/>
+                    <Histogram filtered=filtered/>
+                </div>
+            })}
             {actions.then(|| view! { <super::bulk::BulkBar screen=screen/> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
@@ -293,17 +330,20 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView 
                 }/>
         }
     });
+    let assigned = assigned_to.unwrap_or_else(|| "Unassigned".into());
+    let tips = (name.clone(), assigned.clone(), classification.clone());
+    // One line per row: long text ends in an ellipsis, with the whole of it in the cell's tooltip.
     view! {
         <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
-            <td class="mono">{select}{id.clone()}</td>
-            <td class="name"><a href=detail data-testid="incident-link">{name}</a></td>
-            <td><span class=sev_class>{sev}</span></td>
-            <td class="nowrap">{status}</td>
-            <td class="wrap">{assigned_to.unwrap_or_else(|| "Unassigned".into())}</td>
-            <td>{classification}</td>
-            <td class="nowrap"><time title=updated_title>{age}</time></td>
-            <td class="num">{alert_count}</td>
-            <td class="nowrap">{portal.map(|href| view! {
+            <td class="mono id">{select}{id.clone()}</td>
+            <td class="name" title=tips.0><a href=detail data-testid="incident-link">{name}</a></td>
+            <td class="severity"><span class=sev_class>{sev}</span></td>
+            <td class="nowrap status">{status}</td>
+            <td class="assigned" title=tips.1>{assigned}</td>
+            <td class="classification" title=tips.2>{classification}</td>
+            <td class="nowrap updated"><time title=updated_title>{age}</time></td>
+            <td class="num alerts">{alert_count}</td>
+            <td class="nowrap portal">{portal.map(|href| view! {
                 <a href=href target="_blank" rel="noopener noreferrer" data-testid="portal-link" aria-label="Open in the Defender portal">"Portal ↗"</a>
             })}</td>
         </tr>

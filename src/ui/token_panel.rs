@@ -67,11 +67,12 @@ pub fn TokenPanel() -> impl IntoView {
         })
     };
     view! {
-        <aside class="card token-panel" aria-labelledby="token-title">
+        // A region inside the top bar's token menu (an aside there would be a landmark inside the banner).
+        <section class="card token-panel" aria-labelledby="token-title">
             <h2 id="token-title">"Your token"</h2>
             <p class="muted small">"Decoded in this page for display; it is the API, not this page, that enforces these permissions."</p>
             {panel}
             <button class="ghost" data-testid="change-permissions" on:click=move |_| sign_in(ctx, Prompt::Consent)>"Change permissions"</button>
-        </aside>
+        </section>
     }
 }

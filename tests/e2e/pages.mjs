@@ -10,6 +10,13 @@ export class AppPage {
   authError() { return this.page.getByTestId('auth-error'); }
   apiError() { return this.page.getByTestId('api-error'); }
   claims() { return this.page.getByTestId('token-claims'); }
+  /** Opens the token menu in the top bar (once signed in) and waits for the token's claims to show. */
+  async showToken(timeout = 15_000) {
+    const menu = this.page.getByTestId('token-menu');
+    await menu.waitFor({ timeout });
+    if (!(await this.claims().isVisible())) await menu.click();
+    await this.claims().waitFor({ timeout });
+  }
   claim(name) { return this.page.locator(`[data-testid="token-claims"] [data-claim="${name}"]`); }
   async storage() {
     return this.page.evaluate(() => ({
