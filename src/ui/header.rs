@@ -43,36 +43,40 @@ pub fn Header() -> impl IntoView {
 }
 
 /// The token panel, folded into the top bar: one click (or Enter) opens it over the page; Escape, or focus
-/// leaving it, closes it.
+/// leaving it, closes it. Folded, it is `hidden` (not a closed `<details>`): its text stays readable to scripts
+/// and tests as the page's text, only out of sight.
 #[component]
 fn TokenMenu() -> impl IntoView {
-    let details = NodeRef::<leptos::html::Details>::new();
-    let close = move |refocus: bool| {
-        if let Some(d) = details.get_untracked() {
-            d.set_open(false);
-            if refocus {
-                if let Ok(Some(s)) = d.query_selector("summary") {
-                    let _ = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(s).map(|s| s.focus());
+    let open = RwSignal::new(false);
+    let menu = NodeRef::<leptos::html::Div>::new();
+    let button = NodeRef::<leptos::html::Button>::new();
+    view! {
+        <div class="token-menu" node_ref=menu
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && open.get_untracked() {
+                    ev.stop_propagation();
+                    open.set(false);
+                    if let Some(b) = button.get_untracked() {
+                        let _ = b.focus();
+                    }
                 }
             }
-        }
-    };
-    view! {
-        <details class="token-menu" node_ref=details
-            on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); close(true); }
             on:focusout=move |ev| {
                 // Focus moved outside the menu (a click elsewhere, Tab past its end): fold it.
                 let inside = ev.related_target()
                     .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok())
-                    .zip(details.get_untracked())
-                    .is_some_and(|(t, d)| d.contains(Some(&t)));
-                if !inside { close(false); }
+                    .zip(menu.get_untracked())
+                    .is_some_and(|(t, m)| m.contains(Some(&t)));
+                if !inside { open.set(false); }
             }>
-            <summary class="menu-button" data-testid="token-menu" aria-label="Your token and permissions">"Your token"</summary>
+            <button class="ghost menu-button" node_ref=button data-testid="token-menu" aria-controls="token-popover"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                "Your token"
+            </button>
             // Focusable, so a click on its text keeps focus (and the menu open).
-            <div class="token-popover" tabindex="-1">
+            <div class="token-popover" id="token-popover" tabindex="-1" hidden=move || !open.get()>
                 <TokenPanel/>
             </div>
-        </details>
+        </div>
     }
 }
