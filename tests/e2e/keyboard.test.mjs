@@ -19,11 +19,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); sandbox?.stop(); });
 
-const go = async (hash) => {
-  await app.page.evaluate((h) => { location.hash = h; }, hash);
-  await app.page.waitForFunction(() => !document.querySelector('[data-testid="progress"]')?.textContent.includes('…'));
-  await app.waitForRows();
-};
+const go = (hash) => app.showView(hash);
 /** What has focus: its test id, the incident row it sits in, and whether it is the incident's title. */
 const focused = () => app.page.evaluate(() => {
   const e = document.activeElement;

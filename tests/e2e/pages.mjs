@@ -7,6 +7,12 @@ export class AppPage {
   async clickSignOut() { await this.page.getByTestId('sign-out').click(); }
   rows() { return this.page.getByTestId('incident-row'); }
   async waitForRows(timeout = 20_000) { await this.rows().first().waitFor({ timeout }); return this.rows().count(); }
+  /** Shows the queue view `hash` (a URL fragment) and waits until every page of it has loaded and rows show. */
+  async showView(hash) {
+    await this.page.evaluate((h) => { location.hash = h; }, hash);
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="progress"]')?.textContent.includes('…'));
+    return this.waitForRows();
+  }
   authError() { return this.page.getByTestId('auth-error'); }
   apiError() { return this.page.getByTestId('api-error'); }
   claims() { return this.page.getByTestId('token-claims'); }

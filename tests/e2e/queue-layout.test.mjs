@@ -23,12 +23,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); sandbox?.stop(); hostile?.stop(); });
 
-/** Shows `hash` and waits until every page of it has loaded. */
-const go = async (page, hash) => {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.waitForFunction(() => !document.querySelector('[data-testid="progress"]')?.textContent.includes('…'));
-  await page.getByTestId('incident-row').first().waitFor();
-};
 const openFirst = async (page) => {
   await page.getByTestId('incident-row').first().getByTestId('incident-link').click();
   await page.getByTestId('incident-detail').waitFor();
@@ -45,7 +39,7 @@ const rowsFullyVisible = (page) => page.evaluate(() => {
 
 test('at 1280×800 at least 12 incidents show without scrolling, one line each', async () => {
   await app.page.setViewportSize(LAPTOP);
-  await go(app.page, WIDE);
+  await app.showView(WIDE);
   await app.page.evaluate(() => window.scrollTo(0, 0));
   const n = await rowsFullyVisible(app.page);
   assert.ok(n >= 12, `${n} rows fully visible at 1280×800`);
@@ -59,14 +53,14 @@ test('at 1280×800 at least 12 incidents show without scrolling, one line each',
 test('no sideways scroll at 1280 and 390, on the queue and on the incident page', async () => {
   for (const size of [LAPTOP, PHONE]) {
     await app.page.setViewportSize(size);
-    await go(app.page, WIDE);
+    await app.showView(WIDE);
     assert.ok(await overflow(app.page) <= 0, `queue at ${size.width}: ${await overflow(app.page)} px too wide`);
     await openFirst(app.page);
     assert.ok(await overflow(app.page) <= 0, `incident at ${size.width}: ${await overflow(app.page)} px too wide`);
     await app.page.getByTestId('back-to-queue').click();
   }
   // On a phone a row is a card: the name on top, the facts under it, inside the window.
-  await go(app.page, WIDE);
+  await app.showView(WIDE);
   const card = await app.rows().first().evaluate((r) => {
     const b = r.getBoundingClientRect();
     const name = r.querySelector('td.name').getBoundingClientRect();
@@ -78,7 +72,7 @@ test('no sideways scroll at 1280 and 390, on the queue and on the incident page'
 });
 
 test('the token panel folds into a top-bar menu, one click away', async () => {
-  await go(app.page, WIDE);
+  await app.showView(WIDE);
   const menu = app.page.getByTestId('token-menu');
   assert.equal(await app.claims().isVisible(), false, 'folded by default');
   await menu.click();
@@ -101,7 +95,7 @@ test('the token panel folds into a top-bar menu, one click away', async () => {
 });
 
 test('the pictures fold, and the page remembers it across a reload', async () => {
-  await go(app.page, WIDE);
+  await app.showView(WIDE);
   const toggle = app.page.getByTestId('pictures-toggle');
   const pictures = app.page.getByTestId('summary');
   assert.equal(await pictures.count(), 0, 'folded by default, so rows come first');
@@ -123,7 +117,7 @@ test('the pictures fold, and the page remembers it across a reload', async () =>
 });
 
 test('refresh on page 2 swaps the rows only when page 2 has arrived (no flash of page 1)', async () => {
-  await go(app.page, WIDE);
+  await app.showView(WIDE);
   const first = await app.rows().evaluateAll((rows) => rows.map((r) => r.dataset.incidentId));
   await app.page.getByTestId('page-next').click();
   await app.page.waitForFunction(() => location.hash.includes('page=1'));
@@ -154,7 +148,7 @@ test('hostile text leaves the queue and the incident page no wider than the wind
     await h.waitForRows();
     for (const size of [LAPTOP, PHONE]) {
       await page.setViewportSize(size);
-      await go(page, WIDE);
+      await h.showView(WIDE);
       assert.ok(await overflow(page) <= 0, `hostile queue at ${size.width}: ${await overflow(page)} px too wide`);
       const tallest = await h.rows().evaluateAll((rows) => Math.max(...rows.map((r) => r.getBoundingClientRect().height)));
       assert.ok(tallest < 200, `no row grows with its text (tallest ${tallest} px)`);
@@ -192,7 +186,7 @@ test('axe-core: no serious or critical violations on the queue and the incident 
       await app.page.setViewportSize(size);
       await app.page.emulateMedia({ colorScheme: scheme });
       const at = `${size.width} ${scheme}`;
-      await go(app.page, WIDE);
+      await app.showView(WIDE);
       bad.push(...await check(`queue ${at}`));
       await app.page.getByTestId('token-menu').click();
       await app.claims().waitFor();
@@ -214,7 +208,7 @@ test('screenshots: the queue and an incident at 1280×800 and 390×844, light an
     for (const scheme of ['light', 'dark']) {
       await app.page.setViewportSize(size);
       await app.page.emulateMedia({ colorScheme: scheme });
-      await go(app.page, WIDE);
+      await app.showView(WIDE);
       await app.page.evaluate(() => window.scrollTo(0, 0));
       await shot(app.page, `queue-${tag}-${scheme}`);
       await openFirst(app.page);
