@@ -58,6 +58,12 @@ impl Pair {
         }
     }
 
+    /// Chooses `classification` and `determination`, e.g. those of a bulk action brought back from consent.
+    pub(super) fn choose(&self, classification: &Classification, determination: &Determination) {
+        self.class_key.set(classification.key().to_string());
+        self.det_key.set(determination.key().to_string());
+    }
+
     /// The chosen pair (always a documented one).
     pub(super) fn picked(&self) -> Option<(Classification, Determination)> {
         Some((self.classification(), self.determination()?))

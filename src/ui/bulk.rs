@@ -62,6 +62,17 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     let status_key = RwSignal::new(Status::InProgress.key().to_string());
     let pair = Pair::new(source, &Classification::Unknown);
     let none = move || count.get() == 0 || running.get();
+    // An action brought back from the consent redirect shows in the controls it was made with.
+    Effect::new(move |_| {
+        let Some(BulkPending { action, after_consent: true }) = ctx.acting.with(|a| a.bulk_pending.clone()) else {
+            return;
+        };
+        match action {
+            Action::SetStatus(s) => status_key.set(s.key().to_string()),
+            Action::Classify { classification, determination } => pair.choose(&classification, &determination),
+            _ => {}
+        }
+    });
 
     let confirm = move || {
         ctx.acting.with(|a| a.bulk_pending.clone()).map(|BulkPending { action, after_consent }| {

@@ -136,6 +136,9 @@ for (const source of ['defender', 'graph']) {
       assert.equal(await app.page.getByTestId('selected-count').innerText(), '4 selected');
       assert.deepEqual((await checkedIds()).sort(), [...ids].sort(), 'the same rows are selected');
       assert.deepEqual(app.sent, [], 'the held action is not sent by itself');
+      const picked = (name) => bar().locator(`select[name="${name}"]`).evaluate((s) => s.selectedOptions[0]?.textContent);
+      assert.deepEqual([await picked('classification'), await picked('determination')], ['True positive', 'Phishing'],
+        'the controls show the held action');
       await shot(app.page, `bulk-held-${source}`);
 
       // A double click on the confirmation starts one bulk action.
