@@ -10,6 +10,7 @@ mod filters;
 mod header;
 mod incident;
 mod keyboard;
+mod preview;
 mod queue;
 mod sign_in;
 mod token_panel;

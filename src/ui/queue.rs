@@ -106,6 +106,9 @@ pub fn QueuePage() -> impl IntoView {
         })
     });
     let actions = ctx.cfg().is_some_and(|c| c.actions);
+    // The row the summary pane shows (wide screens): the last one focused or hovered, else the screen's first.
+    let preview = RwSignal::new(None::<String>);
+    let previewed = Signal::derive(move || preview.get().or_else(|| screen.with(|s: &Vec<String>| s.first().cloned())));
     let status = move || {
         // Read the queue in place: cloning 10,000 incidents on every change is what made filtering slow.
         let (loaded, loading, none_loaded) = ctx.queue.with(|q| (q.loaded, q.loading, q.items.is_empty()));
@@ -177,6 +180,7 @@ pub fn QueuePage() -> impl IntoView {
                 </div>
             })}
             {actions.then(|| view! { <super::bulk::BulkBar screen=screen/> })}
+            <div class="queue-split">
             <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
                     <thead>
@@ -194,10 +198,12 @@ pub fn QueuePage() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=rows key=|r| r.clone() let:row>
-                            <Row row=row screen=screen actions=actions/>
+                            <Row row=row screen=screen actions=actions preview=preview/>
                         </For>
                     </tbody>
                 </table>
+            </div>
+            <super::preview::Preview id=previewed/>
             </div>
             {status}
             <Pager shown=shown.into() page=page.into()/>
@@ -306,7 +312,7 @@ impl RowData {
 }
 
 #[component]
-fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView {
+fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool, preview: RwSignal<Option<String>>) -> impl IntoView {
     let ctx: Ctx = ctx();
     let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } =
         row;
@@ -335,7 +341,9 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView 
     let tips = (name.clone(), assigned.clone(), classification.clone());
     // One line per row: long text ends in an ellipsis, with the whole of it in the cell's tooltip.
     view! {
-        <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
+        <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot
+            on:focusin={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }
+            on:mouseenter={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }>
             <td class="mono id">{select}{id.clone()}</td>
             <td class="name" title=tips.0><a href=detail data-testid="incident-link">{name}</a></td>
             <td class="severity"><span class=sev_class>{sev}</span></td>

@@ -11,6 +11,7 @@ import { AppPage, signIn } from './pages.mjs';
 const WIDE = '#/incidents?status=all&severity=all&range=all';
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const WIDE_SCREEN = { width: 1680, height: 1000 };
 let sandbox, hostile, browser, app;
 
 before(async () => {
@@ -140,13 +141,34 @@ test('refresh on page 2 swaps the rows only when page 2 has arrived (no flash of
   assert.deepEqual(await app.rows().evaluateAll((rows) => rows.map((r) => r.dataset.incidentId)), second);
 });
 
-test('hostile text leaves the queue and the incident page no wider than the window; names clamp to two lines', async () => {
+test('on a wide screen a summary pane beside the queue shows the focused row\'s incident; at 1280 the rows get the room', async () => {
+  await app.page.setViewportSize(WIDE_SCREEN);
+  await app.showView(WIDE);
+  const pane = app.page.getByTestId('preview');
+  await pane.waitFor();
+  const rows = app.rows();
+  assert.equal(await pane.getByTestId('preview-name').innerText(), await rows.first().locator('td.name').getAttribute('title'),
+    'the first row until another is chosen');
+  const third = rows.nth(2);
+  await third.getByTestId('incident-link').focus();
+  const name = await third.locator('td.name').getAttribute('title');
+  await app.page.waitForFunction((n) => document.querySelector('[data-testid="preview-name"]')?.textContent === n, name);
+  const id = await third.getAttribute('data-incident-id');
+  assert.match(await pane.getByTestId('preview-open').getAttribute('href'), new RegExp(`^#/incidents/${id}\\b`));
+  const [table, side] = [await app.page.locator('.table-wrap').boundingBox(), await pane.boundingBox()];
+  assert.ok(side.x >= table.x + table.width, 'beside the table, not over it');
+  assert.ok(await overflow(app.page) <= 0);
+  await app.page.setViewportSize(LAPTOP);
+  assert.equal(await pane.isVisible(), false, 'no pane at 1280');
+});
+
+test('hostile text leaves the queue and the incident page no wider than the window (1280, 390, 1680); names clamp to two lines', async () => {
   const page = await newPage(browser, { viewport: LAPTOP });
   try {
     const h = new AppPage(page, hostile);
     await signIn(h);
     await h.waitForRows();
-    for (const size of [LAPTOP, PHONE]) {
+    for (const size of [LAPTOP, PHONE, WIDE_SCREEN]) {
       await page.setViewportSize(size);
       await h.showView(WIDE);
       assert.ok(await overflow(page) <= 0, `hostile queue at ${size.width}: ${await overflow(page)} px too wide`);
@@ -170,7 +192,7 @@ test('hostile text leaves the queue and the incident page no wider than the wind
   }
 });
 
-test('axe-core: no serious or critical violations on the queue and the incident page, both sizes, both schemes', async () => {
+test('axe-core: no serious or critical violations on the queue (with its summary pane) and the incident page, 1280, 390 and 1680, both schemes', async () => {
   const axe = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   const check = async (where) => {
     await app.page.addScriptTag({ content: axe });
@@ -181,7 +203,7 @@ test('axe-core: no serious or critical violations on the queue and the incident 
   const bad = [];
   // The pictures open, so their cells are checked as well.
   if (await app.page.getByTestId('summary').count() === 0) await app.page.getByTestId('pictures-toggle').click();
-  for (const size of [LAPTOP, PHONE]) {
+  for (const size of [LAPTOP, PHONE, WIDE_SCREEN]) {
     for (const scheme of ['light', 'dark']) {
       await app.page.setViewportSize(size);
       await app.page.emulateMedia({ colorScheme: scheme });
