@@ -16,13 +16,15 @@
 //!   limit times out; a result over the size cap is a 400 saying "Query execution has exceeded the allowed result
 //!   size"; a 429's body says which limit was hit ("API calls quota exceeded! maximum allowed 45 per 00:01:00").
 
+mod editor;
 mod error;
 mod pivot;
 mod result;
 mod view;
 
+pub use editor::{line_col, line_count, lookback_of, match_bracket, with_lookback, BracketMatch};
 pub use error::{map_hunt_response, HuntError, HuntNext, HuntRun, Position, QuotaLimit};
-pub use pivot::{kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES};
+pub use pivot::{entity_targets, kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES, TABLES};
 pub use result::{parse_hunt_result, Cell, Column, ColumnType, HuntResult, MAX_CELL_CHARS, MAX_ROWS};
 pub use view::{HuntView, MAX_QUERY_CHARS};
 

@@ -60,6 +60,26 @@ impl HuntView {
     }
 }
 
+impl HuntView {
+    /// The hunt held across a consent redirect (`StepUp::intent`): `{"hunt": "<query>", "t": "<timespan>"}`.
+    /// Its own key, so it is never read as an incident action's intent (those carry `"kind"`).
+    pub fn to_intent(&self) -> String {
+        let mut o = serde_json::Map::new();
+        o.insert("hunt".into(), self.query.clone().into());
+        if let Some(t) = &self.timespan {
+            o.insert("t".into(), t.clone().into());
+        }
+        serde_json::Value::Object(o).to_string()
+    }
+
+    /// A hunt intent back from the provider, bounded like a link; `None` when the intent is not a hunt's.
+    pub fn from_intent(json: &str) -> Option<HuntView> {
+        let v: serde_json::Value = serde_json::from_str(json).ok()?;
+        let query = v.get("hunt")?.as_str()?;
+        Some(HuntView::new(query, v.get("t").and_then(serde_json::Value::as_str)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +119,20 @@ mod tests {
         let v = HuntView::new("é\u{0}\u{202e}", Some(" P1D "));
         assert_eq!(HuntView::from_hash(&v.to_hash()), Some(v.clone()));
         assert_eq!(v.timespan.as_deref(), Some("P1D"));
+    }
+
+    #[test]
+    fn a_hunt_intent_round_trips_and_is_not_an_actions() {
+        let v = HuntView::new("T | where A == \"x\"}", Some("P7D"));
+        assert_eq!(HuntView::from_intent(&v.to_intent()), Some(v));
+        let v = HuntView::new("T", None);
+        assert_eq!(v.to_intent(), r#"{"hunt":"T"}"#);
+        assert_eq!(HuntView::from_intent(&v.to_intent()), Some(v));
+        for other in ["", "{}", "not json", r#"{"kind":"incident-action","incident":"1","action":{"type":"unassign"}}"#]
+        {
+            assert_eq!(HuntView::from_intent(other), None, "{other}");
+        }
+        let action = crate::api::actions::Intent::from_json(&HuntView::new("T", None).to_intent());
+        assert!(action.is_none(), "an action reader does not take a hunt");
     }
 }
