@@ -1,7 +1,8 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{act, boot, provider, queue, verify_id_token_signature};
+use super::{act, boot, hunt, provider, queue, verify_id_token_signature};
+use crate::api::hunting::HuntView;
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth};
 use crate::auth::callback::{check_callback, Callback};
@@ -24,20 +25,30 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     let back = pending.as_ref().and_then(|p| p.step_up.clone().map(|u| (p.return_to.clone(), u)));
     match redeem(ctx, &cfg, cb, pending).await {
         Ok(return_to) => {
-            if let (Some((_, up)), Some(session)) = (back, ctx.session()) {
+            // The intent's kind says which feature asked: a hunt resumes on the hunting page.
+            let hunt = back.as_ref().and_then(|(_, up)| HuntView::from_intent(&up.intent));
+            if let (Some((_, up)), Some(session), None) = (&back, ctx.session(), &hunt) {
                 act::came_back(ctx, &cfg, &session, &up.intent);
             }
             return_to_view(ctx, &return_to).await;
+            if let Some(view) = hunt {
+                hunt::came_back(ctx, view);
+            }
             true
         }
         Err(err) => match (back, boot::restore_session()) {
             (Some((return_to, up)), Some(session)) => {
                 ctx.auth.set(AuthState::SignedIn(session));
+                let held_hunt = HuntView::from_intent(&up.intent);
                 match crate::api::actions::Intent::from_json(&up.intent) {
                     Some(intent) => act::declined(ctx, &intent.incident, &up.scopes.join(" ")),
+                    None if held_hunt.is_some() => {}
                     None => ctx.api_error.set(Some(Problem::sign_in(&err))),
                 }
                 return_to_view(ctx, &return_to).await;
+                if let Some(view) = held_hunt {
+                    hunt::declined(ctx, view, &up.scopes.join(" "));
+                }
                 true
             }
             _ => {
@@ -55,7 +66,9 @@ async fn return_to_view(ctx: Ctx, return_to: &str) {
     let return_to = crate::auth::authorize::sanitize_return_to(return_to);
     location::replace(&format!("{}{}", location::page_url(), return_to));
     // replaceState fires no hashchange: adopt the returned-to view here.
-    ctx.view.set(View::from_hash(&return_to));
+    if !hunt::follow(ctx, &return_to) {
+        ctx.view.set(View::from_hash(&return_to));
+    }
     queue::load_view(ctx).await;
 }
 

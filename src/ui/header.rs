@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="#/incidents"><span class="logo" aria-hidden="true">"◆"</span>" Onbehalf"</a>
             <span class="tagline">"Defender incidents, with your own permissions"</span>
+            <a class="nav" href="#/hunt" data-testid="nav-hunt">"Hunt"</a>
             <span class="spacer"></span>
             {who}
         </header>
