@@ -7,7 +7,6 @@ use crate::api::hunting::{
     line_count, lookback_of, match_bracket, pivots, with_lookback, Cell, ColumnType, EntityKind, HuntView, Lookback,
     Position, EXAMPLES, MAX_ROWS, TABLES,
 };
-use crate::browser::clock::local_time;
 use crate::browser::{download, page};
 use crate::flows::hunt::{ask_consent, load_columns, run, RunState};
 use crate::format::countdown;
@@ -198,7 +197,7 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
             });
             let near = near.map(|n| view! { <p class="small">"Near: " <code class="mono">{n}</code></p> });
             let reset = retry_at.map(|t| {
-                let at = local_time(t as i64);
+                let at = crate::browser::clock::hh_mm(t);
                 view! {
                     <p data-testid="hunt-reset">{move || {
                         let left = t as i64 - ctx.now.get() as i64;
@@ -327,11 +326,14 @@ fn Results() -> impl IntoView {
                             let class = if *num {
                                 "num"
                             } else if matches!(c, Cell::Dynamic(_)) {
-                                "mono wrap"
+                                "mono"
                             } else {
-                                "wrap"
+                                ""
                             };
-                            view! { <td class=class>{crate::api::model::visible(&c.display())}</td> }
+                            // One line per row (a long command line is cut, whole in its tooltip), so a page of
+                            // rows stays a page.
+                            let text = crate::api::model::visible(&c.display());
+                            view! { <td class=class title=text.clone()>{text}</td> }
                         })
                         .collect_view();
                     view! { <tr data-testid="hunt-row">{cells}</tr> }
