@@ -10,11 +10,16 @@ use super::sign_in::step_up;
 use super::state::Ctx;
 use crate::api::error::ApiError;
 use crate::api::hunting::{
-    hunt_request, map_hunt_response, parse_hunt_result, Column, HuntError, HuntNext, HuntResult, HuntRun, HuntView,
-    Position, HUNT_ACCEPTED, HUNT_SCOPE,
+    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, Column, HuntError, HuntNext,
+    HuntResult, HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
 };
 use crate::auth::authorize::StepUp;
-use crate::browser::{clock, fetch, location};
+use crate::auth::error::AuthError;
+use crate::auth::secret::AccessToken;
+use crate::auth::session::{AuthState, Session, SESSION_KEY};
+use crate::auth::stored::session_to_json;
+use crate::auth::token::{parse_token_response, refresh_request_for};
+use crate::browser::{clock, fetch, location, storage};
 use crate::config::{Config, Source};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,11 +108,7 @@ pub(crate) fn run(ctx: Ctx, view: HuntView) {
     }
     ctx.hunt.view.set(Some(view.clone()));
     let (Some(cfg), Some(session)) = (ctx.cfg(), ctx.session()) else { return };
-    if let Some(why) = unavailable(&cfg) {
-        ctx.hunt.run.set(RunState::Unavailable(why));
-        return;
-    }
-    if !session.has_any_scope(HUNT_ACCEPTED) {
+    if needs_consent(&cfg, &session) {
         ctx.hunt.run.set(RunState::NeedsConsent { scope: cfg.scope_on_resource(HUNT_SCOPE) });
         return;
     }
@@ -129,17 +130,11 @@ pub(crate) fn run(ctx: Ctx, view: HuntView) {
     });
 }
 
-/// Why hunting cannot run here, if it cannot. Hunting is a Graph API and one token names one resource: with
-/// the Defender source the session's token is Defender's, and this page does not yet hold a second, Graph
-/// token.
-fn unavailable(cfg: &Config) -> Option<String> {
-    (cfg.source != Source::Graph).then(|| {
-        "Hunting goes through Microsoft Graph (runHuntingQuery, permission ThreatHunting.Read.All), and this page \
-         signs in to the Defender API: one sign-in token is for one API, so hunting needs a second token, for \
-         Graph, which this version does not obtain yet. Use a deployment whose config.json has \"source\": \
-         \"graph\" to hunt from this page, or run the query in the Microsoft Defender portal."
-            .to_string()
-    })
+/// With the Graph source the session's own token carries the hunting permission, asked for by incremental
+/// consent. With the Defender source the hunt gets a second, Graph token instead ([`graph_token`]), so no
+/// consent redirect is offered there: the session's sign-in names Defender's resource.
+fn needs_consent(cfg: &Config, session: &Session) -> bool {
+    cfg.source == Source::Graph && !session.has_any_scope(HUNT_ACCEPTED)
 }
 
 /// The analyst agreed to go to the provider for the hunting permission; the hunt comes back with them.
@@ -177,10 +172,10 @@ pub(crate) fn declined(ctx: Ctx, view: HuntView, scope: &str) {
 pub(crate) fn load_columns(ctx: Ctx, table: &'static str) {
     let known = ctx.hunt.schema.with_untracked(|s| s.iter().any(|(t, r)| t == table && r.is_ok()));
     let (Some(cfg), Some(session)) = (ctx.cfg(), ctx.session()) else { return };
-    if known || unavailable(&cfg).is_some() {
+    if known {
         return;
     }
-    if !session.has_any_scope(HUNT_ACCEPTED) {
+    if needs_consent(&cfg, &session) {
         let why = "Columns are read with getschema, a hunting query: run a query first to grant the permission.";
         ctx.hunt.schema.update(|s| {
             s.retain(|(t, _)| t != table);
@@ -216,21 +211,27 @@ fn schema_columns(r: &HuntResult) -> Vec<Column> {
         .collect()
 }
 
-/// Sends `view` through the budget with the session's token: the one renewal every call gets, nothing else
+/// Sends `view` through the budget with the hunt's token: the one renewal every call gets, nothing else
 /// by itself.
 async fn send(ctx: Ctx, cfg: &Config, view: &HuntView) -> Result<HuntResult, RunState> {
     let mut run = HuntRun::default();
+    let mut fresh = false;
     loop {
         let Some(session) = ctx.session() else { return Err(failed(HuntError::Api(not_signed_in()), None)) };
-        if run.renew_first(session.is_expired(clock::now())) {
-            let _ = renew::renew(ctx).await;
-            continue;
-        }
+        let (token, holds_scope) = if cfg.source == Source::Graph {
+            if run.renew_first(session.is_expired(clock::now())) {
+                let _ = renew::renew(ctx).await;
+                continue;
+            }
+            (session.access_token.clone(), session.has_any_scope(HUNT_ACCEPTED))
+        } else {
+            (graph_token(ctx, cfg, fresh).await?, true)
+        };
         wait_for_budget(ctx).await;
-        let req = hunt_request(&cfg.api_base, &view.query, view.timespan.as_deref(), &session.access_token);
+        let req = hunt_request(hunt_base(cfg), &view.query, view.timespan.as_deref(), &token);
         let error = match fetch::send(&req).await {
             Err(e) => HuntError::Api(ApiError::Network(e.to_string())),
-            Ok(resp) => match map_hunt_response(&resp, session.has_any_scope(HUNT_ACCEPTED)) {
+            Ok(resp) => match map_hunt_response(&resp, holds_scope) {
                 Ok(ok) => {
                     return parse_hunt_result(&ok.body).map_err(|e| failed(HuntError::Api(ApiError::BadBody(e)), None))
                 }
@@ -238,6 +239,8 @@ async fn send(ctx: Ctx, cfg: &Config, view: &HuntView) -> Result<HuntResult, Run
             },
         };
         match run.next(error, clock::now()) {
+            // Defender source: the Graph token is obtained again; Graph source: the session is renewed.
+            HuntNext::Renew(_) if cfg.source != Source::Graph => fresh = true,
             HuntNext::Renew(e) => {
                 if renew::renew(ctx).await.is_err() {
                     return Err(failed(e, None));
@@ -246,6 +249,77 @@ async fn send(ctx: Ctx, cfg: &Config, view: &HuntView) -> Result<HuntResult, Run
             HuntNext::Show { error, retry_at, .. } => return Err(failed(error, retry_at)),
         }
     }
+}
+
+/// The Graph token for hunting beside a Defender session: the one kept in sessionStorage while it lasts,
+/// else a new one from the refresh-token grant for Graph's hunting scope. The grant rotates the refresh
+/// token, so the session keeps the new one (its Defender token stays); it runs under the session's renewal
+/// lock, so the two never spend the same refresh token.
+async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken, RunState> {
+    let kept = storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s));
+    if let Some(t) = kept.filter(|t| !fresh && t.usable(clock::now())) {
+        return Ok(t.access_token);
+    }
+    for _ in 0..300 {
+        if !ctx.renewing.get_untracked() {
+            break;
+        }
+        clock::sleep_ms(100).await;
+    }
+    ctx.renewing.set(true);
+    let result = exchange(ctx, cfg).await;
+    ctx.renewing.set(false);
+    result.map_err(|e| {
+        let text = match e {
+            AuthError::NoRefreshToken | AuthError::RefreshExpired => {
+                "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks for a \
+                 second token, for Graph, with your sign-in's refresh token. This sign-in has none left (they last \
+                 24 hours): sign in again, then press Run."
+                    .to_string()
+            }
+            AuthError::Provider { code: Some(65001), .. } => format!(
+                "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks Entra \
+                 for a second token, for Graph, with {HUNT_SCOPE}. Entra answered that this app has not been granted \
+                 that permission (AADSTS65001). An administrator grants it once for everyone \
+                 (scripts/register-app --hunting, or \"Grant admin consent\" in the app registration); then press \
+                 Run again."
+            ),
+            e => format!("The Graph token for hunting could not be obtained: {e}"),
+        };
+        RunState::Unavailable(text)
+    })
+}
+
+async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {
+    let session = ctx.session().ok_or(AuthError::NotSignedIn)?;
+    let now = clock::now();
+    let rt = match (&session.refresh_token, session.refresh_possible(now)) {
+        (Some(rt), true) => rt.clone(),
+        (None, _) => return Err(AuthError::NoRefreshToken),
+        (Some(_), false) => return Err(AuthError::RefreshExpired),
+    };
+    let epoch = ctx.epoch();
+    let meta = super::provider(ctx, cfg).await?;
+    let req = refresh_request_for(&meta, cfg, &rt, &hunt_token_scopes());
+    let resp = fetch::send(&req).await.map_err(|e| AuthError::Network(e.to_string()))?;
+    if !ctx.still(epoch) {
+        return Err(AuthError::NotSignedIn);
+    }
+    let tokens = parse_token_response(&resp)?;
+    if let Some(rotated) = tokens.refresh_token.clone() {
+        let kept = Session { refresh_token: Some(rotated), ..session };
+        storage::set(SESSION_KEY, &session_to_json(&kept)).map_err(|e| AuthError::Storage(e.to_string()))?;
+        ctx.auth.set(AuthState::SignedIn(kept));
+    }
+    let scopes =
+        tokens.scope.as_deref().map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default();
+    let t = HuntToken {
+        access_token: tokens.access_token,
+        expires_at: clock::now().saturating_add(tokens.expires_in),
+        scopes,
+    };
+    storage::set(HUNT_TOKEN_KEY, &t.to_json()).map_err(|e| AuthError::Storage(e.to_string()))?;
+    Ok(t.access_token)
 }
 
 fn not_signed_in() -> ApiError {

@@ -333,7 +333,8 @@ fn Results() -> impl IntoView {
                             // One line per row (a long command line is cut, whole in its tooltip), so a page of
                             // rows stays a page.
                             let text = crate::api::model::visible(&c.display());
-                            view! { <td class=class title=text.clone()>{text}</td> }
+                            let title = text.clone();
+                            view! { <td class=class title=title>{text}</td> }
                         })
                         .collect_view();
                     view! { <tr data-testid="hunt-row">{cells}</tr> }
