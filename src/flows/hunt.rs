@@ -144,21 +144,28 @@ pub(crate) fn ask_consent(ctx: Ctx) {
     step_up(ctx, StepUp { scopes: vec![scope], intent: view.to_intent() });
 }
 
-/// Back from the provider with a hunt held: the page shows it, and runs it if the permission is now there
-/// (the analyst's gesture was Run); otherwise it says the permission was not granted.
-pub(crate) fn came_back(ctx: Ctx, view: HuntView) {
-    location::replace(&format!("{}{}", location::page_url(), view.to_hash()));
-    ctx.hunt.view.set(Some(view.clone()));
-    let granted = ctx.session().is_some_and(|s| s.has_any_scope(HUNT_ACCEPTED));
-    match ctx.cfg() {
-        Some(cfg) if !granted => declined(ctx, view, &cfg.scope_on_resource(HUNT_SCOPE)),
-        _ => run(ctx, view),
-    }
+/// Back from the provider with a hunt held (`session`: the new one, or `None` when the provider refused): the
+/// page shows it, and runs it if the permission is now there (the analyst's gesture was Run); otherwise it says
+/// the permission was not granted.
+pub(crate) fn came_back(ctx: Ctx, up: &StepUp, session: Option<&Session>) {
+    let Some(view) = HuntView::from_intent(&up.intent) else { return };
+    let granted = session.is_some_and(|s| s.has_any_scope(HUNT_ACCEPTED));
+    let scope = up.scopes.join(" ");
+    // A task of its own runs after the callback has put the returned-to view in place (before its first
+    // await), so a query too long for the return address still comes back to the hunting page.
+    spawn_local(async move {
+        location::replace(&format!("{}{}", location::page_url(), view.to_hash()));
+        ctx.hunt.view.set(Some(view.clone()));
+        if granted {
+            run(ctx, view);
+        } else {
+            declined(ctx, view, &scope);
+        }
+    });
 }
 
 /// Consent was not given: the hunt stays on the page, with a sentence.
-pub(crate) fn declined(ctx: Ctx, view: HuntView, scope: &str) {
-    location::replace(&format!("{}{}", location::page_url(), view.to_hash()));
+fn declined(ctx: Ctx, view: HuntView, scope: &str) {
     ctx.hunt.view.set(Some(view));
     let message = format!(
         "The permission {scope} was not granted, so the query was not run. You are still signed in and the rest of \
