@@ -10,8 +10,8 @@ use super::sign_in::step_up;
 use super::state::Ctx;
 use crate::api::error::ApiError;
 use crate::api::hunting::{
-    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, Column, HuntError, HuntNext,
-    HuntResult, HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
+    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, HuntError, HuntNext, HuntResult,
+    HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
 };
 use crate::auth::authorize::StepUp;
 use crate::auth::error::AuthError;
@@ -57,8 +57,8 @@ pub(crate) enum RunState {
     Unavailable(String),
 }
 
-/// A table's columns, or why they could not be read.
-pub(crate) type TableColumns = (String, Result<Vec<Column>, String>);
+/// A table's columns as (name, type as `getschema` spells it), or why they could not be read.
+pub(crate) type TableColumns = (String, Result<Vec<(String, String)>, String>);
 
 /// The hunting page's state, for context.
 #[derive(Clone, Copy)]
@@ -204,18 +204,11 @@ pub(crate) fn load_columns(ctx: Ctx, table: &'static str) {
     });
 }
 
-/// `getschema`'s rows (ColumnName, ColumnType, …) as columns.
-fn schema_columns(r: &HuntResult) -> Vec<Column> {
+/// `getschema`'s rows (ColumnName, ColumnType, …) as (name, type) pairs, the type as the API spells it.
+fn schema_columns(r: &HuntResult) -> Vec<(String, String)> {
     let at = |name: &str| r.columns.iter().position(|c| c.name == name);
     let (Some(n), Some(t)) = (at("ColumnName"), at("ColumnType")) else { return vec![] };
-    r.rows
-        .iter()
-        .filter_map(|row| {
-            let name = row.get(n)?.display();
-            let kind = crate::api::hunting::ColumnType::from_api(&row.get(t)?.display());
-            Some(Column { name, kind })
-        })
-        .collect()
+    r.rows.iter().filter_map(|row| Some((row.get(n)?.display(), row.get(t)?.display()))).collect()
 }
 
 /// Sends `view` through the budget with the hunt's token: the one renewal every call gets, nothing else

@@ -394,13 +394,13 @@ fn Tables(draft: RwSignal<String>) -> impl IntoView {
                 hunt.schema.with(|s| s.iter().find(|(t, _)| t == table).map(|(_, r)| r.clone())).map(|r| match r {
                     Ok(cols) => view! {
                         <ul class="plain columns">
-                            {cols.into_iter().map(|c| {
-                                let name = c.name.clone();
+                            {cols.into_iter().map(|(column, kind)| {
+                                let name = column.clone();
                                 view! {
                                     <li><button type="button" class="link mono" data-testid="hunt-column"
                                         on:click=move |_| draft.update(|d| { if !d.is_empty() && !d.ends_with([' ', '\n']) { d.push(' ') } d.push_str(&name) })>
-                                        {c.name.clone()}</button>
-                                    " " <span class="muted small">{c.kind.kusto_name().to_string()}</span></li>
+                                        {column}</button>
+                                    " " <span class="muted small">{kind}</span></li>
                                 }
                             }).collect_view()}
                         </ul>

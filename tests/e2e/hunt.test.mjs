@@ -169,6 +169,24 @@ describe('hunting (graph)', () => {
     await other.page.context().close();
   });
 
+  test('a table opens to its columns (getschema), and a column goes into the query', async () => {
+    const table = app.page.locator('[data-testid="hunt-table"][data-table="DeviceNetworkEvents"]');
+    await table.locator('summary').click();
+    const column = table.getByTestId('hunt-column').filter({ hasText: /^RemoteIP$/ });
+    await column.waitFor({ timeout: 15_000 });
+    assert.match(await table.innerText(), /RemotePort\s+int/);
+    assert.equal(bodies.at(-1).Query, 'DeviceNetworkEvents | getschema');
+    await editor().fill('DeviceNetworkEvents | project');
+    await column.click();
+    assert.equal(await editor().inputValue(), 'DeviceNetworkEvents | project RemoteIP');
+    // Asked once: closing and opening it again sends nothing.
+    const sent = (await hunts()).length;
+    await table.locator('summary').click();
+    await table.locator('summary').click();
+    await column.waitFor();
+    assert.equal((await hunts()).length, sent);
+  });
+
   test('sorting by a column and exporting CSV and JSON give the table\'s rows', async () => {
     const text = await runTyped('DeviceProcessEvents\n| summarize Events = count() by DeviceName\n| order by DeviceName asc\n| take 8');
     assert.match(text, /rows? in/);
