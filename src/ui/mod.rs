@@ -6,11 +6,13 @@ mod bulk;
 mod charts;
 mod config_error;
 mod evidence;
+mod export;
 mod filters;
 mod header;
 mod incident;
 mod queue;
 mod sign_in;
+mod status;
 mod token_panel;
 
 use crate::auth::session::AuthState;
