@@ -136,11 +136,11 @@ pub fn ChangesNotice() -> impl IntoView {
                         Kind::Changed => "changed",
                         Kind::Left => "left",
                     };
-                    let name = crate::api::model::visible(&c.name);
+                    let name = crate::api::model::visible(&crate::api::model::cap(&c.name, 120));
                     view! {
                         <li data-testid="change" data-kind=kind data-incident-id=c.id.clone()>
                             <span class=format!("change-kind {kind}")>{kind}</span> " "
-                            <a href=href>"#" {c.id.clone()} " " <span class="clamp1">{name}</span></a>
+                            <a href=href>"#" {c.id.clone()} " " {name}</a>
                             " — " {c.what}
                         </li>
                     }
