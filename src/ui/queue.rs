@@ -144,7 +144,7 @@ pub fn QueuePage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=rows key=|r| (r.id.clone(), r.updated, r.hot) let:row>
+                        <For each=rows key=|r| r.clone() let:row>
                             <Row row=row screen=screen actions=actions/>
                         </For>
                     </tbody>
@@ -208,8 +208,9 @@ fn Pager(shown: Signal<usize>, page: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// What one table row shows, copied out of the incident.
-#[derive(Clone)]
+/// What one table row shows, copied out of the incident. It is the row's key too: a row is drawn again when
+/// anything it shows changed, not only when the update time moved (two writes within one second share it).
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct RowData {
     id: String,
     name: String,
