@@ -32,7 +32,7 @@ pub fn ExportButtons(visible: Memo<Vec<usize>>) -> impl IntoView {
         }
     };
     view! {
-        <label class="inline small" title="Adds each incident's alerts, their entities and the Defender portal link">
+        <label class="inline small export-evidence" title="Adds each incident's alerts, their entities and the Defender portal link">
             <input type="checkbox" data-testid="export-evidence" prop:checked=move || evidence.get()
                 on:change=move |ev| evidence.set(event_target_checked(&ev))/>
             " with alerts & entities"

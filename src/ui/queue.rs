@@ -96,7 +96,6 @@ pub fn QueuePage() -> impl IntoView {
             None
         }
     };
-    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
     view! {
         <section class="queue" aria-labelledby="queue-title">
             <div class="queue-head">
@@ -104,18 +103,7 @@ pub fn QueuePage() -> impl IntoView {
                 <super::status::LoadProgress/>
                 <super::status::DataAsOf/>
                 <span class="spacer"></span>
-                <label class="inline">
-                    "Auto-refresh "
-                    <select data-testid="auto-refresh" on:change=move |ev| {
-                        let secs = event_target_value(&ev).parse::<u32>().ok().filter(|s| *s > 0);
-                        change_view(ctx, true, |v| v.refresh = secs);
-                    }>
-                        {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
-                            view! { <option value=s.to_string() selected=move || refresh.get() == s>{l}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <super::status::AutoRefreshState/>
+                <super::status::AutoRefresh/>
                 <super::export::ExportButtons visible=visible/>
                 <button class="ghost" data-testid="refresh" disabled=move || ctx.queue.with(|q| q.loading) on:click=move |_| reload(ctx)>"Refresh"</button>
             </div>

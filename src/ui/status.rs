@@ -7,6 +7,7 @@ use crate::api::changes::{title_with_count, Kind};
 use crate::api::paging::{pause_left, progress_text, resuming_in, PAUSED};
 use crate::api::search::{hint_text, why_matched};
 use crate::browser::{clock, page};
+use crate::flows::navigate::change_view;
 use crate::flows::status::dismiss_changes;
 use crate::problem::Problem;
 use leptos::prelude::*;
@@ -98,16 +99,29 @@ pub fn RenewalState(has_refresh_token: bool) -> impl IntoView {
     }
 }
 
-/// Beside the auto-refresh choice: says when it is not running (the page waits for a new sign-in).
+/// The auto-refresh choice, true to what happens: while the page waits for the analyst to sign in again (the API
+/// would refuse the call), it says "paused: sign in again" instead of a period that is not running.
 #[component]
-pub fn AutoRefreshState() -> impl IntoView {
+pub fn AutoRefresh() -> impl IntoView {
     let ctx = ctx();
-    move || {
-        let on = ctx.view.with(|v| v.refresh.is_some());
-        let stopped = ctx.reauth.with(Option::is_some);
-        (on && stopped).then(|| {
-            view! { <span class="warn-text small" data-testid="auto-refresh-state">"paused until you sign in again"</span> }
-        })
+    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
+    let stopped = Memo::new(move |_| ctx.reauth.with(Option::is_some));
+    view! {
+        <label class="inline">
+            "Auto-refresh "
+            <select data-testid="auto-refresh" data-state=move || if stopped.get() { "paused" } else { "running" }
+                disabled=move || stopped.get() on:change=move |ev| {
+                let secs = event_target_value(&ev).parse::<u32>().ok().filter(|s| *s > 0);
+                change_view(ctx, true, |v| v.refresh = secs);
+            }>
+                {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
+                    view! { <option value=s.to_string() selected=move || !stopped.get() && refresh.get() == s>{l}</option> }
+                }).collect_view()}
+                {move || (stopped.get() && refresh.get() > 0).then(|| view! {
+                    <option value="paused" selected=true>"paused: sign in again"</option>
+                })}
+            </select>
+        </label>
     }
 }
 

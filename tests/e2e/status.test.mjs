@@ -119,7 +119,10 @@ test('a failed renewal: a plain sentence with the provider text behind Details; 
   const renewal = app.page.getByTestId('renewal-state');
   assert.equal(await renewal.getAttribute('data-state'), 'failed');
   assert.doesNotMatch(await renewal.textContent(), /automatic/);
-  assert.match(await app.page.getByTestId('auto-refresh-state').textContent(), /paused until you sign in again/);
+  const auto = app.page.getByTestId('auto-refresh');
+  assert.equal(await auto.getAttribute('data-state'), 'paused');
+  assert.ok(await auto.isDisabled(), 'no period is offered while it cannot run');
+  assert.equal(await auto.evaluate((s) => s.selectedOptions[0]?.textContent), 'paused: sign in again', 'not "30 s"');
   await shot(app.page, 'status-renewal-failed');
   assert.deepEqual(app.page.errors, []);
   await app.page.context().close();
@@ -279,7 +282,7 @@ test('exports are named with the UTC minute, and can carry alerts, entities and 
 });
 
 test('phone width: the status notices fit', async () => {
-  const app = await signedIn({ viewport: { width: 390, height: 844 } });
+  const app = await signedIn({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const id = await app.rows().first().getAttribute('data-incident-id');
   await sandbox.patchIncident(id, { incidentName: 'Renamed while on the phone' });
   await app.page.getByTestId('refresh').click();
@@ -288,8 +291,7 @@ test('phone width: the status notices fit', async () => {
   const notice = app.page.getByTestId('changes');
   const over = await notice.evaluate((n) => [n.scrollWidth, n.clientWidth, n.parentElement.clientWidth, n.offsetWidth]);
   assert.ok(over[0] <= over[1] + 1 && over[3] <= over[2] + 1, `the notice wraps inside its box: ${over}`);
-  await app.page.evaluate(() => window.scrollTo(0, window.scrollY));
-  await notice.evaluate((n) => n.scrollIntoView({ block: 'start', inline: 'start' }));
+  await notice.evaluate((n) => { n.scrollIntoView({ block: 'start' }); window.scrollTo(0, window.scrollY - 60); });
   await shot(app.page, 'status-changes-phone');
   await app.page.context().close();
 });
