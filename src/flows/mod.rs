@@ -11,6 +11,7 @@ pub mod queue;
 pub mod renew;
 pub mod sign_in;
 pub mod state;
+pub mod status;
 
 use crate::auth::discovery::{discovery_request, read_discovery, ProviderMetadata};
 use crate::auth::error::AuthError;

@@ -6,12 +6,14 @@ mod bulk;
 mod charts;
 mod config_error;
 mod evidence;
+mod export;
 mod filters;
 mod header;
 mod hunt;
 mod incident;
 mod queue;
 mod sign_in;
+mod status;
 mod token_panel;
 
 use crate::auth::session::AuthState;

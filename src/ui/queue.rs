@@ -4,14 +4,11 @@ use super::banners::ApiErrorBanner;
 use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
-use crate::api::export::{to_csv, to_json};
 use crate::api::model::norm;
 use crate::api::model::Incident;
-use crate::api::paging::progress_text;
 use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
-use crate::browser::download;
 use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
@@ -99,43 +96,22 @@ pub fn QueuePage() -> impl IntoView {
             None
         }
     };
-    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
-    let export = move |json: bool| {
-        let items: Vec<Incident> =
-            visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
-        let result = if json {
-            download::save("incidents.json", "application/json", &to_json(&items))
-        } else {
-            download::save("incidents.csv", "text/csv", &to_csv(&items))
-        };
-        if let Err(e) = result {
-            ctx.api_error.set(Some(crate::flows::state::Problem::new(e)));
-        }
-    };
     view! {
         <section class="queue" aria-labelledby="queue-title">
             <div class="queue-head">
                 <h1 id="queue-title">"Incidents"</h1>
-                <Progress/>
+                <super::status::LoadProgress/>
+                <super::status::DataAsOf/>
                 <span class="spacer"></span>
-                <label class="inline">
-                    "Auto-refresh "
-                    <select data-testid="auto-refresh" on:change=move |ev| {
-                        let secs = event_target_value(&ev).parse::<u32>().ok().filter(|s| *s > 0);
-                        change_view(ctx, true, |v| v.refresh = secs);
-                    }>
-                        {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
-                            view! { <option value=s.to_string() selected=move || refresh.get() == s>{l}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button class="ghost" data-testid="export-csv" on:click=move |_| export(false)>"Export CSV"</button>
-                <button class="ghost" data-testid="export-json" on:click=move |_| export(true)>"Export JSON"</button>
+                <super::status::AutoRefresh/>
+                <super::export::ExportButtons visible=visible/>
                 <button class="ghost" data-testid="refresh" disabled=move || ctx.queue.with(|q| q.loading) on:click=move |_| reload(ctx)>"Refresh"</button>
             </div>
             <Filters/>
             <ApiErrorBanner/>
+            <super::status::ChangesNotice/>
             <div class="pictures">
+                <super::status::PicturesLoading/>
                 <Summary filtered=filtered/>
                 <Histogram filtered=filtered/>
             </div>
@@ -165,17 +141,6 @@ pub fn QueuePage() -> impl IntoView {
             {status}
             <Pager shown=shown.into() page=page.into()/>
         </section>
-    }
-}
-
-/// "Loaded 300 of 1,200…" while pages arrive; the rate-limit pause while one holds the load.
-#[component]
-fn Progress() -> impl IntoView {
-    let ctx = ctx();
-    move || {
-        let now = ctx.now.get();
-        let text = ctx.queue.with(|q| progress_text(&q.load_state(), now));
-        view! { <span class="muted" data-testid="progress" role="status" aria-live="polite">{text}</span> }
     }
 }
 
@@ -297,7 +262,7 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView 
     view! {
         <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
             <td class="mono">{select}{id.clone()}</td>
-            <td class="name"><a href=detail data-testid="incident-link">{name}</a></td>
+            <td class="name"><a href=detail data-testid="incident-link">{name}</a><super::status::MatchedHint id=id.clone()/></td>
             <td><span class=sev_class>{sev}</span></td>
             <td class="nowrap">{status}</td>
             <td class="wrap">{assigned_to.unwrap_or_else(|| "Unassigned".into())}</td>

@@ -63,7 +63,7 @@ pub fn TokenPanel() -> impl IntoView {
                 <dt>"Audience"</dt><dd class="mono" data-claim="aud">{c.aud.clone().unwrap_or_else(|| "(not readable)".into())}</dd>
                 <dt>"Delegated permissions (scp)"</dt><dd class="mono" data-claim="scp">{scp_text}</dd>
                 <dt>"Expires in"</dt><dd data-claim="exp" data-testid="expires-in">{left}</dd>
-                <dt>"Renewal"</dt><dd>{if s.refresh_token.is_some() { "automatic, before expiry" } else { "sign in again when it expires" }}</dd>
+                <dt>"Renewal"</dt><dd><super::status::RenewalState has_refresh_token=s.refresh_token.is_some()/></dd>
             </dl>
             <h3>"What this page calls"</h3>
             <ul class="perm-list">{rows}</ul>
