@@ -71,12 +71,17 @@ fn quota_exceeded(message: &str, reset_ms: i64, now: i64) -> Response {
     r
 }
 
-/// Microsoft's wording for the call quota, naming the one window that was used up ("maximum allowed 45 per
-/// 00:01:00"), so a client can say which limit it met; and when it resets.
+/// The call quota's message names the one window that was used up, in Microsoft's words too ("maximum allowed
+/// 45 per 00:01:00"), so a client can say which limit it met; and when it resets.
 fn call_quota_message(hourly: bool, reset_ms: i64, now: i64) -> String {
-    let (max, per) = if hourly { (CALLS_PER_HOUR, "01:00:00") } else { (CALLS_PER_MINUTE, "00:01:00") };
+    let (shown, max, per, window) = if hourly {
+        ("1,500", CALLS_PER_HOUR, "01:00:00", "an hour")
+    } else {
+        ("45", CALLS_PER_MINUTE, "00:01:00", "a minute")
+    };
     format!(
-        "API calls quota exceeded! maximum allowed {max} per {per}. The quota resets at {} (in {} seconds).",
+        "Advanced hunting call quota exceeded: this tenant may run {shown} queries {window} (API calls quota exceeded! \
+         maximum allowed {max} per {per}). The quota resets at {} (in {} seconds).",
         iso_secs(reset_ms),
         ((reset_ms - now).max(1000) + 999) / 1000
     )
@@ -283,8 +288,11 @@ mod tests {
     #[test]
     fn the_call_quota_message_names_its_window_as_microsofts_does() {
         let m = call_quota_message(false, 61_000, 1_000);
-        assert!(m.starts_with("API calls quota exceeded! maximum allowed 45 per 00:01:00."), "{m}");
+        assert!(m.starts_with("Advanced hunting call quota exceeded: this tenant may run 45 queries a minute"), "{m}");
+        assert!(m.contains("maximum allowed 45 per 00:01:00") && !m.contains("hour"), "{m}");
         assert!(m.ends_with("(in 60 seconds)."), "{m}");
-        assert!(call_quota_message(true, 0, 0).contains("maximum allowed 1500 per 01:00:00"));
+        let h = call_quota_message(true, 0, 0);
+        assert!(h.contains("1,500 queries an hour") && h.contains("maximum allowed 1500 per 01:00:00"), "{h}");
+        assert!(!h.contains("minute"), "{h}");
     }
 }
