@@ -1,7 +1,7 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{act, boot, provider, queue, verify_id_token_signature};
+use super::{act, boot, hunt, provider, queue, verify_id_token_signature};
 use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth, StepUp};
 use crate::auth::callback::{check_callback, Callback};
@@ -55,6 +55,7 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
 fn resume(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) -> bool {
     match up.kind().as_deref() {
         Some(crate::api::actions::intent::KIND) => act::came_back(ctx, cfg, up, session),
+        Some(crate::api::hunting::HUNT_KIND) => hunt::came_back(ctx, up, session),
         _ => return false,
     }
     true
@@ -65,7 +66,9 @@ async fn return_to_view(ctx: Ctx, return_to: &str) {
     let return_to = crate::auth::authorize::sanitize_return_to(return_to);
     location::replace(&format!("{}{}", location::page_url(), return_to));
     // replaceState fires no hashchange: adopt the returned-to view here.
-    ctx.view.set(View::from_hash(&return_to));
+    if !hunt::follow(ctx, &return_to) {
+        ctx.view.set(View::from_hash(&return_to));
+    }
     queue::load_view(ctx).await;
 }
 

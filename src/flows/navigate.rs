@@ -10,8 +10,16 @@ use std::cell::RefCell;
 /// Reads the view from the fragment now, and again whenever it changes. Only a change to what the server
 /// is asked for reloads; sorting, paging and in-page filters just re-render.
 pub(crate) fn follow_the_url(ctx: Ctx) {
-    ctx.view.set(View::from_hash(&location::hash()));
-    location::on_hash_change(move |hash| adopt_view(ctx, View::from_hash(&hash)));
+    let hash = location::hash();
+    if !super::hunt::follow(ctx, &hash) {
+        ctx.view.set(View::from_hash(&hash));
+    }
+    location::on_hash_change(move |hash| {
+        // The hunting page leaves the queue's view (and its loaded incidents) as they were.
+        if !super::hunt::follow(ctx, &hash) {
+            adopt_view(ctx, View::from_hash(&hash));
+        }
+    });
 }
 
 /// Shows `new`, reloading from the server only when what the server is asked for changed.

@@ -156,6 +156,10 @@ pub(crate) struct Ctx {
     /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
     /// nothing (no session may come back into sessionStorage after the analyst signed out).
     pub epoch: StoredValue<u64>,
+    /// When the data was read, what changed since the analyst looked, whether renewal failed.
+    pub status: super::status::Status,
+    /// The hunting page: its query, the last run and result.
+    pub hunt: super::hunt::Hunt,
 }
 
 impl Ctx {
@@ -178,6 +182,8 @@ impl Ctx {
             budget: StoredValue::new(Budget::new(50, 1500)),
             acting: RwSignal::new(Acting::default()),
             epoch: StoredValue::new(0),
+            status: super::status::Status::new(),
+            hunt: super::hunt::Hunt::new(),
         }
     }
 

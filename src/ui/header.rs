@@ -35,6 +35,7 @@ pub fn Header() -> impl IntoView {
             {move || signed_in.get().then(|| view! { <SkipLink/> })}
             <a class="brand" href="#/incidents"><span class="logo" aria-hidden="true">"◆"</span>" Onbehalf"</a>
             <span class="tagline">"Defender incidents, with your own permissions"</span>
+            <a class="nav" href="#/hunt" data-testid="nav-hunt">"Hunt"</a>
             <span class="spacer"></span>
             {who}
             {menu}

@@ -6,13 +6,16 @@ mod bulk;
 mod charts;
 mod config_error;
 mod evidence;
+mod export;
 mod filters;
 mod header;
+mod hunt;
 mod incident;
 mod keyboard;
 mod preview;
 mod queue;
 mod sign_in;
+mod status;
 mod token_panel;
 mod walk;
 
@@ -32,6 +35,7 @@ pub fn App() -> impl IntoView {
     // Only the incident id decides which page shows: reading the whole view here would rebuild the queue
     // page (its filters, memos and rows) on every keystroke.
     let incident = Memo::new(move |_| ctx.view.with(|v| v.incident.clone()));
+    let hunting = Memo::new(move |_| ctx.hunt.view.with(Option::is_some));
     let body = move || match ctx.config.get() {
         ConfigState::Loading => view! { <sign_in::Starting/> }.into_any(),
         ConfigState::Invalid(msg) => view! { <config_error::ConfigError message=msg/> }.into_any(),
@@ -39,9 +43,10 @@ pub fn App() -> impl IntoView {
             AuthState::SignedIn(_) => view! {
                 <banners::Reauth/>
                 <div class="layout">
-                    {move || match incident.get() {
-                        Some(id) => view! { <incident::IncidentPage id=id/> }.into_any(),
-                        None => view! { <queue::QueuePage/> }.into_any(),
+                    {move || match (hunting.get(), incident.get()) {
+                        (true, _) => view! { <hunt::HuntPage/> }.into_any(),
+                        (false, Some(id)) => view! { <incident::IncidentPage id=id/> }.into_any(),
+                        (false, None) => view! { <queue::QueuePage/> }.into_any(),
                     }}
                 </div>
             }

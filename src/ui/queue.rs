@@ -4,14 +4,12 @@ use super::banners::ApiErrorBanner;
 use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
-use crate::api::export::{to_csv, to_json};
 use crate::api::model::norm;
 use crate::api::model::Incident;
-use crate::api::paging::progress_text;
 use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
-use crate::browser::{download, prefs};
+use crate::browser::prefs;
 use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
@@ -128,7 +126,6 @@ pub fn QueuePage() -> impl IntoView {
             None
         }
     };
-    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
     // Folded by default, so a laptop screen shows rows first; the choice outlives the tab.
     let pictures = RwSignal::new(prefs::flag(PICTURES_KEY).unwrap_or(false));
     let toggle_pictures = move |_| {
@@ -136,45 +133,25 @@ pub fn QueuePage() -> impl IntoView {
         pictures.set(on);
         prefs::set_flag(PICTURES_KEY, on);
     };
-    let export = move |json: bool| {
-        let items: Vec<Incident> =
-            visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
-        let result = if json {
-            download::save("incidents.json", "application/json", &to_json(&items))
-        } else {
-            download::save("incidents.csv", "text/csv", &to_csv(&items))
-        };
-        if let Err(e) = result {
-            ctx.api_error.set(Some(crate::flows::state::Problem::new(e)));
-        }
-    };
     view! {
         <section class="queue" aria-labelledby="queue-title">
             <div class="queue-head">
                 <h1 id="queue-title">"Incidents"</h1>
-                <Progress/>
+                <super::status::LoadProgress/>
+                <super::status::DataAsOf/>
                 <span class="spacer"></span>
-                <label class="inline">
-                    "Auto-refresh "
-                    <select data-testid="auto-refresh" on:change=move |ev| {
-                        let secs = event_target_value(&ev).parse::<u32>().ok().filter(|s| *s > 0);
-                        change_view(ctx, true, |v| v.refresh = secs);
-                    }>
-                        {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
-                            view! { <option value=s.to_string() selected=move || refresh.get() == s>{l}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
+                <super::status::AutoRefresh/>
                 <button class="ghost" data-testid="pictures-toggle" aria-expanded=move || pictures.get().to_string()
                     on:click=toggle_pictures>{move || if pictures.get() { "Hide pictures" } else { "Show pictures" }}</button>
-                <button class="ghost" data-testid="export-csv" on:click=move |_| export(false)>"Export CSV"</button>
-                <button class="ghost" data-testid="export-json" on:click=move |_| export(true)>"Export JSON"</button>
+                <super::export::ExportButtons visible=visible/>
                 <button class="ghost" data-testid="refresh" disabled=move || ctx.queue.with(|q| q.loading) on:click=move |_| reload(ctx)>"Refresh"</button>
             </div>
             <Filters/>
             <ApiErrorBanner/>
+            <super::status::ChangesNotice/>
             {move || pictures.get().then(|| view! {
                 <div class="pictures" data-testid="pictures">
+                    <super::status::PicturesLoading/>
                     <Summary filtered=filtered/>
                     <Histogram filtered=filtered/>
                 </div>
@@ -208,17 +185,6 @@ pub fn QueuePage() -> impl IntoView {
             {status}
             <Pager shown=shown.into() page=page.into()/>
         </section>
-    }
-}
-
-/// "Loaded 300 of 1,200…" while pages arrive; the rate-limit pause while one holds the load.
-#[component]
-fn Progress() -> impl IntoView {
-    let ctx = ctx();
-    move || {
-        let now = ctx.now.get();
-        let text = ctx.queue.with(|q| progress_text(&q.load_state(), now));
-        view! { <span class="muted" data-testid="progress" role="status" aria-live="polite">{text}</span> }
     }
 }
 
@@ -345,7 +311,7 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool, preview: RwSignal
             on:focusin={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }
             on:mouseenter={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }>
             <td class="mono id">{select}{id.clone()}</td>
-            <td class="name" title=tips.0><a href=detail data-testid="incident-link">{name}</a></td>
+            <td class="name" title=tips.0><a href=detail data-testid="incident-link">{name}</a><super::status::MatchedHint id=id.clone()/></td>
             <td class="severity"><span class=sev_class>{sev}</span></td>
             <td class="nowrap status">{status}</td>
             <td class="assigned" title=tips.1>{assigned}</td>

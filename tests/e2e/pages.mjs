@@ -64,3 +64,13 @@ export async function signIn(app, { user = 'analyst', withhold = [] } = {}) {
 }
 
 export const INCIDENT_READ = 'https://api.security.microsoft.com/Incident.Read';
+
+/** Starts a sign-in as `user` and declines the consent prompt; resolves once the app shows the sign-in error. */
+export async function declineConsent(app, { user = 'analyst' } = {}) {
+  await app.open();
+  await app.clickSignIn();
+  const idp = new SignInPage(app.page);
+  await idp.pickUser(user);
+  await idp.decline();
+  await app.authError().waitFor();
+}
