@@ -137,8 +137,7 @@ test('previous and next on the incident page walk the queue in its current order
 
 test('the severity × status grid cells are buttons a keyboard can use', async () => {
   await go(WIDE);
-  const toggle = app.page.getByTestId('pictures-toggle');
-  if (await toggle.getAttribute('aria-expanded') === 'false') await toggle.click();
+  await app.showPictures();
   const cell = app.page.getByTestId('summary-high-active');
   assert.equal(await cell.getAttribute('role'), 'button');
   assert.equal(await cell.getAttribute('tabindex'), '0');
@@ -146,6 +145,6 @@ test('the severity × status grid cells are buttons a keyboard can use', async (
   await cell.focus();
   await app.page.keyboard.press('Enter');
   await app.page.waitForFunction(() => location.hash.includes('severity=high') && location.hash.includes('status=active'));
-  await toggle.click();
+  await app.page.getByTestId('pictures-toggle').click();
   assert.deepEqual(app.page.errors, []);
 });

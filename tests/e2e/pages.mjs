@@ -16,6 +16,12 @@ export class AppPage {
   authError() { return this.page.getByTestId('auth-error'); }
   apiError() { return this.page.getByTestId('api-error'); }
   claims() { return this.page.getByTestId('token-claims'); }
+  /** Unfolds the pictures (severity × status, created over time); the page remembers it across reloads. */
+  async showPictures() {
+    const toggle = this.page.getByTestId('pictures-toggle');
+    if (await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+    await this.page.getByTestId('summary').waitFor();
+  }
   /** Opens the token menu in the top bar (once signed in) and waits for the token's claims to show. */
   async showToken(timeout = 15_000) {
     const menu = this.page.getByTestId('token-menu');

@@ -202,7 +202,7 @@ test('axe-core: no serious or critical violations on the queue (with its summary
   };
   const bad = [];
   // The pictures open, so their cells are checked as well.
-  if (await app.page.getByTestId('summary').count() === 0) await app.page.getByTestId('pictures-toggle').click();
+  await app.showPictures();
   for (const size of [LAPTOP, PHONE, WIDE_SCREEN]) {
     for (const scheme of ['light', 'dark']) {
       await app.page.setViewportSize(size);

@@ -155,6 +155,8 @@ test('the data-as-of marker says when, in local time with the UTC offset, and mo
 
 test('while the first page is on its way the pictures say they are counting, never zeros', async () => {
   const app = await signedIn();
+  // The pictures start folded; unfolded once, they stay so across the reload.
+  await app.showPictures();
   await sandbox.faults({ latency_ms: 2500 });
   await app.page.reload();
   const counting = app.page.getByTestId('pictures-loading');
