@@ -251,6 +251,11 @@ async fn send(ctx: Ctx, cfg: &Config, view: &HuntView) -> Result<HuntResult, Run
     }
 }
 
+/// Beside a Defender session: does the kept Graph token let a hunt through now? (The token panel's row.)
+pub(crate) fn second_token_grants_hunting() -> bool {
+    storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s)).is_some_and(|t| t.grants_hunting(clock::now()))
+}
+
 /// The Graph token for hunting beside a Defender session: the one kept in sessionStorage while it lasts,
 /// else a new one from the refresh-token grant for Graph's hunting scope. The grant rotates the refresh
 /// token, so the session keeps the new one (its Defender token stays); it runs under the session's renewal

@@ -146,7 +146,7 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
     view! {
         <article class="card incident" data-testid="incident-detail" data-incident-id=inc.id.clone()>
             <header class="incident-head">
-                <h1 tabindex="-1" node_ref=title_ref class="clamp">{name}</h1>
+                <h1 tabindex="-1" node_ref=title_ref class="clamp" title=name.clone()>{name.clone()}</h1>
                 <div class="facts">
                     <span class=format!("sev sev-{}", norm(&sev))>{sev.clone()}</span>
                     <span>"#"{inc.id.clone()}</span>

@@ -28,7 +28,9 @@ pub fn TokenPanel() -> impl IntoView {
             .into_iter()
             .filter(|c| cfg.actions || matches!(c.call, Call::List | Call::ReadOne | Call::Hunt))
             .map(|c| {
-                let ok = is_granted(&s, cfg.source, c.call);
+                // Beside the Defender source, hunting rides a second, Graph token (flows::hunt).
+                let ok = is_granted(&s, cfg.source, c.call)
+                    || (c.call == Call::Hunt && crate::flows::hunt::second_token_grants_hunting());
                 let testid = match c.call {
                     Call::List => "permission-check",
                     Call::Hunt => "permission-hunt",

@@ -180,8 +180,11 @@ test('hostile text leaves the queue and the incident page no wider than the wind
         await page.evaluate((i) => { location.hash = `#/incidents/${i}`; }, id);
         await page.getByTestId('incident-detail').waitFor();
         const title = await page.locator('.incident-head h1').evaluate((e) => ({
-          h: e.getBoundingClientRect().height, line: parseFloat(getComputedStyle(e).lineHeight) || 30 }));
+          h: e.getBoundingClientRect().height, line: parseFloat(getComputedStyle(e).lineHeight) || 30,
+          text: e.textContent, tip: e.getAttribute('title') }));
         assert.ok(title.h <= title.line * 2 + 2, `incident ${id}: title ${title.h} px for ${title.line} px lines`);
+        // What the clamp hides is still one hover away.
+        assert.equal(title.tip, title.text, `incident ${id}: the clamped title's tooltip holds the whole name`);
         assert.ok(await overflow(page) <= 0, `hostile incident ${id} at ${size.width}: ${await overflow(page)} px too wide`);
       }
       await page.getByTestId('back-to-queue').click();

@@ -32,6 +32,11 @@ impl HuntToken {
         self.expires_at > now.saturating_add(30)
     }
 
+    /// Lets a hunt through at `now`: usable, and it names the hunting permission (the token panel's row).
+    pub fn grants_hunting(&self, now: u64) -> bool {
+        self.usable(now) && self.scopes.iter().any(|s| crate::auth::session::scope_is(s, super::HUNT_SCOPE))
+    }
+
     /// The stored form.
     pub fn to_json(&self) -> String {
         json!({"access_token": self.access_token.secret(), "expires_at": self.expires_at, "scopes": self.scopes})
@@ -73,6 +78,9 @@ mod tests {
             assert_eq!(HuntToken::from_json(bad), None, "{bad}");
         }
         assert!(t.usable(969) && !t.usable(970), "30 s before expiry it is not sent");
+        assert!(t.grants_hunting(969) && !t.grants_hunting(970));
+        let other = HuntToken { scopes: vec!["https://graph.microsoft.com/User.Read".into()], ..t.clone() };
+        assert!(!other.grants_hunting(0), "a Graph token without the hunting permission lets no hunt through");
         assert!(HUNT_TOKEN_KEY.starts_with(crate::auth::session::KEY_PREFIX), "sign-out removes it");
     }
 
