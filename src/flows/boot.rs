@@ -45,11 +45,13 @@ pub(crate) fn start(ctx: Ctx, mount: impl FnOnce() + 'static) {
         location::replace(&format!("{}{}", location::page_url(), location::hash()));
     }
     // The response's own request stays, so a slow sign-in is refused as too old rather than as unknown.
-    purge_stale_pending(cb.state().map(pending_key));
+    let keep = cb.state().map(pending_key);
     spawn_local(async move {
         let cfg = load_config().await;
-        // Everything below up to the first request runs in this task, so the request starts before the mount.
+        // Everything below up to the first request runs in this task, so the request starts before the mount
+        // and before the housekeeping.
         mount_soon();
+        spawn_local(async move { purge_stale_pending(keep) });
         let cfg = match cfg {
             Ok(cfg) => cfg,
             Err(msg) => {
