@@ -122,6 +122,8 @@ function breakdown(t, target) {
     // API request (whichever goes first; config.json is preloaded by the HTML and not counted).
     firstRequest: m.wasmInstantiateEnd != null && (token || api)
       ? Math.min(...[token, api].filter(Boolean).map((r) => r.start)) - m.wasmInstantiateEnd : null,
+    // config.json (preloaded by the HTML) complete, relative to the instantiated wasm (negative: before it).
+    configAfterWasm: config && m.wasmInstantiateEnd != null ? config.end - m.wasmInstantiateEnd : null,
     // Token answer → API request start (ID-token checks, signature, storing the session).
     tokenToApi: token && api ? api.start - token.end : null,
     render: m.rowPainted != null && api ? m.rowPainted - api.end : null,
