@@ -619,7 +619,9 @@ async function main() {
       } finally { sb.stop(); }
     }
     if (ONLY.split(',').includes('trace')) {
-      const sb = await startSandbox(FAST_LIMITS);
+      // --trace-incidents N: the sandbox's incident count for the traced run (default: its seed, 50 a screen).
+      const n = arg('trace-incidents', null);
+      const sb = await startSandbox([...FAST_LIMITS, ...(n ? ['--incidents', n] : [])]);
       try {
         results.trace = await trace({ browser, sb });
         console.error(JSON.stringify(results.trace, null, 1));
