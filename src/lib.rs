@@ -14,6 +14,8 @@ pub mod config;
 pub mod format;
 pub mod http;
 pub(crate) mod problem;
+pub mod shortcuts;
+pub mod walk;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

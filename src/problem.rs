@@ -20,20 +20,32 @@ pub(crate) struct Problem {
     pub retry: bool,
     /// Unix time at which an automatic retry happens (rate limit countdown).
     pub retry_at: Option<u64>,
+    /// The provider's or API's technical text (AADSTS codes, trace and correlation ids), shown behind a
+    /// "Details" toggle so the sentence above stays plain.
+    pub details: Option<String>,
 }
 
 impl Problem {
     /// A bare message.
     pub(crate) fn new(message: impl Display) -> Self {
-        Problem { message: message.to_string(), hint: None, link: None, retry: false, retry_at: None }
+        Problem { message: message.to_string(), hint: None, link: None, retry: false, retry_at: None, details: None }
     }
 
-    /// A sign-in failure: the error's sentence, and what to do when the provider's AADSTS code is known.
+    /// A sign-in failure: the error's sentence, and what to do when the provider's AADSTS code is known. The
+    /// explanation is said once, as the hint (issue #13: declining consent showed it twice); the provider's
+    /// trace, correlation id and timestamp go behind "Details".
     pub(crate) fn sign_in(err: &AuthError) -> Self {
-        let mut p = Problem::new(err);
-        if let AuthError::Provider { explanation: Some(e), .. } = err {
-            p.hint = Some((*e).to_string());
-        }
+        let AuthError::Provider { error, description, explanation, .. } = err else { return Problem::new(err) };
+        let (said, trace) = split_trace(description.as_deref().unwrap_or(""));
+        let plain = AuthError::Provider {
+            error: error.clone(),
+            description: Some(said.to_string()).filter(|d| !d.is_empty()),
+            code: None,
+            explanation: None,
+        };
+        let mut p = Problem::new(plain);
+        p.hint = explanation.map(str::to_string);
+        p.details = trace.map(str::to_string);
         p
     }
 
@@ -45,7 +57,12 @@ impl Problem {
                 cfg.source.label(),
                 cfg.rate_limit_per_minute
             ),
-            e => format!("{} Retrying in {secs} s.", e.user_message()),
+            // The countdown beside the banner is the only one (issue #13: "Retrying in 4 s." and "Retrying in
+            // 0:01" at once).
+            ApiError::Server { status, .. } => {
+                format!("The API had a temporary problem (HTTP {status}). The page tries again by itself.")
+            }
+            e => format!("{} The page tries again by itself.", e.user_message()),
         });
         p.retry_at = Some(now.saturating_add(secs));
         p
@@ -132,6 +149,33 @@ pub(crate) fn consent_declined(scope: &str) -> String {
     format!(
         "The permission {scope} was not granted, so the page stays read-only. You are still signed in; act again to be asked once more, or ask an administrator to grant it."
     )
+}
+
+/// The provider's description without its trailing "Trace ID: … Correlation ID: … Timestamp: …", and that tail.
+pub(crate) fn split_trace(description: &str) -> (&str, Option<&str>) {
+    match description.find("Trace ID:") {
+        Some(i) => (description.get(..i).unwrap_or("").trim_end(), description.get(i..).map(str::trim)),
+        None => (description, None),
+    }
+}
+
+/// What the page says when a silent renewal failed: a plain sentence (the analyst is still signed in until the
+/// token expires, then must sign in again), what to do when the AADSTS code is known, and the provider's text
+/// behind "Details" (issue #13: a failed renewal showed raw AADSTS text with trace ids).
+pub(crate) fn renewal_problem(err: &AuthError) -> Problem {
+    if !matches!(err, AuthError::Provider { .. } | AuthError::Network(..) | AuthError::TokenEndpoint(..)) {
+        // Our own sentences ("more than 24 hours old", "gave no refresh token") are already plain.
+        return Problem::new(renewal_failure(err));
+    }
+    let mut p = Problem::new(
+        "Your session could not be renewed, so the page will stop loading incidents when the current token \
+         expires. Sign in again to continue; you will come back to this view.",
+    );
+    if let AuthError::Provider { explanation: Some(e), .. } = err {
+        p.hint = Some((*e).to_string());
+    }
+    p.details = Some(renewal_failure(err));
+    p
 }
 
 /// The sign-in-again prompt after a silent renewal failed.
@@ -232,8 +276,42 @@ mod tests {
         assert_eq!(p.retry_at, Some(1012));
         assert!(p.message.contains("Microsoft Defender XDR allows about 50 requests a minute"), "{}", p.message);
         let p = Problem::waiting(&ApiError::Server { status: 503, message: String::new() }, &cfg(), 2, 1000);
-        assert_eq!(p.message, "The API had a temporary problem (HTTP 503). Try again shortly. Retrying in 2 s.");
+        // Issue #13: the banner's live countdown is the only one; the sentence carries none of its own.
+        assert_eq!(p.message, "The API had a temporary problem (HTTP 503). The page tries again by itself.");
         assert_eq!(p.retry_at, Some(1002));
+    }
+
+    #[test]
+    fn a_failed_renewal_is_plain_with_the_provider_text_behind_details() {
+        let err = AuthError::provider(
+            "invalid_grant".into(),
+            Some("AADSTS70000: The provided value for the input parameter 'refresh_token' is not valid. Trace ID: 1f2e Correlation ID: 9a8b Timestamp: 2026-11-27 10:07:00Z".into()),
+        );
+        let p = renewal_problem(&err);
+        assert!(!p.message.contains("AADSTS") && !p.message.contains("Trace ID"), "{}", p.message);
+        assert!(p.message.contains("Sign in again"), "{}", p.message);
+        let d = p.details.unwrap_or_default();
+        assert!(d.contains("AADSTS70000") && d.contains("Trace ID: 1f2e"), "{d}");
+        let known = renewal_problem(&AuthError::provider("invalid_grant".into(), Some("AADSTS700084: x".into())));
+        assert_eq!(known.hint.as_deref(), crate::auth::aadsts::explain(700084));
+        // Our own sentences need no details.
+        let p = renewal_problem(&AuthError::RefreshExpired);
+        assert_eq!((p.message, p.details), (renewal_failure(&AuthError::RefreshExpired), None));
+    }
+
+    #[test]
+    fn declining_consent_says_its_sentence_once_and_keeps_the_trace_behind_details() {
+        let err = AuthError::provider(
+            "access_denied".into(),
+            Some("AADSTS65004: User declined to consent to access the app. Trace ID: abc Correlation ID: def Timestamp: 2026-11-27".into()),
+        );
+        let p = Problem::sign_in(&err);
+        let explanation = crate::auth::aadsts::explain(65004).unwrap();
+        let all = format!("{} {}", p.message, p.hint.clone().unwrap_or_default());
+        assert_eq!(all.matches(explanation).count(), 1, "{all}");
+        assert!(p.message.contains("AADSTS65004") && !p.message.contains("Trace ID"), "{}", p.message);
+        assert_eq!(p.details.as_deref(), Some("Trace ID: abc Correlation ID: def Timestamp: 2026-11-27"));
+        assert_eq!(split_trace("no trace"), ("no trace", None));
     }
 
     #[test]

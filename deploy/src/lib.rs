@@ -55,12 +55,15 @@ mod tests {
         .unwrap();
         assert_eq!(p.site.path, "/tools/onbehalf/");
         let scripts = inline_scripts(INDEX);
-        assert_eq!(p.csp, csp(&scripts, &["https://login.microsoftonline.com", "https://api.security.microsoft.com"]));
+        // Hunting beside the Defender source goes to Microsoft Graph itself.
+        let connect =
+            ["https://login.microsoftonline.com", "https://api.security.microsoft.com", "https://graph.microsoft.com"];
+        assert_eq!(p.csp, csp(&scripts, &connect));
         assert!(p.csp.contains("form-action 'none'") && p.csp.contains("frame-ancestors 'none'"));
         assert!(!p.meta_csp.contains("frame-ancestors"));
         assert!(p
             .meta_csp
-            .contains("connect-src 'self' https://login.microsoftonline.com https://api.security.microsoft.com"));
+            .contains("connect-src 'self' https://login.microsoftonline.com https://api.security.microsoft.com https://graph.microsoft.com;"));
         assert!(p.proxy.is_none());
         assert_eq!(p.listen, "443 ssl");
         assert_eq!(p.files_dir(), "/srv/www/tools/onbehalf/");
@@ -82,7 +85,12 @@ mod tests {
         let px = p.proxy.clone().unwrap();
         assert_eq!(px.path, "/defender-api/");
         assert_eq!(px.upstream, "https://api.security.microsoft.com");
-        assert!(p.csp.contains("connect-src 'self' https://login.microsoftonline.com;"), "{}", p.csp);
+        // The API goes through the relay; only the IdP and (for hunting) Graph are other origins.
+        assert!(
+            p.csp.contains("connect-src 'self' https://login.microsoftonline.com https://graph.microsoft.com;"),
+            "{}",
+            p.csp
+        );
         let n = p.nginx();
         assert!(n.contains("location /defender-api/ {"));
         assert!(n.contains("proxy_pass https://api.security.microsoft.com/;"));

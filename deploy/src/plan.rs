@@ -129,6 +129,11 @@ pub fn plan(index_html: &str, config_json: &str, opts: &Options) -> Result<Plan,
     if !same_origin_api && api_origin != authority_origin {
         connect.push(&api_origin);
     }
+    // Hunting is a Graph API: beside the Defender source the page calls Microsoft Graph itself for it.
+    let hunt_origin = origin_of(onbehalf::api::hunting::hunt_base(&config)).unwrap_or_default();
+    if !hunt_origin.is_empty() && hunt_origin != site.origin() && !connect.contains(&hunt_origin.as_str()) {
+        connect.push(&hunt_origin);
+    }
     let policy = csp(&scripts, &connect);
     let meta_csp = without_directive(&policy, "frame-ancestors");
 

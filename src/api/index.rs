@@ -25,20 +25,16 @@ struct Facts {
     id_num: Option<u64>,
     /// Where the lowercase name ends in `text` (it comes first).
     name_end: usize,
-    /// Lowercase name, id, assignee, alert titles, device names and entity summaries, `SEP`-separated:
-    /// exactly the fields `view::text_matches` searches.
+    /// Lowercase name, then the other fields of `search::fields` (id, assignee, alert titles, device names,
+    /// entity summaries, techniques, actors), `SEP`-separated: the fields `view::text_matches` searches.
     text: Box<str>,
 }
 
 impl Facts {
     fn of(inc: &Incident) -> Facts {
-        let mut fields: Vec<String> = vec![inc.id.to_lowercase()];
-        fields.extend(inc.assigned_to.as_deref().map(str::to_lowercase));
-        for a in &inc.alerts {
-            fields.push(a.title.to_lowercase());
-            fields.extend(a.devices.iter().filter_map(|d| d.device_dns_name.as_deref()).map(str::to_lowercase));
-            fields.extend(a.entities.iter().map(|e| e.summary().to_lowercase()));
-        }
+        // The name comes first (on its own, for sorting); every other searched field after it.
+        let mut fields: Vec<String> =
+            super::search::fields(inc).into_iter().skip(1).map(|(_, text)| text.to_lowercase()).collect();
         // The same device, user or IP shows up under many alerts of one incident: keep each text once, so
         // every keystroke scans less (order between fields does not matter, the separator keeps them apart).
         fields.sort_unstable();
@@ -327,7 +323,8 @@ mod tests {
                         ["MicrosoftDefenderForEndpoint", "MicrosoftDefenderForOffice365"][a % 2].into(),
                     ),
                     detection_source: None,
-                    mitre_techniques: vec![],
+                    mitre_techniques: vec![["T1059.001", "T1566", "T9999"][(n + a) % 3].into()],
+                    actor: n.is_multiple_of(5).then(|| "Storm-0501".into()),
                     first_activity: None,
                     last_activity: None,
                     devices: vec![Device {
@@ -367,6 +364,13 @@ mod tests {
             "sign-in 1",
             "\0",
             "nothing here",
+            // Issue #13: technique ids, technique names and actors are searchable.
+            "t1059",
+            "t1566 ",
+            "powershell",
+            "spearphishing",
+            "t9999",
+            "storm-0501",
         ] {
             out.push(View { text: text.into(), ..base.clone() });
         }

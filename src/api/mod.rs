@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod budget;
+pub(crate) mod changes;
 pub mod error;
 pub(crate) mod export;
 pub mod hunting;
@@ -12,6 +13,7 @@ pub mod model;
 pub(crate) mod paging;
 pub mod query;
 pub mod retry;
+pub(crate) mod search;
 pub(crate) mod source;
 pub(crate) mod stats;
 pub mod story;

@@ -129,12 +129,26 @@ pub struct LoadState {
     pub moved: bool,
 }
 
+/// The progress line's words for a load held by a 429, before its countdown.
+pub const PAUSED: &str = "Paused by the API's rate limit — ";
+
+/// "resuming in 18 s": the countdown of a pause.
+pub fn resuming_in(left: u64) -> String {
+    format!("resuming in {}", crate::format::wait(left))
+}
+
+/// Seconds a 429 still holds the load, when the progress line counts them down. The progress line is then the
+/// one countdown of that wait: the banner about the same 429 shows none (issue #13, one countdown per wait).
+pub fn pause_left(s: &LoadState, now: u64) -> Option<u64> {
+    s.paused_until.filter(|t| *t > now && s.loading).map(|t| t - now)
+}
+
 /// The progress line: "Loaded 300 of 1,200…" while pages arrive, the rate-limit pause with its countdown
 /// while one holds the load, and whether the order moved under the load.
 pub fn progress_text(s: &LoadState, now: u64) -> String {
     let n = s.count;
-    let text = match s.paused_until.filter(|t| *t > now) {
-        Some(t) if s.loading => format!("Paused by the API's rate limit — resuming in {} s", t - now),
+    let text = match pause_left(s, now) {
+        Some(left) => format!("{PAUSED}{}", resuming_in(left)),
         _ => match (s.loading, s.total) {
             (true, Some(t)) if s.loaded => format!("Loaded {n} of {t}…"),
             (true, None) if s.loaded => format!("Loaded {n}…"),
@@ -167,6 +181,9 @@ mod tests {
         let paused = LoadState { paused_until: Some(118), ..s.clone() };
         assert_eq!(progress_text(&paused, 100), "Paused by the API's rate limit — resuming in 18 s");
         assert_eq!(progress_text(&paused, 118), "Loaded 150…", "the pause is over");
+        assert_eq!(pause_left(&paused, 100), Some(18));
+        assert_eq!(pause_left(&paused, 118), None);
+        assert_eq!(pause_left(&LoadState { loading: false, ..paused.clone() }, 100), None, "no load held");
         let done = LoadState { loading: false, ..paused.clone() };
         assert_eq!(progress_text(&done, 100), "150 loaded");
         assert!(progress_text(&LoadState { more: true, ..done.clone() }, 100).contains("the most one view loads"));

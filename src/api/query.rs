@@ -53,20 +53,30 @@ pub fn defender_url(api_base: &str, q: &IncidentQuery) -> String {
     list_url(Source::Defender, api_base, q)
 }
 
-/// A plausible incident id: 1 to 64 letters, digits, `-` or `_` (Defender's are numbers, Graph's numeric
-/// strings). Anything else never reaches a URL.
-pub(crate) fn is_incident_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+/// An incident id as `source` spells them, the one rule for every URL that names an incident (reads, the
+/// view's by-id, writes). Defender: `incidentId` is a number, so 1 to 19 ASCII digits. Graph: `id` is a
+/// string (numeric in practice), so 1 to 64 letters, digits, `-` or `_`. Either way an accepted id is one
+/// path segment as it stands: nothing to encode, never a dot segment, a `?` or a `/`.
+pub(crate) fn is_incident_id(source: Source, id: &str) -> bool {
+    match api(source).dialect {
+        Dialect::Defender => (1..=19).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()),
+        Dialect::Graph => {
+            (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }
+    }
+}
+
+/// The incident's own URL, `{base}{incidents path}/{id}` (Defender `/api/incidents/{id}`, Graph
+/// `/v1.0/security/incidents/{id}`): what a write PATCHes. `None` for an id [`is_incident_id`] refuses.
+pub(crate) fn incident_resource_url(source: Source, api_base: &str, id: &str) -> Option<String> {
+    is_incident_id(source, id).then(|| format!("{}{}/{id}", api_base.trim_end_matches('/'), api(source).incidents_path))
 }
 
 /// One incident by id, through the source's documented get-by-id: Defender `GET {base}/api/incidents/{id}`
 /// ("Get incident API"), Graph `GET {base}/v1.0/security/incidents/{id}?$expand=alerts`. `None` for an id
 /// that [`is_incident_id`] refuses.
 pub(crate) fn incident_url(source: Source, api_base: &str, id: &str) -> Option<String> {
-    if !is_incident_id(id) {
-        return None;
-    }
-    let base = format!("{}{}/{id}", api_base.trim_end_matches('/'), api(source).incidents_path);
+    let base = incident_resource_url(source, api_base, id)?;
     Some(match api(source).dialect {
         Dialect::Defender => base,
         Dialect::Graph => base + "?$expand=alerts",
@@ -282,8 +292,39 @@ mod tests {
             Some("https://graph.microsoft.com/v1.0/security/incidents/2972395?$expand=alerts")
         );
         for bad in ["", "1/../x", "1?$top=1", "a b", "1%2F", &"9".repeat(65)] {
-            assert_eq!(incident_url(Source::Defender, "https://x", bad), None, "{bad}");
+            for source in [Source::Defender, Source::Graph] {
+                assert_eq!(incident_url(source, "https://x", bad), None, "{source:?} {bad}");
+            }
         }
+    }
+
+    #[test]
+    fn one_id_rule_per_source() {
+        // Defender's incidentId is a number; Graph's id is a string of safe characters.
+        for (id, defender, graph) in [
+            ("1874", true, true),
+            ("0042", true, true),
+            ("9999999999999999999", true, true),
+            ("99999999999999999999", false, true),
+            ("12a", false, true),
+            ("a-b_C", false, true),
+            ("-1", false, true),
+            (" 42", false, false),
+            ("..", false, false),
+            ("4/2", false, false),
+            ("é", false, false),
+            ("", false, false),
+        ] {
+            assert_eq!(is_incident_id(Source::Defender, id), defender, "Defender {id:?}");
+            assert_eq!(is_incident_id(Source::Graph, id), graph, "Graph {id:?}");
+        }
+        assert!(is_incident_id(Source::Graph, &"a".repeat(64)) && !is_incident_id(Source::Graph, &"a".repeat(65)));
+        // The resource URL (what writes use) is the get-by-id URL without Graph's $expand.
+        assert_eq!(
+            incident_resource_url(Source::Graph, "https://graph.microsoft.com/", "a-1").as_deref(),
+            Some("https://graph.microsoft.com/v1.0/security/incidents/a-1")
+        );
+        assert_eq!(incident_resource_url(Source::Defender, "https://x", "12a"), None);
     }
 
     #[test]

@@ -50,6 +50,15 @@ pub struct StepUp {
     pub intent: String,
 }
 
+impl StepUp {
+    /// The `kind` its intent names (every feature's intent is a JSON object with one), so the redirect back
+    /// hands the intent to the feature that wrote it; `None` for an intent without one.
+    pub fn kind(&self) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_str(&self.intent).ok()?;
+        v.get("kind")?.as_str().map(str::to_string)
+    }
+}
+
 impl PendingAuth {
     /// True when older than 15 minutes, or created in the future (clock turned back).
     pub(crate) fn is_stale(&self, now: u64) -> bool {
@@ -214,6 +223,16 @@ pub(crate) mod tests {
     }
 
     /// Issue 14: a step-up asks for the configured scopes plus the added one, for the same resource.
+    #[test]
+    fn a_step_up_names_the_feature_its_intent_is_for() {
+        let up = |intent: &str| StepUp { scopes: vec![], intent: intent.into() };
+        assert_eq!(up(r#"{"kind":"incident-action","incident":"7"}"#).kind().as_deref(), Some("incident-action"));
+        assert_eq!(up(r#"{"kind":"hunting-query"}"#).kind().as_deref(), Some("hunting-query"));
+        for none in ["", "{}", "[]", r#"{"kind":7}"#, "not json"] {
+            assert_eq!(up(none).kind(), None, "{none}");
+        }
+    }
+
     #[test]
     fn a_step_up_adds_its_scope_to_the_sign_in() {
         let mut p = pending("s", 100);

@@ -103,10 +103,7 @@ impl Session {
 
     /// Does the session hold `short` (e.g. `Incident.Read`), bare or as `{resource}/Incident.Read`?
     fn has_scope(&self, short: &str) -> bool {
-        self.granted_scopes.iter().any(|s| {
-            s.eq_ignore_ascii_case(short)
-                || s.rsplit_once('/').map(|(_, tail)| tail.eq_ignore_ascii_case(short)).unwrap_or(false)
-        })
+        self.granted_scopes.iter().any(|s| scope_is(s, short))
     }
 
     /// Holds any of these scopes (e.g. a call's accepted scopes in `api::actions::access`).
@@ -119,6 +116,12 @@ impl Session {
         self.refresh_token.is_some()
             && self.signed_in_at.saturating_add(SPA_REFRESH_LIFETIME_SECS) > now.saturating_add(60)
     }
+}
+
+/// Is the granted scope `granted` the permission `short`, bare or as `{resource}/Name` (case-insensitive)?
+pub(crate) fn scope_is(granted: &str, short: &str) -> bool {
+    granted.eq_ignore_ascii_case(short)
+        || granted.rsplit_once('/').map(|(_, tail)| tail.eq_ignore_ascii_case(short)).unwrap_or(false)
 }
 
 /// Where sign-in stands, as the UI renders it.

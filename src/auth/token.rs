@@ -43,14 +43,24 @@ pub(crate) fn code_exchange_request(
 
 /// The refresh-token grant. Entra needs `scope` (one resource) here, or it fails (AADSTS90009/28003).
 pub(crate) fn refresh_request(meta: &ProviderMetadata, cfg: &Config, rt: &RefreshToken) -> HttpRequest {
-    let scope = cfg.request_scopes();
+    refresh_request_for(meta, cfg, rt, &cfg.request_scopes())
+}
+
+/// The refresh-token grant for `scope` (one resource, maybe not the configured one: Entra's refresh tokens
+/// are multi-resource, so the same one asks for a Graph token beside a Defender session's).
+pub(crate) fn refresh_request_for(
+    meta: &ProviderMetadata,
+    cfg: &Config,
+    rt: &RefreshToken,
+    scope: &str,
+) -> HttpRequest {
     token_post(
         meta,
         form_urlencode(&[
             ("client_id", &cfg.client_id),
             ("grant_type", "refresh_token"),
             ("refresh_token", rt.secret()),
-            ("scope", &scope),
+            ("scope", scope),
         ]),
     )
 }

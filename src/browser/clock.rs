@@ -62,3 +62,14 @@ pub(crate) fn hh_mm(ts: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
+
+/// How many minutes the user's time zone is east of UTC at Unix time `ts` (daylight saving included).
+pub(crate) fn utc_offset_min(ts: u64) -> i32 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));
+    -(d.get_timezone_offset() as i32)
+}
+
+/// "10:07 (UTC+1)": Unix time `ts` as the user's clock time, with its zone.
+pub(crate) fn clock_with_zone(ts: u64) -> String {
+    crate::format::clock_with_zone(ts, utc_offset_min(ts))
+}

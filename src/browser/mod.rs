@@ -7,8 +7,10 @@ pub mod dom;
 pub mod download;
 mod error;
 pub mod fetch;
+pub mod focus;
 pub mod location;
 pub mod page;
+pub mod prefs;
 pub mod storage;
 
 pub use error::EdgeError;

@@ -1,4 +1,5 @@
-//! sessionStorage: per tab, gone when the tab closes. The app never touches localStorage or cookies.
+//! sessionStorage: per tab, gone when the tab closes. No cookies; localStorage only in `prefs`, for a display
+//! preference.
 
 use super::EdgeError;
 

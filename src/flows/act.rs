@@ -5,10 +5,10 @@
 
 use super::queue::{pause_budget, wait_for_budget};
 use super::sign_in::step_up;
-use super::state::{Activity, Ctx};
+use super::state::{Activity, BulkPending, Ctx};
 use crate::api::actions::access::classify_forbidden;
 use crate::api::actions::intent::consent_needed;
-use crate::api::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, WriteRequest};
+use crate::api::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, Target, WriteRequest};
 use crate::api::error::{map_response, ApiError};
 use crate::api::model::{parse_one_incident, Incident};
 use crate::api::retry::{Next, Retry};
@@ -29,7 +29,7 @@ pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
         return;
     }
     if let Some(scope) = consent_needed(&cfg, &session, &action) {
-        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent { incident: id, action })));
+        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent::one(id, action))));
         return;
     }
     ctx.acting.update(|a| {
@@ -59,12 +59,13 @@ pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
         return;
     }
     if let Some(scope) = consent_needed(&cfg, &session, &action) {
-        ctx.acting.update(|a| a.bulk_consent = Some(scope));
+        ctx.acting.update(|a| a.bulk_consent = Some((scope, action)));
         return;
     }
     ctx.acting.update(|a| {
         a.bulk_running = true;
         a.bulk_consent = None;
+        a.bulk_declined = None;
         a.bulk = ids.iter().map(|id| (id.clone(), None)).collect();
     });
     let epoch = ctx.epoch();
@@ -98,11 +99,16 @@ pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
     });
 }
 
-/// Incremental consent for a bulk action: the permission is asked for; the selection is not kept across the
-/// redirect, so the analyst selects and confirms again when back (nothing is held to fire).
+/// Incremental consent for a bulk action: the permission is asked for, and the selection and the action travel
+/// in the step-up's intent, to be confirmed again when back (nothing is sent by itself).
 pub(crate) fn ask_bulk_consent(ctx: Ctx) {
-    let Some(scope) = ctx.acting.get_untracked().bulk_consent else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: String::new() });
+    let (consent, selected) = ctx.acting.with_untracked(|a| (a.bulk_consent.clone(), a.selected.clone()));
+    let Some((scope, action)) = consent else { return };
+    if selected.is_empty() {
+        return;
+    }
+    let intent = Intent { target: Target::Selection(selected), action };
+    step_up(ctx, StepUp { scopes: vec![scope], intent: intent.to_json() });
 }
 
 /// The analyst agreed to go to the provider for the permission the held action needs.
@@ -111,21 +117,33 @@ pub(crate) fn ask_consent(ctx: Ctx) {
     step_up(ctx, StepUp { scopes: vec![scope], intent: intent.to_json() });
 }
 
-/// Back from the provider with `intent` held: offer it for confirmation if the token now allows it, or say that
-/// the page stays read-only. Never sends anything by itself.
-pub(crate) fn came_back(ctx: Ctx, cfg: &Config, session: &Session, intent: &str) {
-    let Some(intent) = Intent::from_json(intent) else { return };
-    if !cfg.actions {
-        return;
-    }
-    match consent_needed(cfg, session, &intent.action) {
-        None => ctx.acting.update(|a| a.held = Some(intent)),
-        Some(scope) => declined(ctx, &intent.incident, &scope),
+/// Back from the provider with an incident action's intent: `session` is the new one, or `None` when the
+/// provider refused (declined consent, most often). Offers the action for confirmation (on its incident's page,
+/// or in the bulk bar with the selection as it was) if the token now allows it, or says that the page stays
+/// read-only. Never sends anything by itself.
+pub(crate) fn came_back(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) {
+    let Some(intent) = Intent::from_json(&up.intent) else { return };
+    let missing = match session {
+        Some(s) => consent_needed(cfg, s, &intent.action),
+        None => Some(up.scopes.join(" ")),
+    };
+    match (intent.target.clone(), missing) {
+        (Target::Incident(_), None) if cfg.actions => ctx.acting.update(|a| a.held = Some(intent)),
+        (Target::Incident(id), Some(scope)) => declined(ctx, &id, &scope),
+        (Target::Selection(ids), None) if cfg.actions => ctx.acting.update(|a| {
+            a.selected = ids;
+            a.bulk_pending = Some(BulkPending { action: intent.action, after_consent: true });
+        }),
+        (Target::Selection(ids), Some(scope)) => ctx.acting.update(|a| {
+            a.selected = ids;
+            a.bulk_declined = Some(crate::problem::consent_declined(&scope));
+        }),
+        _ => {}
     }
 }
 
 /// Consent was not given (the provider answered `access_denied`, or the token still lacks the permission).
-pub(crate) fn declined(ctx: Ctx, id: &str, scope: &str) {
+fn declined(ctx: Ctx, id: &str, scope: &str) {
     let text = crate::problem::consent_declined(scope);
     ctx.acting.update(|a| a.result = Some((id.to_string(), text, false)));
 }

@@ -1,13 +1,13 @@
 //! The redirect back from the provider: check state (first), issuer, then redeem the code and check the ID token.
 
 use super::state::Ctx;
-use super::{act, boot, provider, queue, verify_id_token_signature};
+use super::{act, boot, hunt, provider, queue, verify_id_token_signature};
 use crate::api::view::View;
-use crate::auth::authorize::{pending_key, PendingAuth};
+use crate::auth::authorize::{pending_key, PendingAuth, StepUp};
 use crate::auth::callback::{check_callback, Callback};
 use crate::auth::error::AuthError;
 use crate::auth::jwt::{validate_id_token, IdTokenError};
-use crate::auth::session::{session_from_token_response, AuthState, SESSION_KEY};
+use crate::auth::session::{session_from_token_response, AuthState, Session, SESSION_KEY};
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
@@ -25,7 +25,7 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     match redeem(ctx, &cfg, cb, pending).await {
         Ok(return_to) => {
             if let (Some((_, up)), Some(session)) = (back, ctx.session()) {
-                act::came_back(ctx, &cfg, &session, &up.intent);
+                resume(ctx, &cfg, &up, Some(&session));
             }
             return_to_view(ctx, &return_to).await;
             true
@@ -33,9 +33,8 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
         Err(err) => match (back, boot::restore_session()) {
             (Some((return_to, up)), Some(session)) => {
                 ctx.auth.set(AuthState::SignedIn(session));
-                match crate::api::actions::Intent::from_json(&up.intent) {
-                    Some(intent) => act::declined(ctx, &intent.incident, &up.scopes.join(" ")),
-                    None => ctx.api_error.set(Some(Problem::sign_in(&err))),
+                if !resume(ctx, &cfg, &up, None) {
+                    ctx.api_error.set(Some(Problem::sign_in(&err)));
                 }
                 return_to_view(ctx, &return_to).await;
                 true
@@ -50,12 +49,26 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     }
 }
 
+/// Hands a step-up's intent to the feature whose `kind` it names: `session` is the new one, or `None` when the
+/// provider refused (declined consent, most often). False when no feature claims it (the caller says why the
+/// sign-in failed instead).
+fn resume(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) -> bool {
+    match up.kind().as_deref() {
+        Some(crate::api::actions::intent::KIND) => act::came_back(ctx, cfg, up, session),
+        Some(crate::api::hunting::HUNT_KIND) => hunt::came_back(ctx, up, session),
+        _ => return false,
+    }
+    true
+}
+
 /// Shows the view the sign-in started from and loads it.
 async fn return_to_view(ctx: Ctx, return_to: &str) {
     let return_to = crate::auth::authorize::sanitize_return_to(return_to);
     location::replace(&format!("{}{}", location::page_url(), return_to));
     // replaceState fires no hashchange: adopt the returned-to view here.
-    ctx.view.set(View::from_hash(&return_to));
+    if !hunt::follow(ctx, &return_to) {
+        ctx.view.set(View::from_hash(&return_to));
+    }
     queue::load_view(ctx).await;
 }
 

@@ -5,11 +5,13 @@
 pub mod act;
 pub mod boot;
 pub mod callback;
+pub mod hunt;
 pub mod navigate;
 pub mod queue;
 pub mod renew;
 pub mod sign_in;
 pub mod state;
+pub mod status;
 
 use crate::auth::discovery::{discovery_request, read_discovery, ProviderMetadata};
 use crate::auth::error::AuthError;

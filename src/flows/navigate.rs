@@ -3,14 +3,23 @@
 use super::queue;
 use super::state::Ctx;
 use crate::api::view::View;
-use crate::browser::location;
+use crate::browser::{focus, location};
 use leptos::prelude::*;
+use std::cell::RefCell;
 
 /// Reads the view from the fragment now, and again whenever it changes. Only a change to what the server
 /// is asked for reloads; sorting, paging and in-page filters just re-render.
 pub(crate) fn follow_the_url(ctx: Ctx) {
-    ctx.view.set(View::from_hash(&location::hash()));
-    location::on_hash_change(move |hash| adopt_view(ctx, View::from_hash(&hash)));
+    let hash = location::hash();
+    if !super::hunt::follow(ctx, &hash) {
+        ctx.view.set(View::from_hash(&hash));
+    }
+    location::on_hash_change(move |hash| {
+        // The hunting page leaves the queue's view (and its loaded incidents) as they were.
+        if !super::hunt::follow(ctx, &hash) {
+            adopt_view(ctx, View::from_hash(&hash));
+        }
+    });
 }
 
 /// Shows `new`, reloading from the server only when what the server is asked for changed.
@@ -20,7 +29,21 @@ fn adopt_view(ctx: Ctx, new: View) {
         return;
     }
     let reload = new.server_part() != old.server_part();
+    let back_to_queue = old.incident.is_some() && new.incident.is_none();
+    match (&old.incident, &new.incident) {
+        (None, Some(id)) => PLACE.set(Some(Place { scroll_y: focus::scroll_y(), row: id.clone() })),
+        // Walking from incident to incident: back returns to the row of the last one.
+        (Some(_), Some(id)) => PLACE.with_borrow_mut(|p| {
+            if let Some(p) = p {
+                p.row = id.clone();
+            }
+        }),
+        _ => {}
+    }
     ctx.view.set(new);
+    if back_to_queue {
+        restore_place(PLACE.take(), 10);
+    }
     if reload && ctx.session().is_some() {
         queue::reload(ctx);
     }
@@ -44,3 +67,40 @@ pub(crate) fn change_view(ctx: Ctx, remember: bool, f: impl FnOnce(&mut View)) {
         adopt_view(ctx, v);
     }
 }
+
+/// Where the analyst was on the queue when they opened an incident.
+struct Place {
+    /// How far the queue was scrolled.
+    scroll_y: f64,
+    /// The incident whose row to focus on the way back.
+    row: String,
+}
+
+thread_local! {
+    /// The queue's place while an incident is open: one tab, one place.
+    static PLACE: RefCell<Option<Place>> = const { RefCell::new(None) };
+}
+
+/// Back on the queue: its scroll as it was and focus on the row the analyst came from, once the rows are
+/// drawn (a frame later; a few more while they paint). Without a place (a deep link, then back), the queue
+/// starts at its top.
+fn restore_place(place: Option<Place>, frames: u8) {
+    request_animation_frame(move || {
+        let Some(p) = place else {
+            crate::browser::page::scroll_to_top();
+            return;
+        };
+        if !focus::exists(ROW) && frames > 0 {
+            return restore_place(Some(p), frames - 1);
+        }
+        focus::scroll_to_y(p.scroll_y);
+        // Ids come from the API: only a plain one goes into a selector.
+        if p.row.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            let _ = focus::focus_first(&[&format!("{ROW}[data-incident-id=\"{}\"] {LINK}", p.row)]);
+        }
+    });
+}
+
+/// A queue row, and the link in it that opens the incident (the element a row's focus sits on).
+pub(crate) const ROW: &str = "[data-testid=\"incident-row\"]";
+pub(crate) const LINK: &str = "[data-testid=\"incident-link\"]";

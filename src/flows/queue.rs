@@ -22,6 +22,8 @@ use leptos::task::spawn_local;
 /// (Re)loads the current view from its first page; an earlier load still running stops at its next page.
 pub(crate) async fn load_view(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
+    // A reload of the view already loaded is a refresh: what changed is told when it ends.
+    let (before, since) = (super::status::before_load(ctx), ctx.status.data_at.get_untracked());
     let mut generation = 0;
     ctx.queue.update(|q| {
         q.generation += 1;
@@ -59,6 +61,7 @@ pub(crate) async fn load_view(ctx: Ctx) {
                     q.refreshed_at = clock::now();
                 });
                 ctx.api_error.set(None);
+                super::status::read_ok(ctx);
                 match more {
                     Some(m) => next = Some(m),
                     None => break,
@@ -82,6 +85,8 @@ pub(crate) async fn load_view(ctx: Ctx) {
         q.loading = false;
         q.complete = true;
     });
+    let complete = ctx.queue.with_untracked(|q| q.next.is_none());
+    super::status::after_load(ctx, before, complete, since);
 }
 
 /// Starts `load_view` without waiting for it.
@@ -97,7 +102,9 @@ pub(crate) fn start_auto_refresh(ctx: Ctx) {
             clock::sleep_ms(1000).await;
             let Some(period) = ctx.view.with_untracked(|v| v.refresh) else { continue };
             let (ready, last) = ctx.queue.with_untracked(|q| (q.loaded && !q.loading, q.refreshed_at));
-            if ready && ctx.session().is_some() && clock::now() >= last + period as u64 {
+            // Not while the page waits for the analyst to sign in again: the API would refuse the call.
+            let stopped = ctx.reauth.with_untracked(Option::is_some);
+            if ready && !stopped && ctx.session().is_some() && clock::now() >= last + period as u64 {
                 refresh_changes(ctx).await;
             }
         }
@@ -120,8 +127,11 @@ async fn refresh_changes(ctx: Ctx) {
     }
     match result {
         Ok((items, _, _)) => {
+            let (before, since) = (super::status::snapshot(ctx), ctx.status.data_at.get_untracked());
             ctx.queue.update(|q| merge(q, items));
             ctx.api_error.set(None);
+            super::status::tell(ctx, &before, true, since);
+            super::status::read_ok(ctx);
         }
         Err(err) => show_failure(ctx, &cfg, &err),
     }

@@ -6,7 +6,7 @@ use crate::auth::error::AuthError;
 use crate::auth::session::{apply_refresh, AuthState, SESSION_KEY};
 use crate::auth::token::{parse_token_response, refresh_request};
 use crate::browser::{clock, fetch, storage};
-use crate::problem::renewal_failure;
+use crate::problem::renewal_problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -46,10 +46,14 @@ pub(crate) async fn renew(ctx: Ctx) -> Result<(), AuthError> {
     let epoch = ctx.epoch();
     let result = renew_once(ctx).await;
     ctx.renewing.set(false);
-    if let Err(err) = &result {
-        if ctx.still(epoch) {
-            ctx.reauth.set(Some(renewal_failure(err)));
+    match &result {
+        Err(err) if ctx.still(epoch) => {
+            let p = renewal_problem(err);
+            ctx.reauth.set(Some(p.message.clone()));
+            ctx.status.renewal_failed.set(Some(p));
         }
+        Err(_) => {}
+        Ok(()) => ctx.status.renewal_failed.set(None),
     }
     result
 }

@@ -102,8 +102,22 @@ pub(crate) struct Acting {
     pub bulk: Vec<(String, Option<(bool, String)>)>,
     /// A bulk action is running (a second one is not started).
     pub bulk_running: bool,
-    /// A bulk action waits for the write permission: the permission to ask for.
-    pub bulk_consent: Option<String>,
+    /// A bulk action waits for the write permission: the permission to ask for, and the action (it travels
+    /// with the selection across the consent redirect).
+    pub bulk_consent: Option<(String, crate::api::actions::Action)>,
+    /// The bulk action the confirmation names; nothing is sent until the analyst confirms it.
+    pub bulk_pending: Option<BulkPending>,
+    /// Consent for a bulk action was not given: what the bulk bar says (the selection stays).
+    pub bulk_declined: Option<String>,
+}
+
+/// A bulk action waiting for the analyst's confirmation.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct BulkPending {
+    /// What to do to every selected incident.
+    pub action: crate::api::actions::Action,
+    /// It came back from the consent redirect (the confirmation says the permission was granted).
+    pub after_consent: bool,
 }
 
 /// Signals shared by the whole page. `Copy`, so closures take it freely.
@@ -142,6 +156,10 @@ pub(crate) struct Ctx {
     /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
     /// nothing (no session may come back into sessionStorage after the analyst signed out).
     pub epoch: StoredValue<u64>,
+    /// When the data was read, what changed since the analyst looked, whether renewal failed.
+    pub status: super::status::Status,
+    /// The hunting page: its query, the last run and result.
+    pub hunt: super::hunt::Hunt,
 }
 
 impl Ctx {
@@ -164,6 +182,8 @@ impl Ctx {
             budget: StoredValue::new(Budget::new(50, 1500)),
             acting: RwSignal::new(Acting::default()),
             epoch: StoredValue::new(0),
+            status: super::status::Status::new(),
+            hunt: super::hunt::Hunt::new(),
         }
     }
 

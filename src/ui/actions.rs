@@ -58,6 +58,12 @@ impl Pair {
         }
     }
 
+    /// Chooses `classification` and `determination`, e.g. those of a bulk action brought back from consent.
+    pub(super) fn choose(&self, classification: &Classification, determination: &Determination) {
+        self.class_key.set(classification.key().to_string());
+        self.det_key.set(determination.key().to_string());
+    }
+
     /// The chosen pair (always a documented one).
     pub(super) fn picked(&self) -> Option<(Classification, Determination)> {
         Some((self.classification(), self.determination()?))
@@ -199,7 +205,7 @@ pub fn Actions(inc: Incident, drafts: StoredValue<Drafts>) -> impl IntoView {
         })
     };
     let consent = move || {
-        ctx.acting.with(|a| a.needs_consent.clone()).filter(|(_, i)| i.incident == id.get_value()).map(|(scope, i)| {
+        ctx.acting.with(|a| a.needs_consent.clone()).filter(|(_, i)| i.incident() == Some(id.get_value().as_str())).map(|(scope, i)| {
             view! {
                 <div class="banner info consent" data-testid="action-consent">
                     <p>{format!("To {} this page needs the delegated permission ", i.action.label().to_lowercase())}
@@ -212,8 +218,9 @@ pub fn Actions(inc: Incident, drafts: StoredValue<Drafts>) -> impl IntoView {
         })
     };
     let held = move || {
-        ctx.acting.with(|a| a.held.clone()).filter(|i| i.incident == id.get_value()).map(
-            |Intent { incident, action }| {
+        ctx.acting.with(|a| a.held.clone()).filter(|i| i.incident() == Some(id.get_value().as_str())).map(
+            |Intent { action, .. }| {
+                let incident = id.get_value();
                 let text =
                     action.describe(&incident, ctx.session().and_then(|s| s.id_claims.preferred_username).as_deref());
                 view! {

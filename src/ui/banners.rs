@@ -3,7 +3,6 @@
 use super::ctx;
 use crate::flows::queue::reload;
 use crate::flows::sign_in::{sign_in, Prompt};
-use crate::format::countdown;
 use crate::problem::Problem;
 use leptos::prelude::*;
 
@@ -48,6 +47,7 @@ pub fn Reauth() -> impl IntoView {
             view! {
                 <div class="banner warn" role="alert" data-testid="reauth">
                     <span>{msg}</span>
+                    <super::status::RenewalDetails/>
                     <button class="primary" data-testid="sign-in-again" on:click=move |_| sign_in(ctx, Prompt::Default)>"Sign in again"</button>
                 </div>
             }
@@ -63,11 +63,10 @@ pub fn ApiErrorBanner() -> impl IntoView {
         ctx.api_error.get().map(|p| {
             let retry_at = p.retry_at;
             let retry = p.retry && retry_at.is_none();
-            let left = move || retry_at.map(|t| countdown(t as i64 - ctx.now.get() as i64));
             view! {
                 <div class="banner error" role="alert" data-testid="api-error">
                     <ProblemText problem=p/>
-                    {move || left().map(|l| view! { <span class="countdown" data-testid="retry-countdown">" Retrying in " {l}</span> })}
+                    {retry_at.map(|t| view! { <super::status::RetryCountdown retry_at=t/> })}
                     {retry.then(|| view! {
                         <button class="ghost" data-testid="retry" on:click=move |_| reload(ctx)>"Retry"</button>
                     })}
@@ -83,5 +82,6 @@ fn ProblemText(problem: Problem) -> impl IntoView {
         <span class="problem">{problem.message}</span>
         {problem.hint.map(|h| view! { <span class="hint">" " {h}</span> })}
         {problem.link.map(|(href, text)| view! { " " <a href=href target="_blank" rel="noopener noreferrer">{text}</a> })}
+        <super::status::Details text=problem.details/>
     }
 }

@@ -6,6 +6,7 @@ use super::ctx;
 use crate::api::actions::{writable_statuses, Action};
 use crate::api::model::{Classification, Status};
 use crate::flows::act::{ask_bulk_consent, bulk};
+use crate::flows::state::BulkPending;
 use leptos::prelude::*;
 
 /// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).
@@ -51,13 +52,30 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
         let sel = ctx.acting.with(|a| a.selected.clone());
         screen.with(|s| !s.is_empty() && s.iter().all(|i| sel.contains(i)))
     };
-    let pending: RwSignal<Option<Action>> = RwSignal::new(None);
+    // The action the confirmation names lives in the page's state: the consent redirect brings one back.
+    let ask = move |action: Option<Action>| {
+        ctx.acting.update(|a| {
+            a.bulk_pending = action.map(|action| BulkPending { action, after_consent: false });
+            a.bulk_declined = None;
+        })
+    };
     let status_key = RwSignal::new(Status::InProgress.key().to_string());
     let pair = Pair::new(source, &Classification::Unknown);
     let none = move || count.get() == 0 || running.get();
+    // An action brought back from the consent redirect shows in the controls it was made with.
+    Effect::new(move |_| {
+        let Some(BulkPending { action, after_consent: true }) = ctx.acting.with(|a| a.bulk_pending.clone()) else {
+            return;
+        };
+        match action {
+            Action::SetStatus(s) => status_key.set(s.key().to_string()),
+            Action::Classify { classification, determination } => pair.choose(&classification, &determination),
+            _ => {}
+        }
+    });
 
     let confirm = move || {
-        pending.get().map(|action| {
+        ctx.acting.with(|a| a.bulk_pending.clone()).map(|BulkPending { action, after_consent }| {
             let n = count.get();
             let what = match &action {
                 Action::AssignTo(_) => "Assign to you".to_string(),
@@ -67,28 +85,38 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
                 }
                 other => other.label().to_string(),
             };
-            let text = format!("{what}: {n} incident{}?", if n == 1 { "" } else { "s" });
-            let go = action.clone();
+            let granted = if after_consent { "The permission was granted. " } else { "" };
+            let text = format!("{granted}{what}: {n} incident{}?", if n == 1 { "" } else { "s" });
             view! {
-                <div class="banner info" data-testid="bulk-confirmation">
+                <div class="banner info" data-testid="bulk-confirmation" data-after-consent=after_consent.to_string()>
                     <p>{text}</p>
                     <button class="primary" data-testid="bulk-confirm" on:click=move |_| {
-                        pending.set(None);
+                        // Taken, not read: a second click on the same confirmation finds nothing to send.
+                        let Some(p) = ctx.acting.try_update(|a| a.bulk_pending.take()).flatten() else { return };
                         let ids = ctx.acting.with_untracked(|a| a.selected.clone());
-                        bulk(ctx, ids, go.clone());
+                        bulk(ctx, ids, p.action);
                     }>{format!("Confirm ({n})")}</button>
-                    <button class="ghost" on:click=move |_| pending.set(None)>"Cancel"</button>
+                    <button class="ghost" on:click=move |_| ask(None)>"Cancel"</button>
                 </div>
             }
         })
     };
     let consent = move || {
-        ctx.acting.with(|a| a.bulk_consent.clone()).map(|scope| view! {
+        ctx.acting.with(|a| a.bulk_consent.clone()).map(|(scope, _)| view! {
             <div class="banner info consent" data-testid="bulk-consent">
                 <p>"Bulk actions need the delegated permission " <span class="mono">{scope}</span>
-                    ", which this page has not asked for yet. After you grant it, select the incidents again and confirm."</p>
+                    ", which this page has not asked for yet. Your sign-in stays as it is; you come back to this \
+                    selection and confirm the action."</p>
                 <button data-testid="bulk-consent-go" on:click=move |_| ask_bulk_consent(ctx)>"Ask for the permission"</button>
+                <button class="ghost" on:click=move |_| ctx.acting.update(|a| a.bulk_consent = None)>"Cancel"</button>
             </div>
+        })
+    };
+    let declined = move || {
+        ctx.acting.with(|a| a.bulk_declined.clone()).map(|text| {
+            view! {
+                <p class="banner warn" role="status" data-testid="bulk-declined">{text}</p>
+            }
         })
     };
     let progress = move || {
@@ -129,7 +157,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
             </label>
             <span data-testid="selected-count">{move || format!("{} selected", count.get())}</span>
             <button data-bulk="assign-me" disabled=move || none() || me.is_none()
-                on:click=move |_| pending.set(me_click.clone().map(Action::AssignTo))>"Assign to me"</button>
+                on:click=move |_| ask(me_click.clone().map(Action::AssignTo))>"Assign to me"</button>
             <select name="bulk-status" aria-label="Status for the selected incidents" on:change=move |ev| status_key.set(event_target_value(&ev))>
                 {writable_statuses(source).iter().map(|s| {
                     let key = s.key().to_string();
@@ -139,18 +167,19 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
             </select>
             <button data-bulk="status" disabled=none on:click=move |_| {
                 let s = Status::from_key(&status_key.get_untracked()).unwrap_or(Status::InProgress);
-                pending.set(Some(Action::SetStatus(s)));
+                ask(Some(Action::SetStatus(s)));
             }>"Set status"</button>
             <PairPicker pair=pair/>
             <button data-bulk="classify" disabled=none on:click=move |_| {
                 if let Some((classification, determination)) = pair.picked() {
-                    pending.set(Some(Action::Classify { classification, determination }));
+                    ask(Some(Action::Classify { classification, determination }));
                 }
             }>"Classify"</button>
-            <button class="ghost" disabled=none on:click=move |_| ctx.acting.update(|a| a.selected.clear())>"Clear"</button>
+            <button class="ghost" disabled=none on:click=move |_| ctx.acting.update(|a| { a.selected.clear(); a.bulk_pending = None; })>"Clear"</button>
         </div>
         {confirm}
         {consent}
+        {declined}
         {progress}
         {move || ctx.acting.with(|a| !a.log.is_empty()).then(|| view! { <super::actions::ActivityLog/> })}
     }

@@ -13,7 +13,7 @@ fn with_shown<T>(filtered: Memo<Vec<usize>>, f: impl FnOnce(&[&Incident]) -> T) 
     filtered.with(|idx| ctx.queue.with(|q| f(&idx.iter().filter_map(|&i| q.items.get(i)).collect::<Vec<_>>())))
 }
 
-/// Counts per severity and status; a click narrows the view to that cell.
+/// Counts per severity and status; a click (or Enter or Space on a focused cell) narrows the view to that cell.
 #[component]
 pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
     let ctx = ctx();
@@ -25,7 +25,7 @@ pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
         <figure class="card picture" data-testid="summary">
             <figcaption>"Severity × status"</figcaption>
             <svg viewBox=format!("0 0 {} {}", lw + cw * SUMMARY_STATUSES.len(), th + ch * SUMMARY_SEVERITIES.len())
-                role="img" aria-label="Incidents by severity and status">
+                role="group" aria-label="Incidents by severity and status">
                 {SUMMARY_STATUSES.iter().enumerate().map(|(c, s)| view! {
                     <text x=lw + cw * c + cw / 2 y=15 class="axis" text-anchor="middle">{s.label()}</text>
                 }).collect_view()}
@@ -41,9 +41,19 @@ pub fn Summary(filtered: Memo<Vec<usize>>) -> impl IntoView {
                             SUMMARY_SEVERITIES.get(r).map(|s| s.key().into_owned()).unwrap_or_default(),
                             SUMMARY_STATUSES.get(c).map(|s| s.key().into_owned()).unwrap_or_default(),
                         );
+                        let label = format!(
+                            "{} and {}: {n} incidents. Show them",
+                            SUMMARY_SEVERITIES.get(r).map(|s| s.label()).unwrap_or_default(),
+                            SUMMARY_STATUSES.get(c).map(|s| s.label()).unwrap_or_default(),
+                        );
+                        let testid = format!("summary-{sev}-{st}");
+                        let narrow = move || { let (sev, st) = (sev.clone(), st.clone()); change_view(ctx, true, |v| { v.severity = vec![sev]; v.status = vec![st]; v.page = 0; }) };
+                        let narrow2 = narrow.clone();
+                        // A button for the keyboard and screen readers as well as the mouse.
                         view! {
-                            <g class="cell" data-testid=format!("summary-{sev}-{st}") data-count=n.to_string()
-                                on:click=move |_| { let (sev, st) = (sev.clone(), st.clone()); change_view(ctx, true, |v| { v.severity = vec![sev]; v.status = vec![st]; v.page = 0; }) }>
+                            <g class="cell" data-testid=testid data-count=n.to_string() role="button" tabindex="0" aria-label=label
+                                on:keydown=move |ev| if matches!(ev.key().as_str(), "Enter" | " ") { ev.prevent_default(); narrow2() }
+                                on:click=move |_| narrow()>
                                 <rect x=lw + cw * c + 2 y=th + ch * r + 2 width=cw - 4 height=ch - 4 rx=4 class=format!("heat heat-{level}")/>
                                 <text x=lw + cw * c + cw / 2 y=th + ch * r + 17 text-anchor="middle" class="count">{n}</text>
                             </g>

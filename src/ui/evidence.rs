@@ -58,11 +58,16 @@ pub(super) fn EntityView(e: Entity) -> impl IntoView {
     let (one, _) = e.type_names();
     let kind = norm(&one);
     let fallback = (e.facts.is_empty()).then(|| view! { <p class="mono wrap">{shown(&e.summary())}</p> });
+    let hunts = crate::api::hunting::entity_targets(&e)
+        .into_iter()
+        .map(|(kind, value)| view! { <p><super::hunt::HuntLinks kind=kind value=value/></p> })
+        .collect_view();
     view! {
         <div class="entity" data-entity-kind=kind>
             <strong class="entity-kind">{one}</strong>
             <dl class="kv">{e.facts.into_iter().map(fact_view).collect_view()}</dl>
             {fallback}
+            {hunts}
         </div>
     }
 }
@@ -74,7 +79,10 @@ fn device_line(d: &Device) -> impl IntoView {
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-    view! { <li><strong class="clamp">{shown(&name)}</strong> " " <span class="muted">{facts}</span></li> }
+    let hunt = d.device_dns_name.clone().map(|n| {
+        view! { " " <super::hunt::HuntLinks kind=crate::api::hunting::EntityKind::Device value=n/> }
+    });
+    view! { <li><strong class="clamp">{shown(&name)}</strong> " " <span class="muted">{facts}</span>{hunt}</li> }
 }
 
 /// The devices list, shared by the page and each alert.

@@ -9,17 +9,34 @@ use crate::flows::navigate::change_view;
 use leptos::prelude::*;
 
 /// A number in the search box may be an incident id from a ticket or a chat: offer to open it, wherever it
-/// is (the incident page fetches it by id when it is outside the loaded view).
+/// is (the incident page fetches it by id when it is outside the loaded view). The number was a way to reach
+/// the incident, not a filter: opening it leaves it behind, so the incident page's way back (its link, or
+/// the browser's Back) shows the queue without it.
 fn open_by_id(ctx: super::Ctx, text: &str) -> Option<impl IntoView> {
     let id = text.trim().trim_start_matches('#');
-    if !(id.bytes().all(|b| b.is_ascii_digit()) && is_incident_id(id)) {
+    let source = ctx.cfg()?.source;
+    if !(id.bytes().all(|b| b.is_ascii_digit()) && is_incident_id(source, id)) {
         return None;
     }
     let mut v = ctx.view.get_untracked();
     v.incident = Some(id.to_string());
-    Some(
-        view! { <a class="open-by-id" data-testid="open-by-id" href=v.to_hash()>"Open incident #" {id.to_string()} " →"</a> },
-    )
+    v.text.clear();
+    let opened = id.to_string();
+    let leave_text_behind = move |ev: leptos::ev::MouseEvent| {
+        // A link opened in another tab or window leaves this tab as it is.
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            return;
+        }
+        ev.prevent_default();
+        // This entry forgets the number (Back comes to the queue without it), then the incident gets its own.
+        change_view(ctx, false, |v| v.text.clear());
+        change_view(ctx, true, |v| v.incident = Some(opened.clone()));
+    };
+    Some(view! {
+        <a class="open-by-id" data-testid="open-by-id" href=v.to_hash() on:click=leave_text_behind>
+            "Open incident #" {id.to_string()} " →"
+        </a>
+    })
 }
 
 /// The filter bar.
@@ -42,12 +59,20 @@ pub fn Filters() -> impl IntoView {
             ctx.queue.with(|q| f(q.items.choices()).iter().take(200).cloned().collect::<Vec<_>>())
         }))
     };
+    // On a phone the controls beyond the search box fold behind one button, so rows show on the first screen;
+    // wider screens always show them (the button is hidden there).
+    let unfolded = RwSignal::new(false);
     view! {
-        <div class="filters" role="search" aria-label="Filter incidents">
+        <div class="filters" class:folded=move || !unfolded.get() role="search" aria-label="Filter incidents">
             <input type="search" class="search" data-testid="search" placeholder="Search name, id, user, device, IP, file…"
                 aria-label="Search incidents" prop:value=move || text.get()
                 on:input=move |ev| { let t = event_target_value(&ev); change_view(ctx, false, |v| { v.text = t; v.page = 0; }) }/>
             {move || open_by_id(ctx, &text.get())}
+            <button class="ghost filters-toggle" data-testid="filters-toggle" aria-controls="filter-more"
+                aria-expanded=move || unfolded.get().to_string() on:click=move |_| unfolded.update(|u| *u = !*u)>
+                {move || if unfolded.get() { "Fewer filters" } else { "More filters" }}
+            </button>
+            <div class="filter-more" id="filter-more">
             <Chips label="Status" group="status" options=chips(Status::ALL) get={|v: &View| &v.status} set={|v: &mut View, s| v.status = s}/>
             <Chips label="Severity" group="severity" options=chips(Severity::ALL) get={|v: &View| &v.severity} set={|v: &mut View, s| v.severity = s}/>
             <label class="inline">"Assigned to "
@@ -96,6 +121,7 @@ pub fn Filters() -> impl IntoView {
                 let keep = (v.sort, v.desc, v.refresh);
                 *v = View { sort: keep.0, desc: keep.1, refresh: keep.2, ..View::default() };
             })>"Reset filters"</button>
+            </div>
         </div>
     }
 }

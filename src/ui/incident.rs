@@ -42,11 +42,14 @@ pub fn IncidentPage(id: String) -> impl IntoView {
         StoredValue::new(super::actions::Drafts::new(ctx.cfg().map_or(crate::config::Source::Defender, |c| c.source)));
     let in_view = Memo::new(move |_| ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned()));
     let by_id = RwSignal::new(ById::Idle);
-    // Not in the first loaded page (or no page loads): ask the source for it by id, once.
+    // Not among the incidents loaded so far: ask the source for it by id at once, in parallel with the queue's
+    // load, once. Waiting for a page to arrive without it guessed wrong whenever a later page had it; waiting
+    // for the whole view could take minutes (up to 10,000 incidents under the request budget). One request buys
+    // the analyst the incident they followed a link to as soon as the API can answer; a row clicked in the
+    // queue is loaded already and costs nothing. If the load brings it after all, the queue's copy is shown.
     let id3 = id.clone();
     Effect::new(move |_| {
-        let settled = ctx.queue.with(|q| q.loaded || !q.loading);
-        if settled && in_view.with(Option::is_none) && by_id.get_untracked() == ById::Idle {
+        if in_view.with(Option::is_none) && by_id.get_untracked() == ById::Idle {
             by_id.set(ById::Loading);
             let id = id3.clone();
             spawn_local(async move {
@@ -62,12 +65,17 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     let original_title = page::title();
     on_cleanup(move || page::set_title(&original_title));
     let focused = StoredValue::new(false);
+    let walk_id = id.clone();
     let body = move || {
         match in_view.get() {
         Some(inc) => view! { <Detail inc=inc focused=focused drafts=drafts/> }.into_any(),
         None => match by_id.get() {
             ById::Found(inc) => view! {
-                <p class="muted small" data-testid="opened-by-id">"Opened by id: this incident is outside the loaded view."</p>
+                <p class="muted small" data-testid="opened-by-id">{move || if ctx.queue.with(|q| q.complete) {
+                    "Opened by id: this incident is outside the loaded view."
+                } else {
+                    "Opened by id while the view loads."
+                }}</p>
                 <Detail inc=*inc focused=focused drafts=drafts/>
             }
             .into_any(),
@@ -94,7 +102,8 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     };
     view! {
         <section class="incident-page">
-            <a href=back class="back" data-testid="back-to-queue">"← Incident queue"</a>
+            <a href=back class="back" data-testid="back-to-queue" aria-keyshortcuts="Escape">"← Incident queue"</a>
+            <super::walk::Walk id=walk_id/>
             {body}
         </section>
     }
@@ -137,7 +146,7 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
     view! {
         <article class="card incident" data-testid="incident-detail" data-incident-id=inc.id.clone()>
             <header class="incident-head">
-                <h1 tabindex="-1" node_ref=title_ref class="clamp">{name}</h1>
+                <h1 tabindex="-1" node_ref=title_ref class="clamp" title=name.clone()>{name.clone()}</h1>
                 <div class="facts">
                     <span class=format!("sev sev-{}", norm(&sev))>{sev.clone()}</span>
                     <span>"#"{inc.id.clone()}</span>

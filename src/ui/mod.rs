@@ -6,12 +6,18 @@ mod bulk;
 mod charts;
 mod config_error;
 mod evidence;
+mod export;
 mod filters;
 mod header;
+mod hunt;
 mod incident;
+mod keyboard;
+mod preview;
 mod queue;
 mod sign_in;
+mod status;
 mod token_panel;
+mod walk;
 
 use crate::auth::session::AuthState;
 use crate::flows::state::{ConfigState, Ctx};
@@ -24,6 +30,7 @@ pub(crate) fn app(ctx: Ctx) -> impl IntoView {
     // Only the incident id decides which page shows: reading the whole view here would rebuild the queue
     // page (its filters, memos and rows) on every keystroke.
     let incident = Memo::new(move |_| ctx.view.with(|v| v.incident.clone()));
+    let hunting = Memo::new(move |_| ctx.hunt.view.with(Option::is_some));
     // Likewise only the kind of sign-in state: a renewed session must not rebuild the signed-in page.
     let stage = Memo::new(move |_| ctx.auth.with(std::mem::discriminant));
     let body = move || {
@@ -33,21 +40,17 @@ pub(crate) fn app(ctx: Ctx) -> impl IntoView {
             ConfigState::Loading => view! { <sign_in::Starting/> }.into_any(),
             ConfigState::Invalid(msg) => view! { <config_error::ConfigError message=msg/> }.into_any(),
             ConfigState::Ready(_) => match ctx.auth.get_untracked() {
-                AuthState::SignedIn(_) => {
-                    let later = after_first_screen(ctx);
-                    view! {
-                        <banners::Reauth/>
-                        <div class="layout">
-                            {move || match incident.get() {
-                                Some(id) => view! { <incident::IncidentPage id=id/> }.into_any(),
-                                None => view! { <queue::QueuePage/> }.into_any(),
-                            }}
-                            // Its own grid column (below on a narrow screen), so nothing moves when it arrives.
-                            {move || later.get().then(|| view! { <token_panel::TokenPanel/> })}
-                        </div>
-                    }
-                    .into_any()
+                AuthState::SignedIn(_) => view! {
+                    <banners::Reauth/>
+                    <div class="layout">
+                        {move || match (hunting.get(), incident.get()) {
+                            (true, _) => view! { <hunt::HuntPage/> }.into_any(),
+                            (false, Some(id)) => view! { <incident::IncidentPage id=id/> }.into_any(),
+                            (false, None) => view! { <queue::QueuePage/> }.into_any(),
+                        }}
+                    </div>
                 }
+                .into_any(),
                 AuthState::Loading => view! { <sign_in::Starting/> }.into_any(),
                 AuthState::Redirecting => {
                     view! { <p class="muted center" role="status">"Taking you to sign in…"</p> }.into_any()
@@ -62,31 +65,11 @@ pub(crate) fn app(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <header::Header/>
-        <main id="main">
+        <main id="main" tabindex="-1">
             <banners::Notice/>
             {body}
         </main>
     }
-}
-
-/// True once the first screen of incidents has been painted (or its load ended without one): what the first
-/// screen does not need is mounted then, so the first rows don't wait for it.
-fn after_first_screen(ctx: Ctx) -> ReadSignal<bool> {
-    let (done, set_done) = signal(false);
-    Effect::new(move |settled: Option<bool>| {
-        if settled == Some(true) {
-            return true;
-        }
-        let settled = ctx.queue.with(|q| q.loaded || !q.loading);
-        if settled {
-            leptos::task::spawn_local(async move {
-                crate::browser::clock::after_paint().await;
-                set_done.set(true);
-            });
-        }
-        settled
-    });
-    done
 }
 
 /// The shared state, for components.

@@ -4,19 +4,34 @@ use super::banners::ApiErrorBanner;
 use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
-use crate::api::export::{to_csv, to_json};
 use crate::api::model::norm;
 use crate::api::model::Incident;
-use crate::api::paging::progress_text;
 use crate::api::source::portal_link;
 use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
-use crate::browser::download;
+use crate::browser::prefs;
 use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
 use crate::format::relative_age;
 use leptos::prelude::*;
+
+/// Where the pictures' folded state is remembered (a display preference, in localStorage).
+const PICTURES_KEY: &str = "onbehalf.pictures";
+
+/// The incident ids of the current view in the order the queue shows them (its filters and sort): what the
+/// incident page's previous/next walk.
+pub(super) fn order(ctx: Ctx) -> Vec<String> {
+    let now = ctx.now.get_untracked() as i64;
+    let me = ctx.me();
+    ctx.view.with(|v| {
+        ctx.queue.with(|q| {
+            let mut idx = q.items.filtered(v, &me, now);
+            q.items.sort(&mut idx, v.sort, v.desc);
+            idx.iter().filter_map(|&i| q.items.get(i)).map(|i| i.id.clone()).collect()
+        })
+    })
+}
 
 /// The queue page.
 #[component]
@@ -54,11 +69,18 @@ pub fn QueuePage() -> impl IntoView {
         ctx.view.with(|v| v.page).min(pages - 1)
     });
     let tenant = move || ctx.session().and_then(|s| s.id_claims.tid.clone());
+    // What the rows showed last: a refresh on page 2 first brings one screen (page 1's rows), and showing
+    // those for a moment let a click open the wrong incident. The rows swap only once the asked-for page is in.
+    let shown_rows = StoredValue::new(Vec::<RowData>::new());
     // Only what a row shows is copied (not alerts and entities): 50 small structs per change.
     let rows = move || {
+        let asked = ctx.view.with(|v| v.page);
+        if asked > page.get() && ctx.queue.with(|q| q.loading) {
+            return shown_rows.get_value();
+        }
         let start = page.get() * PAGE_SIZE;
         let tenant = tenant();
-        visible.with(|idx| {
+        let rows = visible.with(|idx| {
             ctx.queue.with(|q| {
                 idx.iter()
                     .skip(start)
@@ -67,7 +89,9 @@ pub fn QueuePage() -> impl IntoView {
                     .map(|inc| RowData::of(inc, q.changed.contains(&inc.id), tenant.as_deref()))
                     .collect::<Vec<_>>()
             })
-        })
+        });
+        shown_rows.set_value(rows.clone());
+        rows
     };
     let shown = Memo::new(move |_| filtered.with(Vec::len));
     // The ids on this screen, in order: what "all on this screen" and a shift-click range select from.
@@ -80,6 +104,9 @@ pub fn QueuePage() -> impl IntoView {
         })
     });
     let actions = ctx.cfg().is_some_and(|c| c.actions);
+    // The row the summary pane shows (wide screens): the last one focused or hovered, else the screen's first.
+    let preview = RwSignal::new(None::<String>);
+    let previewed = Signal::derive(move || preview.get().or_else(|| screen.with(|s: &Vec<String>| s.first().cloned())));
     let status = move || {
         // Read the queue in place: cloning 10,000 incidents on every change is what made filtering slow.
         let (loaded, loading, none_loaded) = ctx.queue.with(|q| (q.loaded, q.loading, q.items.is_empty()));
@@ -99,47 +126,38 @@ pub fn QueuePage() -> impl IntoView {
             None
         }
     };
-    let refresh = Memo::new(move |_| ctx.view.with(|v| v.refresh.unwrap_or(0)));
-    let export = move |json: bool| {
-        let items: Vec<Incident> =
-            visible.with(|idx| ctx.queue.with(|q| idx.iter().filter_map(|&i| q.items.get(i).cloned()).collect()));
-        let result = if json {
-            download::save("incidents.json", "application/json", &to_json(&items))
-        } else {
-            download::save("incidents.csv", "text/csv", &to_csv(&items))
-        };
-        if let Err(e) = result {
-            ctx.api_error.set(Some(crate::flows::state::Problem::new(e)));
-        }
+    // Folded by default, so a laptop screen shows rows first; the choice outlives the tab.
+    let pictures = RwSignal::new(prefs::flag(PICTURES_KEY).unwrap_or(false));
+    let toggle_pictures = move |_| {
+        let on = !pictures.get_untracked();
+        pictures.set(on);
+        prefs::set_flag(PICTURES_KEY, on);
     };
     view! {
         <section class="queue" aria-labelledby="queue-title">
             <div class="queue-head">
                 <h1 id="queue-title">"Incidents"</h1>
-                <Progress/>
+                <super::status::LoadProgress/>
+                <super::status::DataAsOf/>
                 <span class="spacer"></span>
-                <label class="inline">
-                    "Auto-refresh "
-                    <select data-testid="auto-refresh" on:change=move |ev| {
-                        let secs = event_target_value(&ev).parse::<u32>().ok().filter(|s| *s > 0);
-                        change_view(ctx, true, |v| v.refresh = secs);
-                    }>
-                        {[(0u32, "Off"), (30, "30 s"), (60, "1 min"), (300, "5 min")].into_iter().map(|(s, l)| {
-                            view! { <option value=s.to_string() selected=move || refresh.get() == s>{l}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button class="ghost" data-testid="export-csv" on:click=move |_| export(false)>"Export CSV"</button>
-                <button class="ghost" data-testid="export-json" on:click=move |_| export(true)>"Export JSON"</button>
+                <super::status::AutoRefresh/>
+                <button class="ghost" data-testid="pictures-toggle" aria-expanded=move || pictures.get().to_string()
+                    on:click=toggle_pictures>{move || if pictures.get() { "Hide pictures" } else { "Show pictures" }}</button>
+                <super::export::ExportButtons visible=visible/>
                 <button class="ghost" data-testid="refresh" disabled=move || ctx.queue.with(|q| q.loading) on:click=move |_| reload(ctx)>"Refresh"</button>
             </div>
             <Filters/>
             <ApiErrorBanner/>
-            <div class="pictures">
-                <Summary filtered=filtered/>
-                <Histogram filtered=filtered/>
-            </div>
+            <super::status::ChangesNotice/>
+            {move || pictures.get().then(|| view! {
+                <div class="pictures" data-testid="pictures">
+                    <super::status::PicturesLoading/>
+                    <Summary filtered=filtered/>
+                    <Histogram filtered=filtered/>
+                </div>
+            })}
             {actions.then(|| view! { <super::bulk::BulkBar screen=screen/> })}
+            <div class="queue-split">
             <div class="table-wrap" tabindex="0" role="region" aria-label="Incident table">
                 <table class="incidents">
                     <thead>
@@ -156,26 +174,17 @@ pub fn QueuePage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=rows key=|r| (r.id.clone(), r.updated, r.hot) let:row>
-                            <Row row=row screen=screen actions=actions/>
+                        <For each=rows key=|r| r.clone() let:row>
+                            <Row row=row screen=screen actions=actions preview=preview/>
                         </For>
                     </tbody>
                 </table>
             </div>
+            <super::preview::Preview id=previewed/>
+            </div>
             {status}
             <Pager shown=shown.into() page=page.into()/>
         </section>
-    }
-}
-
-/// "Loaded 300 of 1,200…" while pages arrive; the rate-limit pause while one holds the load.
-#[component]
-fn Progress() -> impl IntoView {
-    let ctx = ctx();
-    move || {
-        let now = ctx.now.get();
-        let text = ctx.queue.with(|q| progress_text(&q.load_state(), now));
-        view! { <span class="muted" data-testid="progress" role="status" aria-live="polite">{text}</span> }
     }
 }
 
@@ -231,8 +240,9 @@ fn Pager(shown: Signal<usize>, page: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// What one table row shows, copied out of the incident.
-#[derive(Clone)]
+/// What one table row shows, copied out of the incident. It is the row's key too: a row is drawn again when
+/// anything it shows changed, not only when the update time moved (two writes within one second share it).
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct RowData {
     id: String,
     name: String,
@@ -268,7 +278,7 @@ impl RowData {
 }
 
 #[component]
-fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView {
+fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool, preview: RwSignal<Option<String>>) -> impl IntoView {
     let ctx: Ctx = ctx();
     let RowData { id, name, severity: sev, status, assigned_to, classification, updated, alert_count, portal, hot } =
         row;
@@ -293,17 +303,22 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool) -> impl IntoView 
                 }/>
         }
     });
+    let assigned = assigned_to.unwrap_or_else(|| "Unassigned".into());
+    let tips = (name.clone(), assigned.clone(), classification.clone());
+    // One line per row: long text ends in an ellipsis, with the whole of it in the cell's tooltip.
     view! {
-        <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot>
-            <td class="mono">{select}{id.clone()}</td>
-            <td class="name"><a href=detail data-testid="incident-link">{name}</a></td>
-            <td><span class=sev_class>{sev}</span></td>
-            <td class="nowrap">{status}</td>
-            <td class="wrap">{assigned_to.unwrap_or_else(|| "Unassigned".into())}</td>
-            <td>{classification}</td>
-            <td class="nowrap"><time title=updated_title>{age}</time></td>
-            <td class="num">{alert_count}</td>
-            <td class="nowrap">{portal.map(|href| view! {
+        <tr data-testid="incident-row" data-incident-id=id.clone() data-changed=hot.to_string() class:changed=hot
+            on:focusin={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }
+            on:mouseenter={ let id = id.clone(); move |_| preview.set(Some(id.clone())) }>
+            <td class="mono id">{select}{id.clone()}</td>
+            <td class="name" title=tips.0><a href=detail data-testid="incident-link">{name}</a><super::status::MatchedHint id=id.clone()/></td>
+            <td class="severity"><span class=sev_class>{sev}</span></td>
+            <td class="nowrap status">{status}</td>
+            <td class="assigned" title=tips.1>{assigned}</td>
+            <td class="classification" title=tips.2>{classification}</td>
+            <td class="nowrap updated"><time title=updated_title>{age}</time></td>
+            <td class="num alerts">{alert_count}</td>
+            <td class="nowrap portal">{portal.map(|href| view! {
                 <a href=href target="_blank" rel="noopener noreferrer" data-testid="portal-link" aria-label="Open in the Defender portal">"Portal ↗"</a>
             })}</td>
         </tr>

@@ -2,7 +2,7 @@
 
 use super::ctx;
 use crate::api::actions::access::is_granted;
-use crate::api::actions::{calls, Call};
+use crate::api::actions::{all_calls, Call};
 use crate::auth::jwt::access_claims;
 use crate::auth::session::AuthState;
 use crate::flows::sign_in::{sign_in, Prompt};
@@ -24,12 +24,18 @@ pub fn TokenPanel() -> impl IntoView {
         };
         // Every call the page can make, the permission it needs, and whether this token holds it; the list
         // call keeps its old hook. Writes are listed only when the deployment offers actions.
-        let rows = calls(cfg.source)
+        let rows = all_calls(cfg.source)
             .into_iter()
-            .filter(|c| cfg.actions || matches!(c.call, Call::List | Call::ReadOne))
+            .filter(|c| cfg.actions || matches!(c.call, Call::List | Call::ReadOne | Call::Hunt))
             .map(|c| {
-                let ok = is_granted(&s, cfg.source, c.call);
-                let testid = if c.call == Call::List { "permission-check" } else { "permission-call" };
+                // Beside the Defender source, hunting rides a second, Graph token (flows::hunt).
+                let ok = is_granted(&s, cfg.source, c.call)
+                    || (c.call == Call::Hunt && crate::flows::hunt::second_token_grants_hunting());
+                let testid = match c.call {
+                    Call::List => "permission-check",
+                    Call::Hunt => "permission-hunt",
+                    _ => "permission-call",
+                };
                 view! {
                     <li class=if ok { "perm granted" } else { "perm missing" } data-testid=testid data-granted=ok.to_string() data-call=c.label>
                         {c.label} ": " <span class="mono">{c.endpoint}</span>
@@ -59,7 +65,7 @@ pub fn TokenPanel() -> impl IntoView {
                 <dt>"Audience"</dt><dd class="mono" data-claim="aud">{c.aud.clone().unwrap_or_else(|| "(not readable)".into())}</dd>
                 <dt>"Delegated permissions (scp)"</dt><dd class="mono" data-claim="scp">{scp_text}</dd>
                 <dt>"Expires in"</dt><dd data-claim="exp" data-testid="expires-in">{left}</dd>
-                <dt>"Renewal"</dt><dd>{if s.refresh_token.is_some() { "automatic, before expiry" } else { "sign in again when it expires" }}</dd>
+                <dt>"Renewal"</dt><dd><super::status::RenewalState has_refresh_token=s.refresh_token.is_some()/></dd>
             </dl>
             <h3>"What this page calls"</h3>
             <ul class="perm-list">{rows}</ul>
@@ -67,11 +73,12 @@ pub fn TokenPanel() -> impl IntoView {
         })
     };
     view! {
-        <aside class="card token-panel" aria-labelledby="token-title">
+        // A region inside the top bar's token menu (an aside there would be a landmark inside the banner).
+        <section class="card token-panel" aria-labelledby="token-title">
             <h2 id="token-title">"Your token"</h2>
             <p class="muted small">"Decoded in this page for display; it is the API, not this page, that enforces these permissions."</p>
             {panel}
             <button class="ghost" data-testid="change-permissions" on:click=move |_| sign_in(ctx, Prompt::Consent)>"Change permissions"</button>
-        </aside>
+        </section>
     }
 }

@@ -138,3 +138,28 @@ test('--actions adds the write permission next to the read one (both sources) an
   const missing = run(['--redirect-uri', SITE, '--actions'], { FAKE_AZ_NO_SCOPE: '1' });
   assert.notEqual(missing.status, 0);
 });
+
+test('--hunting adds Graph\'s ThreatHunting.Read.All: beside the incidents permission on Graph, as a second API for Defender', () => {
+  const HUNT = 'c0c0c0c0-0000-4000-8000-0000000067b1';
+  const graph = run(['--redirect-uri', SITE, '--source', 'graph', '--hunting']);
+  assert.equal(graph.status, 0, graph.stderr);
+  assert.ok(withCmd(graph.calls, 'ad', 'sp', 'show', '--id', GRAPH).some((c) => c[6] === "oauth2PermissionScopes[?value=='ThreatHunting.Read.All'].id"));
+  assert.deepEqual(withCmd(graph.calls, 'ad', 'app', 'permission', 'add'),
+    [['ad', 'app', 'permission', 'add', '--id', APP, '--api', GRAPH, '--api-permissions', 'c0c0c0c0-0000-4000-8000-0000000067a1=Scope', `${HUNT}=Scope`]]);
+  const defender = run(['--redirect-uri', SITE, '--source', 'defender', '--hunting', '--actions']);
+  assert.equal(defender.status, 0, defender.stderr);
+  assert.deepEqual(withCmd(defender.calls, 'ad', 'app', 'permission', 'add'), [
+    ['ad', 'app', 'permission', 'add', '--id', APP, '--api', DEFENDER, '--api-permissions',
+      'c0c0c0c0-0000-4000-8000-00000000de01=Scope', 'c0c0c0c0-0000-4000-8000-00000000de02=Scope'],
+    ['ad', 'app', 'permission', 'add', '--id', APP, '--api', GRAPH, '--api-permissions', `${HUNT}=Scope`],
+  ]);
+  // Admin consent comes after both, so it covers both APIs.
+  const order = defender.calls.map((c) => c.slice(0, 4).join(' '));
+  assert.ok(order.lastIndexOf('ad app permission admin-consent') > order.lastIndexOf('ad app permission add'));
+  assert.deepEqual(Object.keys(JSON.parse(defender.stdout)).sort(), ['actions', 'api_base', 'authority', 'client_id', 'source']);
+  // Without --hunting nothing about hunting is asked for.
+  assert.ok(!run(['--redirect-uri', SITE]).calls.some((c) => c.some((a) => a.includes('ThreatHunting'))));
+  const missing = run(['--redirect-uri', SITE, '--hunting'], { FAKE_AZ_NO_SCOPE: '1' });
+  assert.notEqual(missing.status, 0);
+  assert.equal(withCmd(missing.calls, 'ad', 'app', 'create').length, 0, 'nothing created');
+});

@@ -290,6 +290,11 @@ for (const source of ['defender', 'graph']) {
       assert.equal(await page.getByTestId('incident-actions').count(), 0);
       assert.equal(await page.getByTestId('action-assign-me').count(), 0);
       assert.equal(await page.locator('[data-testid="permission-call"]').count(), 1, 'only the read calls are listed');
+      // Nor in the queue: no checkbox per row, no bulk bar.
+      await page.getByTestId('back-to-queue').click();
+      await off.waitForRows();
+      assert.equal(await page.getByTestId('row-select').count(), 0);
+      assert.equal(await page.getByTestId('bulk-bar').count(), 0);
       for (const s of await authorizeScopes()) assert.ok(!s.includes(WRITE[source]), s);
       assert.deepEqual(page.errors, []);
       await page.context().close();

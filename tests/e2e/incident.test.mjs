@@ -115,12 +115,31 @@ async function deepLinkOutsideTheView(args, pathFor) {
     await go(app, '#/incidents');
     assert.ok(!(await rowIds(app)).includes(id), 'it is not in the default view');
     await app.sandbox.clearRequests();
+    // The rule (issue 13): a deep link asks for its incident by id at once, in parallel with the queue's first
+    // page, not after a page arrives without it (a later page might have had it; the whole view could take
+    // minutes). Every API answer is held back a while, so the order shows: the by-id request leaves before the
+    // list has answered.
+    await app.sandbox.faults({ latency_ms: 1500 });
+    const order = [];
+    const isById = (u) => new URL(u).pathname === pathFor(id);
+    const isList = (u) => /\/incidents$/.test(new URL(u).pathname);
+    const onRequest = (r) => { if (r.method() === 'GET' && isById(r.url())) order.push('by-id asked'); };
+    const onResponse = (r) => { if (r.request().method() === 'GET' && isList(r.url())) order.push('list answered'); };
+    app.page.on('request', onRequest);
+    app.page.on('response', onResponse);
+    const listAnswered = app.page.waitForResponse((r) => r.request().method() === 'GET' && isList(r.url()), { timeout: 30_000 });
     // As a link pasted from a ticket: the page loads with it (replaceState fires no hashchange).
     await app.page.evaluate((i) => { history.replaceState(null, '', `#/incidents/${i}`); }, id);
     await app.page.reload();
     const detail = app.page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`);
     await detail.waitFor();
     await app.page.getByTestId('opened-by-id').waitFor();
+    await listAnswered;
+    app.page.off('request', onRequest);
+    app.page.off('response', onResponse);
+    await app.sandbox.faults({ latency_ms: 0 });
+    assert.ok(order.includes('by-id asked') && order.indexOf('by-id asked') < order.indexOf('list answered'),
+      `the by-id request goes out before the list answers: ${order.join(', ')}`);
     assert.ok((await app.page.title()).includes(`#${id}`));
     const byId = (await app.sandbox.requests()).filter((r) => r.method === 'GET' && r.path === pathFor(id));
     assert.equal(byId.length, 1, 'one get-by-id request');
@@ -133,6 +152,13 @@ async function deepLinkOutsideTheView(args, pathFor) {
     await app.page.getByTestId('search').fill(id);
     await app.page.getByTestId('open-by-id').click();
     await detail.waitFor();
+    // The number was a way to the incident, not a filter: it is not left in the view, and Back shows the queue
+    // as it was before the number was typed.
+    assert.ok(!(await app.page.evaluate(() => location.hash)).includes('q='), 'the number is not kept as a filter');
+    await app.page.goBack();
+    await app.waitForRows();
+    assert.equal(await app.page.getByTestId('search').inputValue(), '');
+    assert.ok(!(await app.page.evaluate(() => location.hash)).includes('q='));
     assert.deepEqual(app.page.errors, []);
     return byId[0];
   } finally {

@@ -99,7 +99,7 @@ test('sign in and out through oidc-provider\'s own pages', async () => {
   assert.equal(auth.searchParams.get('response_type'), 'code');
   assert.ok(auth.searchParams.get('state') && auth.searchParams.get('nonce'));
 
-  await app.claims().waitFor({ timeout: 15_000 });
+  await app.showToken(15_000);
   assert.equal(await app.claim('name').innerText(), 'Interop ada');
   assert.equal(await app.claim('preferred_username').innerText(), 'ada@interop.test');
   const st = await app.storage();

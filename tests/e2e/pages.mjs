@@ -7,9 +7,28 @@ export class AppPage {
   async clickSignOut() { await this.page.getByTestId('sign-out').click(); }
   rows() { return this.page.getByTestId('incident-row'); }
   async waitForRows(timeout = 20_000) { await this.rows().first().waitFor({ timeout }); return this.rows().count(); }
+  /** Shows the queue view `hash` (a URL fragment) and waits until every page of it has loaded and rows show. */
+  async showView(hash) {
+    await this.page.evaluate((h) => { location.hash = h; }, hash);
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="progress"]')?.textContent.includes('…'));
+    return this.waitForRows();
+  }
   authError() { return this.page.getByTestId('auth-error'); }
   apiError() { return this.page.getByTestId('api-error'); }
   claims() { return this.page.getByTestId('token-claims'); }
+  /** Unfolds the pictures (severity × status, created over time); the page remembers it across reloads. */
+  async showPictures() {
+    const toggle = this.page.getByTestId('pictures-toggle');
+    if (await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+    await this.page.getByTestId('summary').waitFor();
+  }
+  /** Opens the token menu in the top bar (once signed in) and waits for the token's claims to show. */
+  async showToken(timeout = 15_000) {
+    const menu = this.page.getByTestId('token-menu');
+    await menu.waitFor({ timeout });
+    if (!(await this.claims().isVisible())) await menu.click();
+    await this.claims().waitFor({ timeout });
+  }
   claim(name) { return this.page.locator(`[data-testid="token-claims"] [data-claim="${name}"]`); }
   async storage() {
     return this.page.evaluate(() => ({
@@ -51,3 +70,13 @@ export async function signIn(app, { user = 'analyst', withhold = [] } = {}) {
 }
 
 export const INCIDENT_READ = 'https://api.security.microsoft.com/Incident.Read';
+
+/** Starts a sign-in as `user` and declines the consent prompt; resolves once the app shows the sign-in error. */
+export async function declineConsent(app, { user = 'analyst' } = {}) {
+  await app.open();
+  await app.clickSignIn();
+  const idp = new SignInPage(app.page);
+  await idp.pickUser(user);
+  await idp.decline();
+  await app.authError().waitFor();
+}

@@ -33,7 +33,7 @@ test('the app signs in and loads incidents under its CSP with no violation', asy
   assert.equal(h['x-content-type-options'], 'nosniff');
   await signIn(app);
   await app.waitForRows();
-  await app.claims().waitFor();
+  await app.showToken();
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation while signing in and loading');
   assert.deepEqual(page.errors, []);
 });

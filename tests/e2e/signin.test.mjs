@@ -36,7 +36,7 @@ test('sign in shows incidents; the token lives only in sessionStorage', async ()
   assert.equal(incidents.filter((t) => t < rowAt).length, 1, 'the first screen costs one incidents request');
   assert.equal(reqs.filter((r) => r.path.endsWith('/openid-configuration')).length, 1,
     'discovery once, on the sign-in screen: the redirect back reuses the metadata the sign-in checked');
-  await app.claims().waitFor();
+  await app.showToken();
   assert.match(await app.claim('scp').innerText(), /Incident\.Read/);
   assert.equal(await app.claim('preferred_username').innerText(), 'ada.analyst@sandbox.onbehalf.test');
 

@@ -204,7 +204,9 @@ test('light and dark screenshots of the queue, the incident page and the token p
     await app.page.emulateMedia({ colorScheme: scheme });
     await go('#/incidents');
     await shot(app.page, `queue-${scheme}`);
+    await app.showToken();
     await shot(app.page.getByTestId('token-claims'), `token-${scheme}`);
+    await app.page.keyboard.press('Escape');
     await app.rows().first().getByTestId('incident-link').click();
     await app.page.getByTestId('incident-detail').waitFor();
     await shot(app.page, `incident-${scheme}`);

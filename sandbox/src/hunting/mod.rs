@@ -71,11 +71,17 @@ fn quota_exceeded(message: &str, reset_ms: i64, now: i64) -> Response {
     r
 }
 
-fn call_quota_message(reset_ms: i64, now: i64) -> String {
+/// The call quota's message names the one window that was used up, in Microsoft's words too ("maximum allowed
+/// 45 per 00:01:00"), so a client can say which limit it met; and when it resets.
+fn call_quota_message(hourly: bool, reset_ms: i64, now: i64) -> String {
+    let (shown, max, per, window) = if hourly {
+        ("1,500", CALLS_PER_HOUR, "01:00:00", "an hour")
+    } else {
+        ("45", CALLS_PER_MINUTE, "00:01:00", "a minute")
+    };
     format!(
-        "Advanced hunting call quota exceeded: this tenant may run {CALLS_PER_MINUTE} queries a minute and {} an hour. \
-         The quota resets at {} (in {} seconds).",
-        "1,500",
+        "Advanced hunting call quota exceeded: this tenant may run {shown} queries {window} (API calls quota exceeded! \
+         maximum allowed {max} per {per}). The quota resets at {} (in {} seconds).",
         iso_secs(reset_ms),
         ((reset_ms - now).max(1000) + 999) / 1000
     )
@@ -108,7 +114,7 @@ fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
     }
     if quota {
         let reset = now + 60_000;
-        return Some(quota_exceeded(&call_quota_message(reset, now), reset, now));
+        return Some(quota_exceeded(&call_quota_message(false, reset, now), reset, now));
     }
     let mut calls = lock(&h.calls);
     while calls.front().is_some_and(|t| now - t >= 3_600_000) {
@@ -116,14 +122,14 @@ fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
     }
     let in_minute: Vec<i64> = calls.iter().copied().filter(|t| now - t < 60_000).collect();
     let reset = if in_minute.len() >= CALLS_PER_MINUTE {
-        in_minute.first().map(|t| t + 60_000)
+        in_minute.first().map(|t| (false, t + 60_000))
     } else if calls.len() >= CALLS_PER_HOUR {
-        calls.front().map(|t| t + 3_600_000)
+        calls.front().map(|t| (true, t + 3_600_000))
     } else {
         None
     };
-    if let Some(reset) = reset {
-        return Some(quota_exceeded(&call_quota_message(reset, now), reset, now));
+    if let Some((hourly, reset)) = reset {
+        return Some(quota_exceeded(&call_quota_message(hourly, reset, now), reset, now));
     }
     calls.push_back(now);
     None
@@ -277,5 +283,16 @@ mod tests {
         assert_eq!(read_body(br#"{"query":"T"}"#), Ok(("T".into(), None)));
         assert_eq!(read_body(br#"{"Timespan":"P1D"}"#), Err("The 'Query' parameter is required.".into()));
         assert!(read_body(b"not json").unwrap_err().starts_with("The request body is not valid JSON"));
+    }
+
+    #[test]
+    fn the_call_quota_message_names_its_window_as_microsofts_does() {
+        let m = call_quota_message(false, 61_000, 1_000);
+        assert!(m.starts_with("Advanced hunting call quota exceeded: this tenant may run 45 queries a minute"), "{m}");
+        assert!(m.contains("maximum allowed 45 per 00:01:00") && !m.contains("hour"), "{m}");
+        assert!(m.ends_with("(in 60 seconds)."), "{m}");
+        let h = call_quota_message(true, 0, 0);
+        assert!(h.contains("1,500 queries an hour") && h.contains("maximum allowed 1500 per 01:00:00"), "{h}");
+        assert!(!h.contains("minute"), "{h}");
     }
 }

@@ -25,6 +25,8 @@ pub enum Call {
     Update,
     /// Add a comment.
     Comment,
+    /// Run an advanced hunting query (Microsoft Graph, whichever source the incidents come from).
+    Hunt,
 }
 
 /// One row of the token panel's "calls this page can make" table.
@@ -76,7 +78,27 @@ pub fn call_info(source: Source, call: Call) -> CallInfo {
         Call::ReadOne => all[1],
         Call::Update => all[2],
         Call::Comment => all[3],
+        Call::Hunt => hunt_call(),
     }
+}
+
+/// The hunting call's row: Graph's `runHuntingQuery` and `ThreatHunting.Read.All`, for either source.
+fn hunt_call() -> CallInfo {
+    use crate::api::hunting::{HUNT_ACCEPTED, HUNT_ENDPOINT, HUNT_LABEL, HUNT_SCOPE};
+    CallInfo {
+        call: Call::Hunt,
+        label: HUNT_LABEL,
+        endpoint: HUNT_ENDPOINT,
+        scope: HUNT_SCOPE,
+        accepted: HUNT_ACCEPTED,
+    }
+}
+
+/// Every call the page can make, in the order the token panel lists them: [`calls`], then hunting.
+pub fn all_calls(source: Source) -> Vec<CallInfo> {
+    let mut all = calls(source).to_vec();
+    all.push(hunt_call());
+    all
 }
 
 /// The call an action makes (a "resolve" with a comment needs the same permission as any update).
@@ -128,7 +150,7 @@ impl Refusal {
 fn role_hint(source: Source, call: Call) -> &'static str {
     let api = crate::api::source::api(source);
     match call {
-        Call::List | Call::ReadOne => api.read_role,
+        Call::List | Call::ReadOne | Call::Hunt => api.read_role,
         Call::Update | Call::Comment => api.write_role,
     }
 }
@@ -225,6 +247,23 @@ pub(crate) mod tests {
             for c in [Call::List, Call::ReadOne, Call::Update, Call::Comment] {
                 assert_eq!(call_info(s, c).call, c);
             }
+        }
+    }
+
+    #[test]
+    fn hunting_is_listed_after_the_incident_calls_with_graphs_permission() {
+        for s in [Source::Defender, Source::Graph] {
+            let all = all_calls(s);
+            assert_eq!(all.len(), 5);
+            assert_eq!(all[..4], calls(s));
+            let h = call_info(s, Call::Hunt);
+            assert_eq!(
+                (h.call, h.scope, h.endpoint),
+                (Call::Hunt, "ThreatHunting.Read.All", "POST /v1.0/security/runHuntingQuery")
+            );
+            assert_eq!(all[4], h);
+            assert!(is_granted(&session(&["https://graph.microsoft.com/ThreatHunting.Read.All"]), s, Call::Hunt));
+            assert!(!is_granted(&session(&["SecurityIncident.ReadWrite.All"]), s, Call::Hunt));
         }
     }
 

@@ -10,14 +10,24 @@ use crate::auth::session::Session;
 use crate::config::Config;
 use serde_json::{json, Value};
 
-/// The `kind` an incident action's intent carries, so another feature's step-up is never read as one.
-const KIND: &str = "incident-action";
+/// The `kind` an incident action's intent carries, so another feature's step-up is never read as one (the
+/// redirect back hands an intent to the feature whose kind it names).
+pub const KIND: &str = "incident-action";
+
+/// What a held action is for: one incident (its page), or the queue's selection (the bulk bar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The incident's id.
+    Incident(String),
+    /// The selected incidents' ids, in the order they were selected.
+    Selection(Vec<String>),
+}
 
 /// An action held for the analyst while the provider asks for consent; shown with a confirmation when back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intent {
-    /// The incident's id.
-    pub incident: String,
+    /// What it acts on.
+    pub target: Target,
     /// What the analyst asked for.
     pub action: Action,
 }
@@ -34,56 +44,88 @@ fn determination_from(key: &str) -> Determination {
     Determination::from_key(key).unwrap_or_else(|| Determination::parse(Some(key)))
 }
 
+fn action_to_json(action: &Action) -> Value {
+    match action {
+        Action::AssignTo(who) => json!({"type": "assign", "to": who}),
+        Action::Unassign => json!({"type": "unassign"}),
+        Action::SetStatus(s) => json!({"type": "status", "status": s.key()}),
+        Action::Classify { classification, determination } => {
+            json!({"type": "classify", "classification": classification.key(), "determination": determination.key()})
+        }
+        Action::SetTags(tags) => json!({"type": "tags", "tags": tags}),
+        Action::Comment(c) => json!({"type": "comment", "comment": c}),
+        Action::Resolve { classification, determination, comment } => json!({
+            "type": "resolve", "classification": classification.key(),
+            "determination": determination.key(), "comment": comment,
+        }),
+    }
+}
+
+fn action_from_json(a: &Value) -> Option<Action> {
+    let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
+    Some(match a.get("type")?.as_str()? {
+        "assign" => Action::AssignTo(text("to")?),
+        "unassign" => Action::Unassign,
+        "status" => Action::SetStatus(status_from(&text("status")?)),
+        "classify" => Action::Classify {
+            classification: classification_from(&text("classification")?),
+            determination: determination_from(&text("determination")?),
+        },
+        "tags" => Action::SetTags(strings(a.get("tags")?)?),
+        "comment" => Action::Comment(text("comment")?),
+        "resolve" => Action::Resolve {
+            classification: classification_from(&text("classification")?),
+            determination: determination_from(&text("determination")?),
+            comment: text("comment"),
+        },
+        _ => return None,
+    })
+}
+
+/// A JSON array of strings, or `None`.
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(|t| t.as_str().map(str::to_string)).collect()
+}
+
 impl Intent {
-    /// As stored in the pending sign-in.
-    pub fn to_json(&self) -> String {
-        let action = match &self.action {
-            Action::AssignTo(who) => json!({"type": "assign", "to": who}),
-            Action::Unassign => json!({"type": "unassign"}),
-            Action::SetStatus(s) => json!({"type": "status", "status": s.key()}),
-            Action::Classify { classification, determination } => {
-                json!({"type": "classify", "classification": classification.key(), "determination": determination.key()})
-            }
-            Action::SetTags(tags) => json!({"type": "tags", "tags": tags}),
-            Action::Comment(c) => json!({"type": "comment", "comment": c}),
-            Action::Resolve { classification, determination, comment } => json!({
-                "type": "resolve", "classification": classification.key(),
-                "determination": determination.key(), "comment": comment,
-            }),
-        };
-        json!({"kind": KIND, "incident": self.incident, "action": action}).to_string()
+    /// An action on one incident.
+    pub fn one(incident: impl Into<String>, action: Action) -> Intent {
+        Intent { target: Target::Incident(incident.into()), action }
     }
 
-    /// Reads an intent back; `None` for another feature's intent or anything unreadable. What comes back is
-    /// checked again by [`super::update_requests`] before anything is sent.
+    /// The incident, when the intent is for one.
+    pub fn incident(&self) -> Option<&str> {
+        match &self.target {
+            Target::Incident(id) => Some(id),
+            Target::Selection(_) => None,
+        }
+    }
+
+    /// As stored in the pending sign-in: `{"kind", "incident" | "incidents", "action"}`. The one-incident
+    /// shape is the one stored before bulk intents existed, so a sign-in started by an older page reads back.
+    pub fn to_json(&self) -> String {
+        let action = action_to_json(&self.action);
+        match &self.target {
+            Target::Incident(id) => json!({"kind": KIND, "incident": id, "action": action}),
+            Target::Selection(ids) => json!({"kind": KIND, "incidents": ids, "action": action}),
+        }
+        .to_string()
+    }
+
+    /// Reads an intent back; `None` for another feature's intent or anything unreadable (an empty selection,
+    /// or both targets at once, included). What comes back is checked again by [`super::update_requests`]
+    /// before anything is sent.
     pub fn from_json(json: &str) -> Option<Intent> {
         let v: Value = serde_json::from_str(json).ok()?;
         if v.get("kind")?.as_str()? != KIND {
             return None;
         }
-        let incident = v.get("incident")?.as_str()?.to_string();
-        let a = v.get("action")?;
-        let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
-        let action = match a.get("type")?.as_str()? {
-            "assign" => Action::AssignTo(text("to")?),
-            "unassign" => Action::Unassign,
-            "status" => Action::SetStatus(status_from(&text("status")?)),
-            "classify" => Action::Classify {
-                classification: classification_from(&text("classification")?),
-                determination: determination_from(&text("determination")?),
-            },
-            "tags" => Action::SetTags(
-                a.get("tags")?.as_array()?.iter().map(|t| t.as_str().map(str::to_string)).collect::<Option<_>>()?,
-            ),
-            "comment" => Action::Comment(text("comment")?),
-            "resolve" => Action::Resolve {
-                classification: classification_from(&text("classification")?),
-                determination: determination_from(&text("determination")?),
-                comment: text("comment"),
-            },
+        let target = match (v.get("incident"), v.get("incidents")) {
+            (Some(id), None) => Target::Incident(id.as_str()?.to_string()),
+            (None, Some(ids)) => Target::Selection(strings(ids).filter(|ids| !ids.is_empty())?),
             _ => return None,
         };
-        Some(Intent { incident, action })
+        Some(Intent { target, action: action_from_json(v.get("action")?)? })
     }
 }
 
@@ -161,9 +203,30 @@ mod tests {
     #[test]
     fn every_action_survives_the_redirect() {
         for action in every_action() {
-            let i = Intent { incident: "2170".into(), action };
+            let i = Intent::one("2170", action.clone());
             assert_eq!(Intent::from_json(&i.to_json()), Some(i.clone()), "{}", i.to_json());
+            let bulk = Intent { target: Target::Selection(vec!["7".into(), "12".into(), "3".into()]), action };
+            assert_eq!(Intent::from_json(&bulk.to_json()), Some(bulk.clone()), "{}", bulk.to_json());
         }
+    }
+
+    #[test]
+    fn a_selection_travels_in_order_and_an_old_record_still_reads() {
+        let bulk = Intent {
+            target: Target::Selection(vec!["7".into(), "12".into()]),
+            action: Action::SetStatus(Status::InProgress),
+        };
+        let v: Value = serde_json::from_str(&bulk.to_json()).unwrap();
+        assert_eq!(
+            v,
+            json!({"kind": "incident-action", "incidents": ["7", "12"], "action": {"type": "status", "status": Status::InProgress.key()}})
+        );
+        assert_eq!(bulk.incident(), None);
+        // Written by the page before selections travelled (a pending sign-in survives a deploy).
+        let old = r#"{"kind":"incident-action","incident":"2170","action":{"type":"assign","to":"ada@contoso.com"}}"#;
+        let back = Intent::from_json(old).unwrap();
+        assert_eq!(back, Intent::one("2170", Action::AssignTo("ada@contoso.com".into())));
+        assert_eq!(back.incident(), Some("2170"));
     }
 
     #[test]
@@ -176,6 +239,11 @@ mod tests {
             r#"{"kind":"incident-action","incident":"1","action":{"type":"delete"}}"#,
             r#"{"kind":"incident-action","incident":"1","action":{"type":"tags","tags":[1]}}"#,
             r#"{"kind":"incident-action","incident":"1","action":{"type":"assign"}}"#,
+            r#"{"kind":"incident-action","incidents":[],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incidents":["1",2],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incidents":"1","action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incident":"1","incidents":["1"],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","action":{"type":"unassign"}}"#,
         ] {
             assert_eq!(Intent::from_json(junk), None, "{junk}");
         }

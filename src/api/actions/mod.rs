@@ -10,8 +10,8 @@ pub mod intent;
 pub mod request;
 pub mod rules;
 
-pub use access::{action_call, call_info, calls, may_retry, Call, CallInfo, Refusal};
-pub use intent::{Intent, Outcome};
+pub use access::{action_call, all_calls, call_info, calls, may_retry, Call, CallInfo, Refusal};
+pub use intent::{Intent, Outcome, Target};
 pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,

@@ -10,11 +10,11 @@
 use super::rules::{canonical, validate, Change};
 use super::{Action, ActionError};
 use crate::api::model::{Classification, Determination};
-use crate::api::query::api_request_for;
+use crate::api::query::{api_request_for, incident_resource_url};
 use crate::api::source::{api, Dialect};
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
-use crate::http::{is_secure_url, percent_encode, HttpRequest, Method};
+use crate::http::{is_secure_url, HttpRequest, Method};
 use serde_json::{json, Map, Value};
 
 /// What a write does, for retry decisions ([`super::may_retry`]).
@@ -37,28 +37,9 @@ pub struct WriteRequest {
     pub kind: WriteKind,
 }
 
-/// The incident's URL: Defender ids are numbers (written back in canonical form); Graph ids are strings,
-/// percent-encoded as one path segment, and `.`/`..` are refused (a URL parser would treat them as dot segments).
+/// The incident's URL, by the one id rule in [`crate::api::query::is_incident_id`]; an id it refuses is not sent.
 fn incident_url(source: Source, api_base: &str, id: &str) -> Result<String, ActionError> {
-    let base = api_base.trim_end_matches('/');
-    let bad = || ActionError::BadId(crate::api::model::cap(id, 40));
-    match api(source).dialect {
-        Dialect::Defender => {
-            let t = id.trim();
-            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            let n: u64 = t.parse().map_err(|_| bad())?;
-            Ok(format!("{base}{}/{n}", api(source).incidents_path))
-        }
-        Dialect::Graph => {
-            if id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control) || id == "." || id == ".."
-            {
-                return Err(bad());
-            }
-            Ok(format!("{base}{}/{}", api(source).incidents_path, percent_encode(id)))
-        }
-    }
+    incident_resource_url(source, api_base, id).ok_or_else(|| ActionError::BadId(crate::api::model::cap(id, 40)))
 }
 
 /// A classification as each API writes it (`TruePositive` / `truePositive`); `None` for values nobody writes.
@@ -304,25 +285,25 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_checked_and_encoded() {
+    fn ids_follow_the_one_rule() {
+        // The rule lives in api::query::is_incident_id; a write asks it, and so does the get-by-id.
         let c = Action::SetStatus(Status::Active);
-        for bad in ["", "12a", "-1", "1 2", "99999999999999999999", "../1"] {
+        for bad in ["", "12a", "-1", "1 2", " 0042 ", "99999999999999999999", "../1"] {
             assert!(
                 matches!(update_requests(Source::Defender, D, bad, &c, &tok()), Err(ActionError::BadId(_))),
                 "{bad}"
             );
         }
-        assert_eq!(one(Source::Defender, D, " 0042 ", c.clone()).http.url, format!("{D}/api/incidents/42"));
-        for bad in ["", ".", "..", "a\u{7}b"] {
+        assert_eq!(one(Source::Defender, D, "0042", c.clone()).http.url, format!("{D}/api/incidents/0042"));
+        for bad in ["", ".", "..", "a\u{7}b", "../a?b#c d", "a/b"] {
             assert!(
                 matches!(update_requests(Source::Graph, G, bad, &c, &tok()), Err(ActionError::BadId(_))),
                 "{bad:?}"
             );
         }
-        assert_eq!(
-            one(Source::Graph, G, "../a?b#c d", c).http.url,
-            format!("{G}/v1.0/security/incidents/..%2Fa%3Fb%23c%20d")
-        );
+        let r = one(Source::Graph, G, "a-1_B", c);
+        assert_eq!(r.http.url, format!("{G}/v1.0/security/incidents/a-1_B"), "no $expand on a write");
+        assert_eq!(Some(r.http.url), crate::api::query::incident_resource_url(Source::Graph, G, "a-1_B"));
     }
 
     #[test]

@@ -16,15 +16,19 @@
 //!   limit times out; a result over the size cap is a 400 saying "Query execution has exceeded the allowed result
 //!   size"; a 429's body says which limit was hit ("API calls quota exceeded! maximum allowed 45 per 00:01:00").
 
+mod editor;
 mod error;
 mod pivot;
 mod result;
+mod token;
 mod view;
 
+pub use editor::{line_col, line_count, lookback_of, match_bracket, with_lookback, BracketMatch};
 pub use error::{map_hunt_response, HuntError, HuntNext, HuntRun, Position, QuotaLimit};
-pub use pivot::{kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES};
+pub use pivot::{entity_targets, kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES, TABLES};
 pub use result::{parse_hunt_result, Cell, Column, ColumnType, HuntResult, MAX_CELL_CHARS, MAX_ROWS};
-pub use view::{HuntView, MAX_QUERY_CHARS};
+pub use token::{hunt_token_scopes, HuntToken, HUNT_TOKEN_KEY};
+pub use view::{HuntView, HUNT_KIND, MAX_QUERY_CHARS};
 
 use crate::auth::secret::AccessToken;
 use crate::config::Source;
@@ -44,6 +48,16 @@ const HUNT_PATH: &str = "/v1.0/security/runHuntingQuery";
 /// Microsoft Graph's base URL (the Graph source's default), where hunting goes for either source.
 pub fn graph_base() -> &'static str {
     crate::api::source::api(Source::Graph).default_api_base
+}
+
+/// Where hunts go: the configured API base with the Graph source (the same Graph, or its sandbox), Microsoft
+/// Graph itself beside the Defender source.
+pub fn hunt_base(cfg: &crate::config::Config) -> &str {
+    if cfg.source == Source::Graph {
+        &cfg.api_base
+    } else {
+        graph_base()
+    }
 }
 
 /// The full scope to request: `https://graph.microsoft.com/ThreatHunting.Read.All`.
@@ -109,5 +123,12 @@ mod tests {
         assert_eq!(graph_base(), "https://graph.microsoft.com");
         assert_eq!(hunt_scope_url(), "https://graph.microsoft.com/ThreatHunting.Read.All");
         assert!(HUNT_ENDPOINT.ends_with(HUNT_PATH) && HUNT_ACCEPTED.contains(&HUNT_SCOPE));
+        let mut cfg = crate::config::parse_config(
+            r#"{"authority":"https://login.microsoftonline.com/contoso.example/v2.0","client_id":"11111111-2222-4333-8444-555555555555","source":"graph","api_base":"http://127.0.0.1:8403"}"#,
+        )
+        .unwrap();
+        assert_eq!(hunt_base(&cfg), "http://127.0.0.1:8403", "the Graph source's own base (a sandbox here)");
+        cfg.source = Source::Defender;
+        assert_eq!(hunt_base(&cfg), "https://graph.microsoft.com", "beside Defender: Graph itself");
     }
 }

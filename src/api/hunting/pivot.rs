@@ -146,6 +146,58 @@ pub fn pivots(kind: EntityKind, value: &str, window: Lookback) -> Vec<Pivot> {
     }
 }
 
+/// What a hunt can start from in an evidence entity: (kind, value), the identity the hunting tables key on
+/// first (a user's UPN before the account name, a file's SHA-256 before its SHA-1). Empty when nothing fits.
+pub fn entity_targets(e: &crate::api::model::Entity) -> Vec<(EntityKind, String)> {
+    let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let mut out = vec![];
+    let mut push = |kind, v: Option<String>| {
+        if let Some(v) = v {
+            if !out.iter().any(|(k, x)| *k == kind && *x == v) {
+                out.push((kind, v));
+            }
+        }
+    };
+    push(EntityKind::User, present(&e.user_principal_name).or_else(|| present(&e.account_name)));
+    push(EntityKind::Ip, present(&e.ip_address));
+    push(EntityKind::Url, present(&e.url));
+    match present(&e.sha256) {
+        Some(h) => push(EntityKind::Sha256, Some(h)),
+        None => push(EntityKind::Sha1, present(&e.sha1)),
+    }
+    push(EntityKind::Mailbox, present(&e.mailbox_address));
+    push(EntityKind::Mailbox, present(&e.sender));
+    push(EntityKind::Mailbox, present(&e.recipient));
+    out
+}
+
+impl EntityKind {
+    /// What the value is, for a link's accessible name ("Hunt for this device").
+    pub fn noun(self) -> &'static str {
+        match self {
+            EntityKind::Device => "device",
+            EntityKind::User => "user",
+            EntityKind::Ip => "address",
+            EntityKind::Sha256 | EntityKind::Sha1 => "file",
+            EntityKind::Url => "URL",
+            EntityKind::Mailbox => "mailbox",
+        }
+    }
+}
+
+/// The tables advanced hunting offers that the page lists (Microsoft's schema reference names; their columns
+/// come from `getschema`).
+pub const TABLES: &[&str] = &[
+    "DeviceProcessEvents",
+    "DeviceNetworkEvents",
+    "DeviceLogonEvents",
+    "DeviceFileEvents",
+    "IdentityLogonEvents",
+    "EmailEvents",
+    "AlertInfo",
+    "AlertEvidence",
+];
+
 /// Example queries for the hunting page: (label, KQL).
 pub const EXAMPLES: &[(&str, &str)] = &[
     (
@@ -274,5 +326,44 @@ mod tests {
                 ["DeviceProcessEvents", "DeviceNetworkEvents", "IdentityLogonEvents", "EmailEvents"].contains(&table)
             );
         }
+    }
+
+    #[test]
+    fn an_entity_offers_each_identity_once_strongest_first() {
+        use crate::api::model::Entity;
+        let e = Entity {
+            user_principal_name: Some(" ada@contoso.example ".into()),
+            account_name: Some("ada".into()),
+            sha1: Some("ab".into()),
+            sha256: Some("cd".into()),
+            sender: Some("x@y.example".into()),
+            recipient: Some("x@y.example".into()),
+            ip_address: Some("  ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            entity_targets(&e),
+            [
+                (EntityKind::User, "ada@contoso.example".to_string()),
+                (EntityKind::Sha256, "cd".to_string()),
+                (EntityKind::Mailbox, "x@y.example".to_string()),
+            ]
+        );
+        let e = Entity {
+            account_name: Some("ada".into()),
+            sha1: Some("ab".into()),
+            url: Some("u".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            entity_targets(&e),
+            [
+                (EntityKind::User, "ada".to_string()),
+                (EntityKind::Url, "u".to_string()),
+                (EntityKind::Sha1, "ab".to_string())
+            ]
+        );
+        assert!(entity_targets(&Entity::default()).is_empty());
+        assert_eq!(TABLES.len(), 8);
     }
 }

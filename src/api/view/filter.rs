@@ -138,6 +138,8 @@ pub(crate) fn text_matches(inc: &Incident, needle: &str) -> bool {
         has(&a.title)
             || a.devices.iter().any(|d| d.device_dns_name.as_deref().is_some_and(has))
             || a.entities.iter().any(|e| has(&e.summary()))
+            || a.mitre_techniques.iter().any(|t| has(&crate::api::search::technique_text(t)))
+            || a.actor.as_deref().is_some_and(has)
     })
 }
 

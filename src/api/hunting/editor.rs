@@ -1,0 +1,176 @@
+//! What the KQL editor needs besides a textarea: which bracket closes the one at the caret, where a character
+//! offset is as (line, column), and the pivots' look-back window rewritten in place. Offsets are in characters
+//! (what `selectionStart` counts for text without surrogate pairs).
+
+/// Where the caret's bracket and its partner are: `(bracket, partner)`, partner `None` when unmatched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BracketMatch {
+    /// Offset of the bracket next to the caret.
+    pub at: usize,
+    /// Offset of the bracket that closes (or opens) it; `None` when there is none.
+    pub partner: Option<usize>,
+}
+
+fn partner_of(c: char) -> Option<(char, bool)> {
+    match c {
+        '(' => Some((')', true)),
+        '[' => Some((']', true)),
+        '{' => Some(('}', true)),
+        ')' => Some(('(', false)),
+        ']' => Some(('[', false)),
+        '}' => Some(('{', false)),
+        _ => None,
+    }
+}
+
+/// The bracket just before the caret (as editors do), else just after it, and its partner. Brackets inside
+/// string literals (`"…"`, `'…'`) are not counted.
+pub fn match_bracket(text: &str, caret: usize) -> Option<BracketMatch> {
+    let chars: Vec<char> = text.chars().collect();
+    let in_string = string_mask(&chars);
+    let is_bracket =
+        |i: usize| chars.get(i).and_then(|c| partner_of(*c)).is_some() && !in_string.get(i).copied().unwrap_or(true);
+    let at = [caret.checked_sub(1), Some(caret)].into_iter().flatten().find(|&i| is_bracket(i))?;
+    let me = *chars.get(at)?;
+    let (other, forward) = partner_of(me)?;
+    let mut depth = 0usize;
+    let step = |i: usize| if forward { i.checked_add(1) } else { i.checked_sub(1) };
+    let mut i = step(at);
+    while let Some(j) = i.filter(|j| *j < chars.len()) {
+        if !in_string.get(j).copied().unwrap_or(false) {
+            let c = chars.get(j).copied().unwrap_or(' ');
+            if c == me {
+                depth += 1;
+            } else if c == other {
+                if depth == 0 {
+                    return Some(BracketMatch { at, partner: Some(j) });
+                }
+                depth -= 1;
+            }
+        }
+        i = step(j);
+    }
+    Some(BracketMatch { at, partner: None })
+}
+
+/// For each character: inside a string literal (its quotes included). A `\` escapes the next character.
+fn string_mask(chars: &[char]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for &c in chars {
+        match quote {
+            Some(q) => {
+                out.push(true);
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q || c == '\n' {
+                    quote = None;
+                }
+            }
+            None => {
+                let opens = c == '"' || c == '\'';
+                out.push(opens);
+                if opens {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (line, column) of a character offset, both from 1.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut col = 1;
+    for c in text.chars().take(offset) {
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
+}
+
+/// Lines in the editor (at least one), for the line-number gutter.
+pub fn line_count(text: &str) -> usize {
+    text.split('\n').count()
+}
+
+/// The query with its look-back rewritten: the first `Timestamp > ago(<n>d)` (as the pivots and examples
+/// write it) becomes `ago(<days>d)`, days clamped to 1..=30. `None` when the query has no such condition.
+pub fn with_lookback(query: &str, days: u32) -> Option<String> {
+    const HEAD: &str = "Timestamp > ago(";
+    let start = query.find(HEAD)? + HEAD.len();
+    let rest = query.get(start..)?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || rest.get(digits..digits + 2) != Some("d)") {
+        return None;
+    }
+    let days = super::Lookback::days(days).get();
+    Some(format!("{}{days}{}", query.get(..start)?, rest.get(digits..)?))
+}
+
+/// The look-back (days) the query's `Timestamp > ago(<n>d)` names, if it has one.
+pub fn lookback_of(query: &str) -> Option<u32> {
+    const HEAD: &str = "Timestamp > ago(";
+    let rest = query.get(query.find(HEAD)? + HEAD.len()..)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).take(4).collect();
+    rest.get(digits.len()..)?.starts_with("d)").then(|| digits.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bracket_before_the_caret_finds_its_partner() {
+        let q = "T | where x in (\"a\", (1)) | take 1";
+        let open = q.find('(').unwrap();
+        let close = q.rfind(')').unwrap();
+        assert_eq!(match_bracket(q, open + 1), Some(BracketMatch { at: open, partner: Some(close) }));
+        assert_eq!(match_bracket(q, close + 1), Some(BracketMatch { at: close, partner: Some(open) }));
+        assert_eq!(match_bracket(q, open), Some(BracketMatch { at: open, partner: Some(close) }), "after the caret");
+        assert_eq!(match_bracket(q, 2), None, "no bracket at the caret");
+    }
+
+    #[test]
+    fn brackets_in_strings_do_not_count_and_unmatched_is_said() {
+        let q = "T | where a == \")\" and b in (1, 2";
+        let open = q.rfind('(').unwrap();
+        assert_eq!(match_bracket(q, open + 1), Some(BracketMatch { at: open, partner: None }));
+        let q = "f(\"(\\\")\", 'x)')";
+        assert_eq!(match_bracket(q, 2), Some(BracketMatch { at: 1, partner: Some(q.chars().count() - 1) }));
+        assert_eq!(match_bracket(q, 4), None, "a bracket inside a string is text");
+        assert_eq!(match_bracket("", 0), None);
+        assert_eq!(match_bracket("(", 99), None, "a caret past the end");
+    }
+
+    #[test]
+    fn lines_and_columns_from_one() {
+        let q = "ab\ncd\n\né";
+        assert_eq!(line_col(q, 0), (1, 1));
+        assert_eq!(line_col(q, 4), (2, 2));
+        assert_eq!(line_col(q, 7), (4, 1));
+        assert_eq!(line_count(q), 4);
+        assert_eq!(line_count(""), 1);
+    }
+
+    #[test]
+    fn the_lookback_is_rewritten_in_place() {
+        let q = "T\n| where Timestamp > ago(7d)\n| where Timestamp > ago(3d)";
+        assert_eq!(with_lookback(q, 14).unwrap(), "T\n| where Timestamp > ago(14d)\n| where Timestamp > ago(3d)");
+        assert_eq!(with_lookback(q, 90).unwrap(), "T\n| where Timestamp > ago(30d)\n| where Timestamp > ago(3d)");
+        assert_eq!(lookback_of(q), Some(7));
+        assert_eq!(with_lookback("T | where Timestamp > ago(2h)", 3), None);
+        assert_eq!(with_lookback("T | take 1", 3), None);
+        assert_eq!(lookback_of("T | where Timestamp > ago(d)"), None);
+        let p = &super::super::pivots(super::super::EntityKind::Ip, "1.2.3.4", super::super::Lookback::DEFAULT)[0];
+        assert_eq!(lookback_of(&with_lookback(&p.query, 1).unwrap()), Some(1));
+    }
+}
