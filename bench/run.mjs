@@ -6,6 +6,8 @@
 //
 //   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--scale-runs 3,2,1]
 //                      [--interactions 20] [--msal-incidents 8] [--only size,signin,callback,restore,msal,normal,scale]
+//   node bench/run.mjs --dist DIR_WITH_NAMED_WASM --only trace [--trace-incidents 8]
+//                      one traced `?code=` run: main-thread tasks and CPU time per phase (never part of the default)
 //
 // Scenarios are plain async functions below, called from main(); to add one write
 // `async function myScenario(ctx) { ... }` and add its rows to the table in main().
