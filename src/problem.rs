@@ -3,6 +3,7 @@
 
 use crate::api::actions::Outcome;
 use crate::api::error::ApiError;
+use crate::api::hunting::HUNT_SCOPE;
 use crate::auth::error::AuthError;
 use crate::config::Config;
 use std::fmt::Display;
@@ -146,9 +147,47 @@ pub(crate) fn action_result(what: &str, outcome: &Outcome) -> String {
 
 /// The page stays read-only because the write permission was not granted.
 pub(crate) fn consent_declined(scope: &str) -> String {
-    format!(
-        "The permission {scope} was not granted, so the page stays read-only. You are still signed in; act again to be asked once more, or ask an administrator to grant it."
+    declined(scope, "the page stays read-only", "You are still signed in; act again to be asked once more")
+}
+
+/// The hunt stays on the page, not run, because the hunting permission was not granted.
+pub(crate) fn hunt_consent_declined(scope: &str) -> String {
+    declined(
+        scope,
+        "the query was not run",
+        "You are still signed in and the rest of the page works; press Run to be asked again",
     )
+}
+
+/// A declined consent, in one wording: what did not happen, and how to be asked again.
+fn declined(scope: &str, so: &str, again: &str) -> String {
+    format!("The permission {scope} was not granted, so {so}. {again}, or ask an administrator to grant it.")
+}
+
+/// Beside a Defender session: why the second, Graph token a hunt needs could not be had.
+pub(crate) fn hunt_token_unavailable(err: &AuthError) -> String {
+    let why = "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks";
+    match err {
+        AuthError::NoRefreshToken | AuthError::RefreshExpired => format!(
+            "{why} for a second token, for Graph, with your sign-in's refresh token. This sign-in has none left \
+             (they last 24 hours): sign in again, then press Run."
+        ),
+        AuthError::Provider { code: Some(65001), .. } => format!(
+            "{why} Entra for a second token, for Graph, with {HUNT_SCOPE}. Entra answered that this app has not \
+             been granted that permission (AADSTS65001). An administrator grants it once for everyone \
+             (scripts/register-app --hunting, or \"Grant admin consent\" in the app registration); then press Run \
+             again."
+        ),
+        e => format!("The Graph token for hunting could not be obtained: {e}"),
+    }
+}
+
+/// Beside a Defender session: the session's renewal held its refresh token for longer than the hunt waits, so
+/// the Graph token was not asked for (the two would spend the same refresh token).
+pub(crate) fn hunt_token_busy() -> String {
+    "The Graph token for hunting was not asked for: your sign-in is still being renewed, and both use the same \
+     refresh token. Press Run again in a moment."
+        .to_string()
 }
 
 /// The provider's description without its trailing "Trace ID: … Correlation ID: … Timestamp: …", and that tail.
@@ -337,8 +376,40 @@ mod tests {
         let failed = action_result("x", &Outcome::Failed(ApiError::Server { status: 503, message: String::new() }));
         assert!(failed.contains("HTTP 503") && failed.contains("try again"), "{failed}");
         let d = consent_declined("https://graph.microsoft.com/SecurityIncident.ReadWrite.All");
-        assert!(
-            d.contains("SecurityIncident.ReadWrite.All") && d.contains("read-only") && d.contains("still signed in")
+        assert_eq!(
+            d,
+            "The permission https://graph.microsoft.com/SecurityIncident.ReadWrite.All was not granted, so the page \
+             stays read-only. You are still signed in; act again to be asked once more, or ask an administrator to \
+             grant it."
         );
+    }
+
+    #[test]
+    fn a_declined_hunting_consent_says_the_query_was_not_run_in_the_same_words() {
+        let d = hunt_consent_declined("https://graph.microsoft.com/ThreatHunting.Read.All");
+        assert_eq!(
+            d,
+            "The permission https://graph.microsoft.com/ThreatHunting.Read.All was not granted, so the query was not \
+             run. You are still signed in and the rest of the page works; press Run to be asked again, or ask an \
+             administrator to grant it."
+        );
+    }
+
+    #[test]
+    fn a_missing_graph_token_for_hunting_says_what_to_do() {
+        for e in [AuthError::NoRefreshToken, AuthError::RefreshExpired] {
+            let m = hunt_token_unavailable(&e);
+            assert!(m.contains("second token, for Graph") && m.contains("sign in again, then press Run"), "{m}");
+        }
+        let denied = AuthError::provider(
+            "invalid_grant".into(),
+            Some("AADSTS65001: The user or administrator has not consented".into()),
+        );
+        let m = hunt_token_unavailable(&denied);
+        assert!(m.contains("ThreatHunting.Read.All") && m.contains("(AADSTS65001)"), "{m}");
+        assert!(m.contains("scripts/register-app --hunting") && m.contains("press Run again."), "{m}");
+        let m = hunt_token_unavailable(&AuthError::Network("offline".into()));
+        assert!(m.starts_with("The Graph token for hunting could not be obtained: ") && m.contains("offline"), "{m}");
+        assert!(hunt_token_busy().contains("Press Run again"));
     }
 }

@@ -133,16 +133,17 @@ fn json(items: &[Incident], ev: Option<Evidence>) -> String {
     serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
 }
 
-/// "incidents-2026-11-27T1007Z.csv": the export's name, with the UTC minute it was made, so two exports never
-/// overwrite each other and the file says when its data was read.
-pub fn file_name(ext: &str, now: i64) -> String {
+/// "incidents-2026-11-27T1007Z.csv", "hunt-2026-11-27T1007Z.json": an export's name, `prefix` saying what it
+/// holds and then the UTC minute it was made, so two exports never overwrite each other and the file says when
+/// its data was read. Every export of the page (the queue's and the hunt's) is named here.
+pub fn file_name(prefix: &str, ext: &str, now: i64) -> String {
     let t = super::query::rfc3339(now);
     // 2026-11-27T10:07:00Z → 2026-11-27T1007Z
     let stamp: String = match (t.get(..11), t.get(11..13), t.get(14..16)) {
         (Some(day), Some(h), Some(m)) => format!("{day}{h}{m}Z"),
         _ => "undated".into(),
     };
-    format!("incidents-{stamp}.{ext}")
+    format!("{prefix}-{stamp}.{ext}")
 }
 
 #[cfg(test)]
@@ -168,8 +169,9 @@ mod tests {
     #[test]
     fn export_names_carry_the_utc_minute() {
         // 2026-11-27T10:07:42Z
-        assert_eq!(file_name("csv", 1_795_774_062), "incidents-2026-11-27T1007Z.csv");
-        assert_eq!(file_name("json", 0), "incidents-1970-01-01T0000Z.json");
+        assert_eq!(file_name("incidents", "csv", 1_795_774_062), "incidents-2026-11-27T1007Z.csv");
+        assert_eq!(file_name("incidents", "json", 0), "incidents-1970-01-01T0000Z.json");
+        assert_eq!(file_name("hunt", "json", 1_795_774_062), "hunt-2026-11-27T1007Z.json");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::discovery::ProviderMetadata;
 use super::pkce::challenge_s256;
 use super::secret::{Nonce, PkceVerifier, State};
+use crate::api::hunting::MAX_HASH_LEN;
 use crate::config::Config;
 use crate::http::with_query;
 
@@ -93,11 +94,14 @@ pub(crate) fn stale_pending_keys(records: &[(String, String)], now: u64) -> Vec<
 }
 
 /// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
-/// This is the open-redirect guard (RFC 9700 §4.11.1).
+/// This is the open-redirect guard (RFC 9700 §4.11.1). A view is at most 2048 bytes, except a hunt
+/// (`#/hunt?…`), which carries its query and may be as long as [`MAX_HASH_LEN`]: the address is kept in the
+/// pending record in sessionStorage, not sent to the provider.
 pub(crate) fn sanitize_return_to(s: &str) -> String {
     const DEFAULT: &str = "#/incidents";
     let s = s.trim();
-    if s.len() > 2048 || s.chars().any(|c| c.is_control() || c == '\\') {
+    let max = if s.starts_with("#/hunt?") { MAX_HASH_LEN } else { 2048 };
+    if s.len() > max || s.chars().any(|c| c.is_control() || c == '\\') {
         return DEFAULT.to_string();
     }
     let ok = if let Some(rest) = s.strip_prefix("#/") {
@@ -359,6 +363,23 @@ pub(crate) mod tests {
         ] {
             assert_eq!(sanitize_return_to(bad), "#/incidents", "{bad}");
         }
+    }
+
+    #[test]
+    fn a_shared_hunt_comes_back_whole_however_long_its_query() {
+        use crate::api::hunting::{HuntView, MAX_QUERY_CHARS};
+        // The longest query a link keeps, in characters that encode to 4 bytes each, with a timespan.
+        let query = "𝔸".repeat(MAX_QUERY_CHARS);
+        let hash = HuntView::new(&query, Some("2024-02-01T08:00:00Z/2024-02-15T08:00:00Z")).to_hash();
+        assert!(hash.len() > 100_000 && hash.len() <= MAX_HASH_LEN, "{}", hash.len());
+        assert_eq!(sanitize_return_to(&hash), hash);
+        assert_eq!(HuntView::from_hash(&sanitize_return_to(&hash)).map(|v| v.query), Some(query));
+        // Other views keep the short limit, and a hunt the guard's other checks.
+        let long_view = format!("#/incidents?q={}", "a".repeat(2048));
+        assert_eq!(sanitize_return_to(&long_view), "#/incidents");
+        assert_eq!(sanitize_return_to(&format!("#/hunt?q={}", "a".repeat(MAX_HASH_LEN))), "#/incidents");
+        assert_eq!(sanitize_return_to("#/hunt?q=a\nb"), "#/incidents");
+        assert_eq!(sanitize_return_to("#/hunt?q=a\\b"), "#/incidents");
     }
 
     #[test]

@@ -167,10 +167,7 @@ pub(crate) fn came_back(ctx: Ctx, up: &StepUp, session: Option<&Session>) {
 /// Consent was not given: the hunt stays on the page, with a sentence.
 fn declined(ctx: Ctx, view: HuntView, scope: &str) {
     ctx.hunt.view.set(Some(view));
-    let message = format!(
-        "The permission {scope} was not granted, so the query was not run. You are still signed in and the rest of \
-         the page works; press Run to be asked again, or ask an administrator to grant it."
-    );
+    let message = crate::problem::hunt_consent_declined(scope);
     ctx.hunt.run.set(RunState::Failed { message, at: None, near: None, retry_at: None });
 }
 
@@ -190,9 +187,15 @@ pub(crate) fn load_columns(ctx: Ctx, table: &'static str) {
         });
         return;
     }
+    let epoch = ctx.epoch();
     spawn_local(async move {
         let view = HuntView::new(&format!("{table} | getschema"), None);
-        let columns = match send(ctx, &cfg, &view).await {
+        let outcome = send(ctx, &cfg, &view).await;
+        // Signed out (or in as someone else) meanwhile: the answer belongs to the old session.
+        if !ctx.still(epoch) {
+            return;
+        }
+        let columns = match outcome {
             Ok(r) => Ok(schema_columns(&r)),
             Err(RunState::Failed { message, .. }) => Err(message),
             Err(_) => Err("The columns could not be read.".into()),
@@ -259,7 +262,8 @@ pub(crate) fn second_token_grants_hunting() -> bool {
 /// The Graph token for hunting beside a Defender session: the one kept in sessionStorage while it lasts,
 /// else a new one from the refresh-token grant for Graph's hunting scope. The grant rotates the refresh
 /// token, so the session keeps the new one (its Defender token stays); it runs under the session's renewal
-/// lock, so the two never spend the same refresh token.
+/// lock, so the two never spend the same refresh token: a renewal still holding the lock after 30 s makes the
+/// hunt give up (the analyst presses Run again) rather than take the lock from it.
 async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken, RunState> {
     let kept = storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s));
     if let Some(t) = kept.filter(|t| !fresh && t.usable(clock::now())) {
@@ -271,28 +275,14 @@ async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken,
         }
         clock::sleep_ms(100).await;
     }
+    // No await between this check and taking the lock: nothing else runs in between.
+    if ctx.renewing.get_untracked() {
+        return Err(RunState::Unavailable(crate::problem::hunt_token_busy()));
+    }
     ctx.renewing.set(true);
     let result = exchange(ctx, cfg).await;
     ctx.renewing.set(false);
-    result.map_err(|e| {
-        let text = match e {
-            AuthError::NoRefreshToken | AuthError::RefreshExpired => {
-                "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks for a \
-                 second token, for Graph, with your sign-in's refresh token. This sign-in has none left (they last \
-                 24 hours): sign in again, then press Run."
-                    .to_string()
-            }
-            AuthError::Provider { code: Some(65001), .. } => format!(
-                "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks Entra \
-                 for a second token, for Graph, with {HUNT_SCOPE}. Entra answered that this app has not been granted \
-                 that permission (AADSTS65001). An administrator grants it once for everyone \
-                 (scripts/register-app --hunting, or \"Grant admin consent\" in the app registration); then press \
-                 Run again."
-            ),
-            e => format!("The Graph token for hunting could not be obtained: {e}"),
-        };
-        RunState::Unavailable(text)
-    })
+    result.map_err(|e| RunState::Unavailable(crate::problem::hunt_token_unavailable(&e)))
 }
 
 async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {

@@ -20,12 +20,16 @@ pub fn ExportButtons(visible: Memo<Vec<usize>>) -> impl IntoView {
         let ev = evidence.get_untracked().then_some(Evidence { tenant: tenant.as_deref() });
         let now = clock::now() as i64;
         let result = match (json, ev) {
-            (true, None) => download::save(&file_name("json", now), "application/json", &to_json(&items)),
-            (true, Some(ev)) => {
-                download::save(&file_name("json", now), "application/json", &to_json_with_evidence(&items, ev))
+            (true, None) => download::save(&file_name("incidents", "json", now), "application/json", &to_json(&items)),
+            (true, Some(ev)) => download::save(
+                &file_name("incidents", "json", now),
+                "application/json",
+                &to_json_with_evidence(&items, ev),
+            ),
+            (false, None) => download::save(&file_name("incidents", "csv", now), "text/csv", &to_csv(&items)),
+            (false, Some(ev)) => {
+                download::save(&file_name("incidents", "csv", now), "text/csv", &to_csv_with_evidence(&items, ev))
             }
-            (false, None) => download::save(&file_name("csv", now), "text/csv", &to_csv(&items)),
-            (false, Some(ev)) => download::save(&file_name("csv", now), "text/csv", &to_csv_with_evidence(&items, ev)),
         };
         if let Err(e) = result {
             ctx.api_error.set(Some(crate::problem::Problem::new(e)));

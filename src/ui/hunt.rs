@@ -3,13 +3,15 @@
 //! rows in the DOM, exportable). Also the "Hunt" links the incident page puts next to each entity.
 
 use super::ctx;
+use crate::api::export::file_name;
 use crate::api::hunting::{
     line_count, lookback_of, match_bracket, pivots, with_lookback, Cell, ColumnType, EntityKind, HuntView, Lookback,
     Position, EXAMPLES, MAX_ROWS, TABLES,
 };
-use crate::browser::{download, page};
+use crate::browser::{clock, download, page};
 use crate::flows::hunt::{ask_consent, load_columns, run, RunState};
-use crate::format::countdown;
+use crate::format::wait;
+use crate::problem::Problem;
 use leptos::prelude::*;
 
 /// Rows in the DOM at once.
@@ -46,7 +48,10 @@ pub(super) fn HuntPage() -> impl IntoView {
     let timespan = RwSignal::new(initial.timespan.clone().unwrap_or_default());
     let caret = RwSignal::new(0usize);
     let area = NodeRef::<leptos::html::Textarea>::new();
+    // The tab says "Hunt" while the page is open, and what it said before once it is left.
+    let original_title = page::title();
     page::set_title("Hunt · Onbehalf");
+    on_cleanup(move || page::set_title(&original_title));
     // A new URL (Back, a pivot link, a shared link) replaces what is in the editor.
     Effect::new(move |prev: Option<Option<HuntView>>| {
         let v = hunt.view.get();
@@ -186,10 +191,8 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
         }
         RunState::Failed { message, at, near, retry_at } => {
             let place = at.map(|p| {
-                let line = draft.get_untracked().split('\n').nth(p.line.saturating_sub(1) as usize).unwrap_or("").to_string();
-                let pad = " ".repeat(p.column.saturating_sub(1) as usize);
                 view! {
-                    <pre class="mono error-place" data-testid="hunt-error-place">{format!("{line}\n{pad}^")}</pre>
+                    <pre class="mono error-place" data-testid="hunt-error-place">{p.caret_under(&draft.get_untracked())}</pre>
                     <button class="ghost" data-testid="hunt-error-goto" on:click=move |_| select_at(p)>
                         {format!("Go to line {}, column {}", p.line, p.column)}
                     </button>
@@ -200,9 +203,9 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
                 let at = crate::browser::clock::hh_mm(t);
                 view! {
                     <p data-testid="hunt-reset">{move || {
-                        let left = t as i64 - ctx.now.get() as i64;
+                        let left = t.saturating_sub(ctx.now.get());
                         if left > 0 {
-                            format!("Run is available again in {} (at {at}).", countdown(left))
+                            format!("Run is available again in {} (at {at}).", wait(left))
                         } else {
                             "The quota has reset: Run is available again.".to_string()
                         }
@@ -250,6 +253,7 @@ fn Results() -> impl IntoView {
     let hunt = ctx.hunt;
     let page_no = RwSignal::new(0usize);
     let sort = RwSignal::new(None::<(usize, bool)>);
+    let save_failed = RwSignal::new(None::<Problem>);
     // Each run's answer starts unsorted, on its first page (sorting changes the result, not the run).
     Effect::new(move |_| {
         hunt.run.track();
@@ -271,10 +275,9 @@ fn Results() -> impl IntoView {
     let export = move |json: bool| {
         let text = hunt.result.with_untracked(|r| r.as_ref().map(|r| if json { r.to_json() } else { r.to_csv() }));
         if let Some(text) = text {
-            let (name, mime) = if json { ("hunt.json", "application/json") } else { ("hunt.csv", "text/csv") };
-            if download::save(name, mime, &text).is_err() {
-                ctx.notice.set(Some("The browser refused to save the file.".into()));
-            }
+            let (ext, mime) = if json { ("json", "application/json") } else { ("csv", "text/csv") };
+            let saved = download::save(&file_name("hunt", ext, clock::now() as i64), mime, &text);
+            save_failed.set(saved.err().map(Problem::new));
         }
     };
     let head = move || {
@@ -362,6 +365,9 @@ fn Results() -> impl IntoView {
                         <button class="ghost" data-testid="hunt-export-csv" on:click=move |_| export(false)>"Export CSV"</button>
                         <button class="ghost" data-testid="hunt-export-json" on:click=move |_| export(true)>"Export JSON"</button>
                     </div>
+                    {move || save_failed.get().map(|p| view! {
+                        <p class="banner error" role="alert" data-testid="hunt-export-error">{p.message}</p>
+                    })}
                     <div class="table-wrap" tabindex="0" role="region" aria-label="Hunting results">
                         <table class="incidents hunt-table">
                             <thead><tr>{head}</tr></thead>

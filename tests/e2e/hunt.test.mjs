@@ -12,6 +12,9 @@ import { AppPage, SignInPage, signIn } from './pages.mjs';
 const WIDE = '#/incidents?status=all&severity=all&range=all';
 const SCOPE = 'ThreatHunting.Read.All';
 
+// The tests of this group share one signed-in page, `app`, and run in order: the first grants the hunting
+// permission (consent once), and the later ones run hunts on that grant. Tests that need a state of their own
+// (a shared link, a declined consent) open a page of their own.
 describe('hunting (graph)', () => {
   let sandbox, browser, app;
   const bodies = [];
@@ -179,12 +182,25 @@ describe('hunting (graph)', () => {
     await editor().fill('DeviceNetworkEvents | project');
     await column.click();
     assert.equal(await editor().inputValue(), 'DeviceNetworkEvents | project RemoteIP');
-    // Asked once: closing and opening it again sends nothing.
+    // Asked once: closing and opening it again sends nothing. The toggle event fires after the click (and two
+    // quick ones may merge), so each click waits for its own; the count is read after a Run, which queues behind
+    // anything they sent.
     const sent = (await hunts()).length;
-    await table.locator('summary').click();
-    await table.locator('summary').click();
+    const sentBodies = bodies.length;
+    await table.evaluate((d) => { d.toggles = 0; d.addEventListener('toggle', () => { d.toggles += 1; }); });
+    for (const n of [1, 2]) {
+      await table.locator('summary').click();
+      await table.evaluate((d, want) => new Promise((done) => {
+        const check = () => (d.toggles >= want ? done() : requestAnimationFrame(check));
+        check();
+      }), n);
+    }
+    assert.equal(await table.evaluate((d) => d.open), true);
     await column.waitFor();
-    assert.equal((await hunts()).length, sent);
+    const fence = 'DeviceNetworkEvents | take 1';
+    assert.match(await runTyped(fence), /rows? in/);
+    assert.equal((await hunts()).length, sent + 1, 'the table\'s columns were not asked again');
+    assert.deepEqual(bodies.slice(sentBodies).map((b) => b.Query), [fence]);
   });
 
   test('sorting by a column and exporting CSV and JSON give the table\'s rows', async () => {
@@ -201,40 +217,61 @@ describe('hunting (graph)', () => {
       return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
     };
     const csv = await save('csv');
-    assert.equal(csv.name, 'hunt.csv');
+    assert.match(csv.name, /^hunt-\d{4}-\d\d-\d\dT\d{4}Z\.csv$/, 'named with the UTC minute, as the queue\'s exports');
     const lines = csv.text.trim().split('\r\n');
     assert.equal(lines[0], 'DeviceName,Events');
     assert.deepEqual(lines.slice(1), devices.map((d, i) => `${d},${counts[i]}`), 'the rows as shown, in the order shown');
     const json = await save('json');
-    assert.equal(json.name, 'hunt.json');
+    assert.match(json.name, /^hunt-\d{4}-\d\d-\d\dT\d{4}Z\.json$/);
     const doc = JSON.parse(json.text);
     assert.deepEqual(doc.schema, [{ name: 'DeviceName', type: 'string' }, { name: 'Events', type: 'long' }]);
     assert.deepEqual(doc.results, devices.map((d, i) => ({ DeviceName: d, Events: counts[i] })));
   });
 
   test('a quota 429 says which limit and when it resets; nothing is sent again by itself', async () => {
-    await sandbox.faults({ hunting_quota: 1 });
+    // A short reset (Retry-After: 8), so the test can watch it pass.
+    await sandbox.faults({ hunting_quota: 1, retry_after: '8' });
     const before = (await hunts()).length;
     const text = await runTyped('AlertInfo | take 1');
+    await sandbox.faults({ retry_after: null });
     assert.match(text, /exceed the tenant's number of hunting calls a minute/);
     assert.match(text, /maximum allowed 45 per 00:01:00/);
-    const reset = await app.page.getByTestId('hunt-reset').innerText();
-    assert.match(reset, /Run is available again in (0:[0-5]\d|1:0\d) \(at \d\d:\d\d\)/);
-    assert.equal(await app.page.getByTestId('hunt-run').isDisabled(), true, 'Run waits for the reset');
-    await editor().press('Control+Enter');
-    assert.equal((await hunts()).length, before + 1, 'one query reached the API; no retry, not even on Ctrl+Enter');
-    assert.equal((await hunts()).at(-1).status, 429);
+    const reset = app.page.getByTestId('hunt-reset');
+    // One countdown for the wait, in the page's one wording for waits ("8 s"), with its clock time.
+    assert.match(await reset.innerText(), /^Run is available again in \d{1,2} s \(at \d\d:\d\d\)\.$/);
+    assert.doesNotMatch(text, /It resets in/, 'the sentence carries no second, frozen countdown');
+    const run = app.page.getByTestId('hunt-run');
+    assert.equal(await run.isDisabled(), true, 'Run waits for the reset');
     await shot(app.page, 'hunt-quota');
+    // Watch for any run starting from here on: the Run button would say "Running…".
+    await run.evaluate((b) => {
+      window.huntStarted = false;
+      new MutationObserver(() => { if (b.textContent.includes('Running')) window.huntStarted = true; })
+        .observe(b, { subtree: true, childList: true, characterData: true });
+    });
+    await editor().press('Control+Enter');
+    assert.equal(await app.page.getByTestId('hunt-error').count(), 1, 'Ctrl+Enter left the failure in place');
+    // The reset comes; Run is offered again, and nothing was sent by itself meanwhile.
+    await app.page.waitForFunction(
+      () => document.querySelector('[data-testid="hunt-reset"]')?.textContent.startsWith('The quota has reset'),
+      null, { timeout: 20_000 });
+    assert.equal(await run.isDisabled(), false, 'Run is available again');
+    assert.equal(await app.page.evaluate(() => window.huntStarted), false, 'no run started, not even on Ctrl+Enter');
+    assert.equal(await app.page.getByTestId('hunt-error').count(), 1, 'the failure waits for the analyst');
+    assert.equal((await hunts()).length, before + 1, 'one query reached the API; no retry');
+    assert.equal((await hunts()).at(-1).status, 429);
   });
 
   test('declined consent: a message, still signed in, the hunt still on the page', async () => {
     const other = new AppPage(await newPage(browser, { viewport: { width: 1280, height: 800 } }), sandbox);
     await signIn(other, { user: 'admin' });
     await other.waitForRows();
+    const queueTitle = await other.page.title();
     const query = 'IdentityLogonEvents\n| where ActionType == "LogonFailed"\n| take 10';
     await other.page.evaluate((q) => { location.hash = `#/hunt?q=${encodeURIComponent(q)}`; }, query);
     await other.page.getByTestId('hunt-page').waitFor();
     assert.equal(await editor(other).inputValue(), query);
+    assert.equal(await other.page.title(), 'Hunt · Onbehalf');
     await other.page.getByTestId('hunt-run').click();
     await other.page.getByTestId('hunt-consent').click();
     await new SignInPage(other.page).decline();
@@ -247,6 +284,8 @@ describe('hunting (graph)', () => {
     // The rest of the page works: the header's link leads back to the incidents.
     await other.page.locator('header .brand').click();
     await other.waitForRows();
+    const bare = (t) => t.replace(/^\(\d+\) /, '');
+    assert.equal(bare(await other.page.title()), bare(queueTitle), 'the tab no longer says Hunt');
     assert.deepEqual(other.page.errors, []);
     await other.page.context().close();
   });

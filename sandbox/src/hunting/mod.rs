@@ -100,7 +100,10 @@ fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
         let mut f = lock(&h.st.faults);
         // One forced limit per call: the CPU quota first, the call quota on a later call.
         let cpu = take(&mut f.hunting_cpu);
-        (!cpu && take(&mut f.hunting_quota), cpu)
+        // A forced call quota resets after the `retry_after` fault's seconds when it is a number, else a minute.
+        let quota = (!cpu && take(&mut f.hunting_quota))
+            .then(|| f.retry_after.as_deref().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(60));
+        (quota, cpu)
     };
     if cpu {
         let reset = (now / CPU_CYCLE_MS + 1) * CPU_CYCLE_MS;
@@ -112,8 +115,8 @@ fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
         );
         return Some(quota_exceeded(&message, reset, now));
     }
-    if quota {
-        let reset = now + 60_000;
+    if let Some(secs) = quota {
+        let reset = now + secs.clamp(1, 86_400) * 1000;
         return Some(quota_exceeded(&call_quota_message(false, reset, now), reset, now));
     }
     let mut calls = lock(&h.calls);

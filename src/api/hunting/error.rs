@@ -39,6 +39,15 @@ impl Position {
         }
         None
     }
+
+    /// The quoted line of `query` this place is on, and under it a caret at the column: the column is
+    /// clamped to the line's characters (it comes from the API's text, so a huge one must not allocate).
+    pub fn caret_under(&self, query: &str) -> String {
+        let index = usize::try_from(self.line.saturating_sub(1)).unwrap_or(usize::MAX);
+        let line = query.split('\n').nth(index).unwrap_or("");
+        let column = usize::try_from(self.column.saturating_sub(1)).unwrap_or(usize::MAX);
+        format!("{line}\n{}^", " ".repeat(column.min(line.chars().count())))
+    }
 }
 
 /// Which of the documented per-tenant limits a 429 hit.
@@ -247,10 +256,10 @@ impl HuntError {
                 "The query ran longer than advanced hunting allows and was stopped. Narrow the time window or the tables, then run it again.{}",
                 said(message)
             ),
-            HuntError::Quota { limit, retry_after_secs, message } => format!(
-                "The query was not run: it would exceed {}. It resets in {}; Run becomes available again then.{}",
+            // The wait itself is said once, live, beside this sentence (the page's "Run is available again in …").
+            HuntError::Quota { limit, message, .. } => format!(
+                "The query was not run: it would exceed {}. Run becomes available again when it resets.{}",
                 limit.describe(),
-                crate::format::countdown(i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)),
                 said(message)
             ),
             HuntError::Refused(r) => r.user_message(),
@@ -386,6 +395,18 @@ mod tests {
     }
 
     #[test]
+    fn the_caret_stays_within_the_quoted_line() {
+        let q = "DeviceProcessEvents\n| wher x\n";
+        let p = |line, column| Position { line, column };
+        assert_eq!(p(2, 3).caret_under(q), "| wher x\n  ^");
+        assert_eq!(p(1, 1).caret_under("é|x"), "é|x\n^");
+        assert_eq!(p(1, 3).caret_under("é|x"), "é|x\n  ^", "characters, not bytes");
+        // A column from the API's text can be anything: clamped to the line, never gigabytes of spaces.
+        assert_eq!(p(2, u32::MAX).caret_under(q), "| wher x\n        ^");
+        assert_eq!(p(u32::MAX, u32::MAX).caret_under(q), "\n^", "past the last line: nothing to point into");
+    }
+
+    #[test]
     fn the_size_cap_and_time_outs_are_named() {
         let size = "Query execution has exceeded the allowed result size. Optimize your query by limiting the number of results and try again.";
         let e = map_hunt_response(&graph_error(400, size), true).unwrap_err();
@@ -435,10 +456,11 @@ mod tests {
         assert_eq!(quota(r(429, &[("Retry-After", "9999999")], "")).1, 86_400);
         let e = map_hunt_response(&r(429, &[], minute), true).unwrap_err();
         let m = e.user_message();
-        assert!(
-            m.contains("calls a minute") && m.contains("resets in 1:00") && m.contains("maximum allowed 45"),
-            "{m}"
-        );
+        assert!(m.contains("calls a minute") && m.contains("maximum allowed 45"), "{m}");
+        // One voice for the wait: the page's live "Run is available again in …" is the only countdown.
+        let ours = m.split(" The API said:").next().unwrap_or_default();
+        assert!(ours.ends_with("Run becomes available again when it resets."), "{m}");
+        assert!(!ours.contains("1:00") && !ours.contains("60 s") && !ours.contains("resets in"), "{m}");
     }
 
     #[test]

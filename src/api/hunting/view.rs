@@ -7,6 +7,10 @@ use crate::http::{parse_query, percent_encode, query_get};
 pub const MAX_QUERY_CHARS: usize = 10_000;
 /// The longest timespan kept (`2024-02-01T08:00:00Z/2024-02-15T08:00:00Z` is 41).
 const MAX_TIMESPAN_CHARS: usize = 64;
+/// The longest `#/hunt?q=…&t=…` fragment [`HuntView::to_hash`] writes: every byte of the longest query and
+/// timespan percent-encoded (4 bytes a character at most, 3 characters a byte). A sign-in keeps a return address
+/// this long, so a shared hunt comes back whole.
+pub const MAX_HASH_LEN: usize = "#/hunt?q=&t=".len() + (MAX_QUERY_CHARS + MAX_TIMESPAN_CHARS) * 4 * 3;
 
 /// What the hunting page shows: the query and the optional `Timespan` sent with it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
