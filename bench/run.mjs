@@ -5,11 +5,13 @@
 // marks taken inside the page), never from wall-clock around Playwright calls.
 //
 //   node bench/run.mjs [--dist DIR] [--runs N] [--scale 1000,10000,100000] [--scale-runs 3,2,1]
-//                      [--interactions 20] [--msal-incidents 8] [--only size,signin,callback,msal,normal,scale]
+//                      [--interactions 20] [--msal-incidents 8] [--only size,signin,callback,restore,msal,normal,scale]
+//   node bench/run.mjs --dist DIR_WITH_NAMED_WASM --only trace [--trace-incidents 8]
+//                      one traced `?code=` run: main-thread tasks and CPU time per phase (never part of the default)
 //
 // Scenarios are plain async functions below, called from main(); to add one write
 // `async function myScenario(ctx) { ... }` and add its rows to the table in main().
-import { readFileSync, readdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -118,7 +120,18 @@ function breakdown(t, target) {
     appStarted: m.appStarted ?? null,
     config: span(config), discovery: span(disco), token: span(token), incidentsApi: span(api),
     apiEnd: api?.end ?? null,
+    // Issue 15's "wasm loaded → first request": from the instantiated wasm to the start of the first token or
+    // API request (whichever goes first; config.json is preloaded by the HTML and not counted).
+    firstRequest: m.wasmInstantiateEnd != null && (token || api)
+      ? Math.min(...[token, api].filter(Boolean).map((r) => r.start)) - m.wasmInstantiateEnd : null,
+    // config.json (preloaded by the HTML) complete, relative to the instantiated wasm (negative: before it).
+    configAfterWasm: config && m.wasmInstantiateEnd != null ? config.end - m.wasmInstantiateEnd : null,
+    // Token answer → API request start (ID-token checks, signature, storing the session).
+    tokenToApi: token && api ? api.start - token.end : null,
     render: m.rowPainted != null && api ? m.rowPainted - api.end : null,
+    // The render split: API end → the first row is in the DOM (parse, model, mount), then → painted.
+    renderDom: m.rowInDom != null && api ? m.rowInDom - api.end : null,
+    renderPaint: m.rowPainted != null && m.rowInDom != null ? m.rowPainted - m.rowInDom : null,
     [target]: m[`${target}Painted`] ?? null,
     [`${target}InDom`]: m[`${target}InDom`] ?? null,
     bytesTransferred: t.nav.transfer + t.res.reduce((s, r) => s + r.transfer, 0),
@@ -138,7 +151,17 @@ async function newContext(browser, options = {}) {
 /** Signs in up to the redirect back, holds the redirect (code unused), then loads it as a fresh navigation.
  * `app` is the page signing in (Onbehalf by default, or the MSAL comparator); it must show `sign-in` and end
  * with an `incident-row`. */
-async function toCallback(browser, sb, { user = 'analyst', app = sb.app, contextOptions } = {}) {
+async function toCallback(browser, sb, options = {}) {
+  const { context, page, callbackUrl, app } = await holdCallback(browser, sb, options);
+  await page.goto(callbackUrl);
+  await waitForMark(page, 'rowPainted').catch(async (e) => {
+    throw new Error(`${app}: no incident row (${e.message}); the page says: ${(await page.textContent('body'))?.slice(0, 500)}`);
+  });
+  return { context, page, callbackUrl };
+}
+
+/** Signs in up to the redirect back and holds it: the page is left blank, the `?code=` URL unused. */
+async function holdCallback(browser, sb, { user = 'analyst', app = sb.app, contextOptions } = {}) {
   const context = await newContext(browser, contextOptions);
   const page = await context.newPage();
   await page.goto(`${app}/`);
@@ -166,11 +189,7 @@ async function toCallback(browser, sb, { user = 'analyst', app = sb.app, context
   await page.unrouteAll({ behavior: 'wait' });
   if (!callbackUrl) throw new Error('no redirect with ?code= seen');
   await sb.clearRequests();
-  await page.goto(callbackUrl);
-  await waitForMark(page, 'rowPainted').catch(async (e) => {
-    throw new Error(`${app}: no incident row (${e.message}); the page says: ${(await page.textContent('body'))?.slice(0, 500)}`);
-  });
-  return { context, page, callbackUrl };
+  return { context, page, callbackUrl, app };
 }
 
 function apiCost(log) {
@@ -221,6 +240,104 @@ async function callback({ browser, sb, runs }) {
   }
   out.costs = costs;
   return out;
+}
+
+/** A signed-in tab opened again (fresh navigation, session restored from sessionStorage) → first row painted. */
+async function restore({ browser, sb, runs }) {
+  const { context, page } = await toCallback(browser, sb);
+  const out = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      await page.goto('about:blank');
+      await page.goto(`${sb.app}/`);
+      await waitForMark(page, 'rowPainted');
+      out.push(breakdown(await collectTimings(page), 'row'));
+    }
+  } finally { await context.close(); }
+  return out;
+}
+
+/** One `?code=` → first row run under a Chromium trace (main-thread tasks and CPU samples), summarised by phase:
+ * where the main thread's time goes before the token request, between the token answer and the API request,
+ * during the API request, and between the API answer and the first row. Function names need a wasm with its
+ * name section (scripts/bench writes one to target/bench; copy it over the dist's wasm, `--dist` that copy). */
+async function trace({ browser, sb }) {
+  const held = await holdCallback(browser, sb);
+  await browser.startTracing(held.page, { categories: ['-*', 'devtools.timeline', 'disabled-by-default-devtools.timeline',
+    'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'blink.user_timing', 'loading'] });
+  await held.page.goto(held.callbackUrl);
+  await waitForMark(held.page, 'rowPainted');
+  const t = await collectTimings(held.page);
+  const buf = await browser.stopTracing();
+  await held.context.close();
+  const dir = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'trace-callback.json'), buf);
+  return { ...summariseTrace(JSON.parse(buf.toString()), t), breakdown: breakdown(t, 'row') };
+}
+
+/** Main-thread tasks and CPU self time per phase of a traced callback (times in ms since navigation start). */
+function summariseTrace(tr, t) {
+  const ev = tr.traceEvents ?? tr;
+  const nav = ev.filter((e) => e.name === 'navigationStart' && /[?&]code=/.test(e.args?.data?.documentLoaderURL ?? '')).at(-1);
+  if (!nav) return { error: 'no navigationStart for the ?code= document in the trace' };
+  const { pid, tid } = nav; const t0 = nav.ts;
+  const at = (ts) => (ts - t0) / 1000;
+  const token = find(t.res, /oauth2\/v2\.0\/token/); const api = find(t.res, /\/api\/incidents/);
+  const phases = [
+    ['before the token request', 0, token?.start ?? 0],
+    ['token request in flight', token?.start ?? 0, token?.end ?? 0],
+    ['token answer → API request', token?.end ?? 0, api?.start ?? 0],
+    ['API request in flight', api?.start ?? 0, api?.end ?? 0],
+    ['API answer → row painted', api?.end ?? 0, t.marks.rowPainted ?? 0],
+  ];
+  // Top-level tasks on the page's main thread, longer than 1 ms.
+  const tasks = ev.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.name === 'RunTask' && e.dur > 1000)
+    .map((e) => ({ start: at(e.ts), dur: e.dur / 1000,
+      inside: [...new Set(ev.filter((c) => c.pid === pid && c.tid === tid && c.ph === 'X' && c.ts >= e.ts && c.ts + (c.dur ?? 0) <= e.ts + e.dur
+        && c.dur > 300 && c.name !== 'RunTask' && !/^(ThreadControllerImpl|TaskGraphRunner|V8\.|Run)/.test(c.name))
+        .map((c) => `${c.name}${c.args?.data?.functionName ? ':' + c.args.data.functionName : ''} ${(c.dur / 1000).toFixed(1)}`))].slice(0, 8) }))
+    .filter((x) => x.start > -5 && x.start < (t.marks.rowPainted ?? 1e9) + 5);
+  // CPU samples of the page's renderer: self time per function and phase.
+  const chunks = ev.filter((e) => e.pid === pid && (e.name === 'Profile' || e.name === 'ProfileChunk'));
+  const nodes = new Map(); const samples = []; let ts = null;
+  for (const c of chunks) {
+    const d = c.args?.data ?? {};
+    if (c.name === 'Profile') { ts = d.startTime; continue; }
+    for (const n of d.cpuProfile?.nodes ?? []) nodes.set(n.id, n);
+    const ids = d.cpuProfile?.samples ?? []; const deltas = d.timeDeltas ?? [];
+    for (let i = 0; i < ids.length; i++) { ts += deltas[i] ?? 0; samples.push([at(ts), ids[i]]); }
+  }
+  // Rust names without crate hashes and generic arguments: `<tachys::…::HtmlElement<…> as Render>::build`.
+  const short = (f) => { let out = ''; let depth = 0; for (const ch of f.replace(/\[[0-9a-f]{8,16}\]/g, '')) {
+    if (ch === '<') { if (depth > 0 || /\w$/.test(out)) { depth++; if (depth === 1) out += '<…'; continue; } }
+    if (ch === '>' && depth > 0) { depth--; if (depth === 0) out += '>'; continue; }
+    if (depth === 0) out += ch; } return out.slice(0, 160); };
+  const name = (id) => { const n = nodes.get(id); const f = n?.callFrame; return f ? short(f.functionName || `(anonymous ${f.url?.split('/').pop() ?? ''})`) : '?'; };
+  // The nearest frame of this crate above a sample: which part of the app the time belongs to.
+  const rust = (id) => { let n = nodes.get(id); while (n) { if (/^<?onbehalf\[|^<onbehalf::/.test(n.callFrame?.functionName ?? '')) return short(n.callFrame.functionName); n = nodes.get(n.parent); } return '(no onbehalf frame)'; };
+  for (const n of nodes.values()) for (const c of n.children ?? []) { const k = nodes.get(c); if (k) k.parent = n.id; }
+  const interval = samples.length > 1 ? (samples.at(-1)[0] - samples[0][0]) / samples.length : 0;
+  const byPhase = phases.map(([label, from, to]) => {
+    const inside = samples.filter(([x]) => x >= from && x < to);
+    const top = (f) => Object.entries(inside.reduce((m, [, id]) => { const k = f(id); m[k] = (m[k] ?? 0) + 1; return m; }, {}))
+      .filter(([k]) => k !== '(idle)' && k !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 12)
+      .map(([k, n]) => `${(n * interval).toFixed(1)} ms ${k}`);
+    const busy = inside.filter(([, id]) => name(id) !== '(idle)').length * interval;
+    // Inclusive time of this crate's functions (each counted once per sample, wherever it is on the stack).
+    const incl = {};
+    for (const [, id] of inside) {
+      const seen = new Set();
+      for (let n = nodes.get(id); n; n = nodes.get(n.parent)) {
+        const f = n.callFrame?.functionName ?? '';
+        if (/^<?onbehalf\[/.test(f)) seen.add(short(f));
+      }
+      for (const k of seen) incl[k] = (incl[k] ?? 0) + 1;
+    }
+    const inclusive = Object.entries(incl).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, n]) => `${(n * interval).toFixed(1)} ms ${k}`);
+    return { phase: label, from, to, busy, self: top(name), rust: top(rust), inclusive };
+  });
+  return { tasks, byPhase };
 }
 
 /** Writes the MSAL comparator page into `dir`: bench/msal-page.js bundled and minified by esbuild, with `config`
@@ -454,7 +571,7 @@ async function main() {
   }
   const browser = await startBrowser();
   try {
-    if (want('signin') || want('callback')) {
+    if (want('signin') || want('callback') || want('restore')) {
       const sb = await startSandbox(FAST_LIMITS);
       try {
         if (want('signin')) {
@@ -476,9 +593,13 @@ async function main() {
           row('  main + mount', r.map((x) => x.mainAndMount));
           row('  config.json', r.map((x) => x.config));
           row('  discovery (openid-configuration)', r.map((x) => x.discovery));
+          row('  wasm instantiated → first token/API request starts (issue 15: ≤ 15 ms)', r.map((x) => x.firstRequest));
           row('  token exchange', r.map((x) => x.token));
+          row('  token answer → API request starts', r.map((x) => x.tokenToApi));
           row('  GET /api/incidents (incl. preflight)', r.map((x) => x.incidentsApi));
-          row('  render (API end → row painted)', r.map((x) => x.render));
+          row('  render (API end → row painted; issue 15: ≤ 20 ms at 5 incidents, ≤ 40 at 50)', r.map((x) => x.render));
+          row('    API end → row in the DOM', r.map((x) => x.renderDom));
+          row('    row in the DOM → painted', r.map((x) => x.renderPaint));
           const c = r.costs;
           table.push(['API: incidents requests started before the first row was painted', String(Math.max(...c.map((x) => x.beforePaint))), 'max', String(c.length)]);
           table.push(['API: 429 responses in timing runs', String(c.reduce((s, x) => s + x.status429, 0)), 'total', String(c.length)]);
@@ -488,6 +609,24 @@ async function main() {
           table.push(['  first page body (50 incidents): raw / gzip', kb(a.bytes), kb(a.gzip), `enc: ${a.contentEncoding ?? 'none'}`]);
           table.push(['Memory after first screen: JS heap / wasm', mb(r.memory.jsHeapUsed), mb(r.memory.wasmMemory), '1']);
         }
+        if (want('restore')) {
+          const r = await restore({ browser, sb, runs: RUNS });
+          results.restore = { runs: r };
+          row('Signed-in tab reopened (session restored) → first incident row painted', r.map((x) => x.row));
+          row('  wasm instantiated → API request starts (issue 15: ≤ 15 ms)', r.map((x) => x.firstRequest));
+          row('  GET /api/incidents (incl. preflight)', r.map((x) => x.incidentsApi));
+          row('  render (API end → row painted)', r.map((x) => x.render));
+          row('    API end → row in the DOM', r.map((x) => x.renderDom));
+        }
+      } finally { sb.stop(); }
+    }
+    if (ONLY.split(',').includes('trace')) {
+      // --trace-incidents N: the sandbox's incident count for the traced run (default: its seed, 50 a screen).
+      const n = arg('trace-incidents', null);
+      const sb = await startSandbox([...FAST_LIMITS, ...(n ? ['--incidents', n] : [])]);
+      try {
+        results.trace = await trace({ browser, sb });
+        console.error(JSON.stringify(results.trace, null, 1));
       } finally { sb.stop(); }
     }
     if (want('msal')) {
@@ -511,11 +650,15 @@ async function main() {
       pair('  started: wasm main + mount / MSAL initialize() (since nav start)', 'appStarted', ms, 'msalInitialized');
       pair('  config.json / –', 'config', ms, 'none');
       pair('  discovery (openid-configuration; MSAL\'s second one comes from the HTTP cache)', 'discovery');
+      pair('  wasm instantiated → first token/API request starts / –', 'firstRequest', ms, 'none');
       pair('  token exchange', 'token');
+      pair('  token answer → API request starts', 'tokenToApi');
       pair('  – / handleRedirectPromise() (includes the token exchange)', 'none', ms, 'handleRedirect');
       pair('  – / acquireTokenSilent()', 'none', ms, 'acquireTokenSilent');
       pair('  GET /api/incidents (incl. preflight)', 'incidentsApi');
       pair('  render (API end → row painted)', 'render');
+      pair('    API end → row in the DOM', 'renderDom');
+      pair('    row in the DOM → painted', 'renderPaint');
       pair('  rows shown (the MSAL page shows the whole response; Onbehalf hides informational)', 'rows', (v) => (v == null ? '–' : String(v)));
     }
     if (want('normal')) {

@@ -69,6 +69,20 @@ impl HttpResponse {
     }
 }
 
+/// A response body's bytes as text, the way `Response.text()` decodes them: UTF-8 whatever the declared
+/// charset, a leading byte-order mark dropped, invalid sequences replaced by U+FFFD. The edge reads bodies as
+/// bytes (one copy into the wasm) rather than as a JS string (re-encoded character by character).
+pub(crate) fn utf8_body(bytes: Vec<u8>) -> String {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
@@ -245,6 +259,16 @@ pub fn is_secure_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As `Response.text()`: UTF-8 kept, a BOM dropped (only a leading one), bad bytes become U+FFFD.
+    #[test]
+    fn body_bytes_decode_like_response_text() {
+        assert_eq!(utf8_body("{\"a\":\"é ✓\"}".as_bytes().to_vec()), "{\"a\":\"é ✓\"}");
+        assert_eq!(utf8_body(b"\xEF\xBB\xBF{}".to_vec()), "{}");
+        assert_eq!(utf8_body(b"x\xEF\xBB\xBF".to_vec()), "x\u{FEFF}");
+        assert_eq!(utf8_body(b"a\xFFb\xE2\x9Cc".to_vec()), "a\u{FFFD}b\u{FFFD}c");
+        assert_eq!(utf8_body(Vec::new()), "");
+    }
 
     #[test]
     fn encode_unreserved_only() {

@@ -24,11 +24,20 @@ pub mod flows;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
-/// Mounts the app into `<body>`, replacing the frame `index.html` painted before the wasm arrived. Both happen
-/// in this one task, so the browser never paints the page without a frame.
+/// Starts the page: the first request first, then the app mounted into `<body>`.
+///
+/// The requests don't need the DOM, so `boot` starts before anything is mounted and mounts the page as soon as
+/// the first request is on its way (the token request on the redirect back, the incidents on a restored
+/// session), or as soon as it knows there is none to send. Until then `index.html`'s frame stays painted; the
+/// mount replaces it in one task, so the browser never paints the page without a frame.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
-    browser::dom::remove_by_id("prepaint-top");
-    browser::dom::remove_by_id("prepaint-main");
-    leptos::mount::mount_to_body(ui::App);
+    // The executor that runs spawned futures; mounting would set it too, but boot spawns before the mount.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let ctx = flows::state::Ctx::new(browser::clock::now());
+    flows::boot::start(ctx, move || {
+        browser::dom::remove_by_id("prepaint-top");
+        browser::dom::remove_by_id("prepaint-main");
+        leptos::mount::mount_to_body(move || ui::app(ctx));
+    });
 }

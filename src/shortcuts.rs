@@ -57,6 +57,15 @@ pub fn shortcut(k: &KeyPress) -> Option<Shortcut> {
     }
 }
 
+/// Does an `<input type=…>` take key presses as text? A checkbox, radio or button does not, so j/k still move
+/// between rows after ticking a row's checkbox.
+pub fn input_types_text(input_type: &str) -> bool {
+    !matches!(
+        input_type.to_ascii_lowercase().as_str(),
+        "checkbox" | "radio" | "button" | "submit" | "reset" | "image" | "range" | "color" | "file"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +114,15 @@ mod tests {
         // There is no search box on the incident page.
         assert_eq!(here("/"), None);
         assert_eq!(here("ArrowDown"), None);
+    }
+
+    #[test]
+    fn only_text_like_inputs_take_keys() {
+        for t in ["text", "search", "email", "", "number", "date", "TEXT", "unknown-type"] {
+            assert!(input_types_text(t), "{t}");
+        }
+        for t in ["checkbox", "radio", "button", "submit", "reset", "image", "range", "color", "file", "Checkbox"] {
+            assert!(!input_types_text(t), "{t}");
+        }
     }
 }

@@ -59,8 +59,7 @@ pub fn local_time(ts: i64) -> String {
 
 /// "10:42": the hour and minute of a Unix time in the user's time zone (for the activity list).
 pub(crate) fn hh_mm(ts: u64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    crate::format::clock(ts, utc_offset_min(ts))
 }
 
 /// How many minutes the user's time zone is east of UTC at Unix time `ts` (daylight saving included).

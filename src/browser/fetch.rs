@@ -64,6 +64,8 @@ async fn send_with(b: gloo_net::http::RequestBuilder, req: &HttpRequest) -> Resu
     if let Some(n) = declared.filter(|n| *n > MAX_BODY_BYTES) {
         return Err(EdgeError::BodyTooLarge(n));
     }
-    let body = resp.text().await.map_err(|_| EdgeError::UnreadableBody)?;
-    Ok(HttpResponse { status: resp.status(), headers, body })
+    // As bytes: one copy into the wasm's memory (`text()` would hand over a JS string that is re-encoded
+    // character by character, ~15 ms for a 600 KB page of incidents).
+    let body = resp.binary().await.map_err(|_| EdgeError::UnreadableBody)?;
+    Ok(HttpResponse { status: resp.status(), headers, body: crate::http::utf8_body(body) })
 }

@@ -35,11 +35,12 @@ fn active() -> Option<Element> {
     d.active_element().filter(|e| d.body().is_none_or(|b| **b != **e))
 }
 
-/// Focus is where keys type: a text field, a select or editable content.
+/// Focus is where keys type: a text-like input, a text area, a select or editable content.
 pub(crate) fn typing() -> bool {
-    active().is_some_and(|e| {
-        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-            || e.get_attribute("contenteditable").is_some_and(|v| v != "false")
+    active().is_some_and(|e| match e.tag_name().as_str() {
+        "INPUT" => crate::shortcuts::input_types_text(&e.get_attribute("type").unwrap_or_default()),
+        "TEXTAREA" | "SELECT" => true,
+        _ => e.get_attribute("contenteditable").is_some_and(|v| v != "false"),
     })
 }
 

@@ -12,8 +12,32 @@ use crate::problem::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Starts everything; called once from the root component.
-pub(crate) fn start(ctx: Ctx) {
+thread_local! {
+    /// Mounts the page; taken by the first [`mount_soon`] that runs.
+    static MOUNT: std::cell::RefCell<Option<Box<dyn FnOnce()>>> = std::cell::RefCell::new(None);
+}
+
+/// Mounts the page right after the current task yields: a flow that calls this just before its first request
+/// has that request on its way before the mount's work, and a flow with nothing to send mounts at once.
+pub(crate) fn mount_soon() {
+    spawn_local(async {
+        if let Some(mount) = MOUNT.with(|m| m.borrow_mut().take()) {
+            mount();
+        }
+    });
+}
+
+/// Builds the one shared date formatter (the first costs tens of milliseconds: the browser loads its locale
+/// data) while a request is in flight, instead of while the first rows are waiting to be drawn.
+fn warm_up_formatter() {
+    spawn_local(async {
+        let _ = clock::local_time(0);
+    });
+}
+
+/// Starts everything, before the page is mounted; `mount` mounts it (see [`mount_soon`]).
+pub(crate) fn start(ctx: Ctx, mount: impl FnOnce() + 'static) {
+    MOUNT.with(|m| *m.borrow_mut() = Some(Box::new(mount)));
     // Code and state leave the address bar, history and any bookmark before anything else can fail
     // (config.json included); the response is handled from memory.
     let cb = parse_callback(&location::search());
@@ -21,9 +45,14 @@ pub(crate) fn start(ctx: Ctx) {
         location::replace(&format!("{}{}", location::page_url(), location::hash()));
     }
     // The response's own request stays, so a slow sign-in is refused as too old rather than as unknown.
-    purge_stale_pending(cb.state().map(pending_key));
+    let keep = cb.state().map(pending_key);
     spawn_local(async move {
-        let cfg = match load_config().await {
+        let cfg = load_config().await;
+        // Everything below up to the first request runs in this task, so the request starts before the mount
+        // and before the housekeeping.
+        mount_soon();
+        spawn_local(async move { purge_stale_pending(keep) });
+        let cfg = match cfg {
             Ok(cfg) => cfg,
             Err(msg) => {
                 ctx.config.set(ConfigState::Invalid(msg));
@@ -41,6 +70,7 @@ pub(crate) fn start(ctx: Ctx) {
         queue::start_auto_refresh(ctx);
 
         if !matches!(cb, Callback::None) {
+            warm_up_formatter();
             if callback::handle(ctx, cfg.clone(), cb).await {
                 return;
             }
@@ -68,6 +98,7 @@ pub(crate) fn start(ctx: Ctx) {
                     return;
                 }
                 ctx.auth.set(AuthState::SignedIn(session));
+                warm_up_formatter();
                 // The incidents request and discovery don't depend on each other: start both.
                 discover_in_background(ctx, cfg);
                 queue::load_view(ctx).await;

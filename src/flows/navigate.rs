@@ -30,12 +30,17 @@ fn adopt_view(ctx: Ctx, new: View) {
     }
     let reload = new.server_part() != old.server_part();
     let back_to_queue = old.incident.is_some() && new.incident.is_none();
+    // Ids come from the API and go into a selector: only one the source's id rule accepts is kept.
+    let row = |id: &String| match ctx.cfg() {
+        Some(c) if crate::api::query::is_incident_id(c.source, id) => id.clone(),
+        _ => String::new(),
+    };
     match (&old.incident, &new.incident) {
-        (None, Some(id)) => PLACE.set(Some(Place { scroll_y: focus::scroll_y(), row: id.clone() })),
+        (None, Some(id)) => PLACE.set(Some(Place { scroll_y: focus::scroll_y(), row: row(id) })),
         // Walking from incident to incident: back returns to the row of the last one.
         (Some(_), Some(id)) => PLACE.with_borrow_mut(|p| {
             if let Some(p) = p {
-                p.row = id.clone();
+                p.row = row(id);
             }
         }),
         _ => {}
@@ -94,8 +99,7 @@ fn restore_place(place: Option<Place>, frames: u8) {
             return restore_place(Some(p), frames - 1);
         }
         focus::scroll_to_y(p.scroll_y);
-        // Ids come from the API: only a plain one goes into a selector.
-        if p.row.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if !p.row.is_empty() {
             let _ = focus::focus_first(&[&format!("{ROW}[data-incident-id=\"{}\"] {LINK}", p.row)]);
         }
     });

@@ -115,11 +115,7 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
     let tenant = ctx.session().and_then(|s| s.id_claims.tid.clone());
     let portal = portal_link(&inc, tenant.as_deref());
     let sev = inc.severity.label().to_string();
-    let redirect = inc.redirect_id.clone().map(|r| {
-        let mut v = ctx.view.get_untracked();
-        v.incident = Some(r.clone());
-        (v.to_hash(), r)
-    });
+    let redirect = inc.redirect_id.clone().map(|r| (ctx.view.with_untracked(|v| v.incident_hash(&r)), r));
     let devices: Vec<_> = {
         // The same device appears under every alert that touched it: show it once.
         let mut seen = std::collections::HashSet::new();

@@ -7,9 +7,10 @@ use crate::flows::state::Ctx;
 use crate::shortcuts::{shortcut, KeyPress, Shortcut};
 use leptos::prelude::*;
 
-/// Where focus goes from the skip link: the first row, else the open incident's title, else the page.
-const SKIP_TARGETS: [&str; 3] =
-    ["[data-testid=\"incident-row\"] [data-testid=\"incident-link\"]", ".incident-head h1", "#main"];
+/// Where focus goes from the skip link: the first row's link, else the open incident's title, else the page.
+fn skip_targets() -> [String; 3] {
+    [format!("{ROW} {LINK}"), ".incident-head h1".into(), "#main".into()]
+}
 
 /// Listens for the page's keys until the page goes.
 pub(super) fn listen(ctx: Ctx) {
@@ -47,7 +48,7 @@ pub fn SkipLink() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main" data-testid="skip-link" on:click=move |ev| {
             ev.prevent_default();
-            let _ = focus::focus_first(&SKIP_TARGETS);
+            let _ = focus::focus_first(&skip_targets().each_ref().map(String::as_str));
         }>"Skip to incidents"</a>
     }
 }

@@ -51,11 +51,7 @@ pub fn Preview(id: Signal<Option<String>>) -> impl IntoView {
         let id = id.get()?;
         ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id).map(Summary::of))
     });
-    let open = move |id: &str| {
-        let mut v = ctx.view.get_untracked();
-        v.incident = Some(id.to_string());
-        v.to_hash()
-    };
+    let open = move |id: &str| ctx.view.with_untracked(|v| v.incident_hash(id));
     view! {
         <section class="card preview" aria-label="Incident summary" data-testid="preview">
             {move || summary.get().map(|s| {

@@ -140,11 +140,7 @@ pub fn ChangesNotice() -> impl IntoView {
                 .changes
                 .into_iter()
                 .map(|c| {
-                    let href = ctx.view.with_untracked(|v| {
-                        let mut v = v.clone();
-                        v.incident = Some(c.id.clone());
-                        v.to_hash()
-                    });
+                    let href = ctx.view.with_untracked(|v| v.incident_hash(&c.id));
                     let kind = match c.kind {
                         Kind::New => "new",
                         Kind::Changed => "changed",

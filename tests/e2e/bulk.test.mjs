@@ -162,6 +162,7 @@ for (const source of ['defender', 'graph']) {
       }
     });
 
+    // Runs after the round trip above, on its session: the write permission is already granted here.
     test('assign to me: one PATCH per incident with the documented body, and the rows show the new owner', async () => {
       const ids = await rowsNotShowing(4, ME, 3);
       await select(ids);

@@ -157,19 +157,24 @@ test('while the first page is on its way the pictures say they are counting, nev
   const app = await signedIn();
   // The pictures start folded; unfolded once, they stay so across the reload.
   await app.showPictures();
-  await sandbox.faults({ latency_ms: 2500 });
+  // The incidents requests are held by the test until it has looked (a state, not a time window).
+  let release, arrived;
+  const released = new Promise((r) => { release = r; });
+  const onItsWay = new Promise((r) => { arrived = r; });
+  await app.page.route(/\/(api|v1\.0\/security)\/incidents/, async (route) => { arrived(); await released; await route.continue(); });
   await app.page.reload();
   const counting = app.page.getByTestId('pictures-loading');
-  await counting.waitFor({ timeout: 10_000 });
+  await counting.waitFor({ timeout: 30_000 });
+  await onItsWay;
   assert.equal(await app.rows().count(), 0, 'the first page is held');
   assert.match(await counting.innerText(), /Counting incidents/);
   const hidden = await app.page.$$eval('[data-testid="summary"] svg, [data-testid="chart"] svg',
     (svgs) => svgs.map((s) => getComputedStyle(s).visibility));
   assert.ok(hidden.length === 2 && hidden.every((v) => v === 'hidden'), `zero counts not shown: ${hidden}`);
+  release();
   await app.waitForRows(30_000);
   await counting.waitFor({ state: 'detached' });
   assert.equal(await app.page.$eval('[data-testid="summary"] svg', (s) => getComputedStyle(s).visibility), 'visible');
-  await sandbox.faults({ latency_ms: 0 });
   await app.page.context().close();
 });
 

@@ -84,6 +84,12 @@ impl View {
         v
     }
 
+    /// The link that opens incident `id` from this view: the same view, with the incident open (back then
+    /// returns to it).
+    pub fn incident_hash(&self, id: &str) -> String {
+        View { incident: Some(id.to_string()), ..self.clone() }.to_hash()
+    }
+
     /// The URL fragment for this view; `from_hash(to_hash(v)) == v`.
     pub fn to_hash(&self) -> String {
         let d = View::default();
@@ -190,6 +196,9 @@ mod tests {
             View { range: Range::Custom(Some(NOW - 1000), Some(NOW)), incident: Some("42".into()), ..View::default() };
         assert_eq!(View::from_hash(&custom.to_hash()), custom);
         assert!(custom.to_hash().starts_with("#/incidents/42?"));
+        // Opening an incident from a view keeps the view.
+        let opened = View::from_hash(&v.incident_hash("1874"));
+        assert_eq!(opened, View { incident: Some("1874".into()), ..v.clone() });
     }
 
     #[test]
