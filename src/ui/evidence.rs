@@ -176,14 +176,14 @@ pub(super) fn AlertCard(a: Alert) -> impl IntoView {
                 <div class="alert-body">
                     {a.description.clone().map(|d| view! { <p class="description wrap">{shown(&d)}</p> })}
                     <dl class="kv">{rows}</dl>
-                    {a.recommended_actions.clone().map(|r| view! { <h4>"Recommended actions"</h4><p class="wrap pre">{shown(&r)}</p> })}
-                    {has_techniques.then(|| view! { <h4>"MITRE ATT&CK techniques"</h4>{techniques(&a.mitre_techniques)} })}
-                    {has_devices.then(|| view! { <h4>"Devices"</h4><ul class="plain">{a.devices.iter().map(device_line).collect_view()}</ul> })}
+                    {a.recommended_actions.clone().map(|r| view! { <h3>"Recommended actions"</h3><p class="wrap pre">{shown(&r)}</p> })}
+                    {has_techniques.then(|| view! { <h3>"MITRE ATT&CK techniques"</h3>{techniques(&a.mitre_techniques)} })}
+                    {has_devices.then(|| view! { <h3>"Devices"</h3><ul class="plain">{a.devices.iter().map(device_line).collect_view()}</ul> })}
                     {has_entities.then(|| view! {
-                        <h4>"Evidence"</h4>
+                        <h3>"Evidence"</h3>
                         <div class="entities">{a.entities.iter().cloned().map(|e| view! { <EntityView e=e/> }).collect_view()}</div>
                     })}
-                    {has_comments.then(|| view! { <h4>"Comments"</h4><ul class="plain comments">{comments_list(&a.comments)}</ul> })}
+                    {has_comments.then(|| view! { <h3>"Comments"</h3><ul class="plain comments">{comments_list(&a.comments)}</ul> })}
                 </div>
             </details>
         </li>
@@ -272,7 +272,7 @@ pub(super) fn raw_view(inc: &Incident) -> impl IntoView {
         <details class="raw" data-testid="raw">
             <summary>"Other fields the API sent (raw)"</summary>
             {empty}
-            {parts.into_iter().map(|(k, v)| view! { <h4>{k.clone()}</h4><pre class="mono wrap" tabindex="0" aria-label=k>{shown(&v)}</pre> }).collect_view()}
+            {parts.into_iter().map(|(k, v)| view! { <h3>{k.clone()}</h3><pre class="mono wrap" tabindex="0" role="group" aria-label=k>{shown(&v)}</pre> }).collect_view()}
         </details>
     }
 }
