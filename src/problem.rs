@@ -182,6 +182,16 @@ pub(crate) fn hunt_token_unavailable(err: &AuthError) -> String {
     }
 }
 
+/// A table's columns asked for before the hunting permission was granted (`getschema` is a hunt too).
+pub(crate) fn columns_need_consent() -> String {
+    "Columns are read with getschema, a hunting query: run a query first to grant the permission.".to_string()
+}
+
+/// A table's columns could not be read, for a reason the hunt's own states do not name.
+pub(crate) fn columns_unread() -> String {
+    "The columns could not be read.".to_string()
+}
+
 /// Beside a Defender session: the session's renewal held its refresh token for longer than the hunt waits, so
 /// the Graph token was not asked for (the two would spend the same refresh token).
 pub(crate) fn hunt_token_busy() -> String {
@@ -411,5 +421,6 @@ mod tests {
         let m = hunt_token_unavailable(&AuthError::Network("offline".into()));
         assert!(m.starts_with("The Graph token for hunting could not be obtained: ") && m.contains("offline"), "{m}");
         assert!(hunt_token_busy().contains("Press Run again"));
+        assert!(columns_need_consent().contains("run a query first") && !columns_unread().is_empty());
     }
 }

@@ -180,11 +180,7 @@ pub(crate) fn load_columns(ctx: Ctx, table: &'static str) {
         return;
     }
     if needs_consent(&cfg, &session) {
-        let why = "Columns are read with getschema, a hunting query: run a query first to grant the permission.";
-        ctx.hunt.schema.update(|s| {
-            s.retain(|(t, _)| t != table);
-            s.push((table.to_string(), Err(why.into())));
-        });
+        keep_columns(ctx, table, Err(crate::problem::columns_need_consent()));
         return;
     }
     let epoch = ctx.epoch();
@@ -198,12 +194,17 @@ pub(crate) fn load_columns(ctx: Ctx, table: &'static str) {
         let columns = match outcome {
             Ok(r) => Ok(schema_columns(&r)),
             Err(RunState::Failed { message, .. }) => Err(message),
-            Err(_) => Err("The columns could not be read.".into()),
+            Err(_) => Err(crate::problem::columns_unread()),
         };
-        ctx.hunt.schema.update(|s| {
-            s.retain(|(t, _)| t != table);
-            s.push((table.to_string(), columns));
-        });
+        keep_columns(ctx, table, columns);
+    });
+}
+
+/// Keeps `table`'s columns (or why they could not be read) in place of what was kept for it before.
+fn keep_columns(ctx: Ctx, table: &str, columns: Result<Vec<(String, String)>, String>) {
+    ctx.hunt.schema.update(|s| {
+        s.retain(|(t, _)| t != table);
+        s.push((table.to_string(), columns));
     });
 }
 

@@ -102,26 +102,31 @@ pub fn line_count(text: &str) -> usize {
     text.split('\n').count()
 }
 
-/// The query with its look-back rewritten: the first `Timestamp > ago(<n>d)` (as the pivots and examples
-/// write it) becomes `ago(<days>d)`, days clamped to 1..=30. `None` when the query has no such condition.
-pub fn with_lookback(query: &str, days: u32) -> Option<String> {
+/// Where the query's first `Timestamp > ago(<n>d)` (as the pivots and examples write it) keeps its `<n>`: the
+/// byte offset of the digits and the digits themselves. `None` when the query has no such condition.
+fn ago_days(query: &str) -> Option<(usize, &str)> {
     const HEAD: &str = "Timestamp > ago(";
     let start = query.find(HEAD)? + HEAD.len();
     let rest = query.get(start..)?;
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 || rest.get(digits..digits + 2) != Some("d)") {
-        return None;
-    }
-    let days = super::Lookback::days(days).get();
-    Some(format!("{}{days}{}", query.get(..start)?, rest.get(digits..)?))
+    (digits > 0 && rest.get(digits..digits + 2) == Some("d)")).then(|| rest.get(..digits).map(|d| (start, d)))?
 }
 
-/// The look-back (days) the query's `Timestamp > ago(<n>d)` names, if it has one.
+/// The query with its look-back rewritten: the first `Timestamp > ago(<n>d)` becomes `ago(<days>d)`, days
+/// clamped to 1..=30. `None` when the query has no such condition.
+pub fn with_lookback(query: &str, days: u32) -> Option<String> {
+    let (start, digits) = ago_days(query)?;
+    let days = super::Lookback::days(days).get();
+    Some(format!("{}{days}{}", query.get(..start)?, query.get(start + digits.len()..)?))
+}
+
+/// The look-back (days) the query's `Timestamp > ago(<n>d)` names, if it has one (and it has at most 4 digits).
 pub fn lookback_of(query: &str) -> Option<u32> {
-    const HEAD: &str = "Timestamp > ago(";
-    let rest = query.get(query.find(HEAD)? + HEAD.len()..)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).take(4).collect();
-    rest.get(digits.len()..)?.starts_with("d)").then(|| digits.parse().ok()).flatten()
+    let (_, digits) = ago_days(query)?;
+    if digits.len() > 4 {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 #[cfg(test)]
