@@ -60,7 +60,13 @@ test('hostile incident data renders as text, links only to the portal, and nothi
   const hostileIds = await app.rows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-incident-id')));
   for (const id of hostileIds.slice(0, 8)) {
     const link = app.page.locator(`[data-testid="incident-row"][data-incident-id="${id}"] [data-testid="incident-link"]`);
-    if (await link.count()) { await link.click(); await app.page.waitForTimeout(150); }
+    if (await link.count()) {
+      // Wait for the incident page itself (a state), then come back for the next row.
+      await link.click();
+      await app.page.getByTestId('incident-detail').waitFor();
+      await app.page.getByTestId('back-to-queue').click();
+      await app.waitForRows();
+    }
   }
   await assertNothingRan(app);
   // The app keeps responding.
