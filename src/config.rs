@@ -1,36 +1,8 @@
 //! `config.json` → a validated [`Config`]: which tenant, which app registration, which incidents API.
 
 use crate::http::{is_secure_url, split_url, with_query, HttpResponse};
+use crate::incidents::source::Source;
 use serde_json::Value;
-
-/// Which incidents API the app reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// Microsoft Defender XDR `api.security.microsoft.com/api/incidents` (`Incident.Read`).
-    Defender,
-    /// Microsoft Graph `/v1.0/security/incidents` (`SecurityIncident.Read.All`).
-    Graph,
-}
-
-impl Source {
-    /// Every source, for reading `config.json`'s `"source"` (each description names its own value).
-    pub(crate) const ALL: [Source; 2] = [Source::Defender, Source::Graph];
-
-    /// Default API base URL for this source.
-    pub fn default_api_base(&self) -> &'static str {
-        crate::api::source::api(*self).default_api_base
-    }
-
-    /// Default (least-privilege) API scope for this source.
-    pub(crate) fn default_scope(&self) -> &'static str {
-        crate::api::source::api(*self).default_scope
-    }
-
-    /// Human name of the API.
-    pub fn label(&self) -> &'static str {
-        crate::api::source::api(*self).product
-    }
-}
 
 /// Validated application configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,7 +187,7 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         None => Source::Defender,
         Some(s) => Source::ALL
             .into_iter()
-            .find(|src| crate::api::source::api(*src).config_name.eq_ignore_ascii_case(&s))
+            .find(|src| crate::incidents::source::api(*src).config_name.eq_ignore_ascii_case(&s))
             .ok_or(ConfigError::UnknownSource(s))?,
     };
 
@@ -543,7 +515,7 @@ mod tests {
         );
         for source in ["defender", "graph"] {
             let c = cfg(&format!(r#","source":"{source}""#)).unwrap();
-            let write = crate::api::source::api(c.source).write_scopes;
+            let write = crate::incidents::source::api(c.source).write_scopes;
             assert!(!write.is_empty());
             for w in write {
                 assert!(!c.request_scopes().to_lowercase().contains(&w.to_lowercase()), "{source}: {w}");

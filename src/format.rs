@@ -68,6 +68,14 @@ pub(crate) fn clock_with_zone(ts: u64, offset_min: i32) -> String {
     format!("{} ({})", clock(ts, offset_min), zone(offset_min))
 }
 
+/// Truncates to `max` characters, adding "…".
+pub(crate) fn cap(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or("")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,21 +1,24 @@
 //! Onbehalf: a static page that signs an analyst in with Microsoft Entra ID (authorization code + PKCE,
 //! public client) and lists their organisation's Microsoft Defender incidents with their own delegated token.
 //!
-//! The pure core (`config`, `http`, `auth`, `api`, `format`, `problem`) has no browser dependency and is tested natively;
+//! The pure core (`config`, `http`, `auth`, `request`, `incidents`, `queue`, `actions`, `hunting`, `format`, `problem`) has no browser dependency and is tested natively;
 //! `browser` is the thin edge, `flows` joins the two, `ui` renders.
 #![warn(missing_docs)]
 // Natively only the core is compiled, without the wasm-only flows and UI that call most of it; dead code is
 // checked by the wasm build (`cargo clippy --target wasm32-unknown-unknown`), where every caller is present.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-pub mod api;
+pub mod actions;
 pub mod auth;
 pub mod config;
 pub mod format;
 pub mod http;
+pub mod hunting;
+pub mod incidents;
 pub(crate) mod problem;
+pub mod queue;
+pub mod request;
 pub mod shortcuts;
-pub mod walk;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

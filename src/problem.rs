@@ -1,11 +1,11 @@
 //! What the page says when something fails. Every core error becomes a [`Problem`] (or the sign-in-again
 //! prompt) here and nowhere else; the flows only decide which banner it goes to.
 
-use crate::api::actions::Outcome;
-use crate::api::error::ApiError;
-use crate::api::hunting::HUNT_SCOPE;
+use crate::actions::Outcome;
 use crate::auth::error::AuthError;
 use crate::config::Config;
+use crate::hunting::HUNT_SCOPE;
+use crate::request::error::ApiError;
 use std::fmt::Display;
 
 /// A problem to show as a sentence, with an optional hint and link.
@@ -242,7 +242,7 @@ pub(crate) fn renewal_failure(err: &AuthError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::actions::Refusal;
+    use crate::actions::Refusal;
     use crate::config::parse_config;
 
     fn cfg() -> Config {

@@ -6,16 +6,18 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use onbehalf::api::error::{map_response, retry_after};
-use onbehalf::api::{parse_defender_page, parse_graph_page};
 use onbehalf::auth::authorize::PendingAuth;
 use onbehalf::auth::callback::{check_callback, parse_callback, Callback};
 use onbehalf::auth::discovery::{issuer_matches_authority, parse_discovery, ProviderMetadata};
 use onbehalf::auth::jwt::{access_claims, decode_unverified, validate_id_token};
 use onbehalf::auth::secret::{AccessToken, IdToken, Nonce, PkceVerifier, State};
 use onbehalf::auth::token::parse_token_response;
-use onbehalf::config::{parse_config, Source};
+use onbehalf::config::parse_config;
 use onbehalf::http::{is_secure_url, HttpResponse};
+use onbehalf::incidents::model::{parse_defender_page, parse_graph_page};
+use onbehalf::incidents::query::required_scope;
+use onbehalf::incidents::Source;
+use onbehalf::request::error::{map_response, retry_after};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -277,7 +279,7 @@ proptest! {
                 if let Some(u) = &i.web_url {
                     prop_assert!(u.starts_with("https://security.microsoft.com/"), "unsafe link {u}");
                 }
-                prop_assert!(i.name.chars().count() <= onbehalf::api::model::MAX_TEXT_CHARS + 1);
+                prop_assert!(i.name.chars().count() <= onbehalf::incidents::model::MAX_TEXT_CHARS + 1);
                 let _ = (i.severity.label(), i.status.label(), i.classification.label(), i.determination.label());
             }
         }
@@ -304,7 +306,7 @@ proptest! {
                   graph in any::<bool>()) {
         let r = resp(status, body, vec![("Retry-After".into(), ra)]);
         let _ = retry_after(&r);
-        let _ = map_response(&r, if graph { Source::Graph } else { Source::Defender }).map_err(|e| (e.is_retryable(), e.user_message()));
+        let _ = map_response(&r, required_scope(if graph { Source::Graph } else { Source::Defender })).map_err(|e| (e.is_retryable(), e.user_message()));
     }
 }
 
@@ -324,12 +326,12 @@ fn deeply_nested_bodies_are_errors_not_crashes() {
 /// request that is built carries only what the validity rules accept, in the documented names and spellings.
 mod actions {
     use super::*;
-    use onbehalf::api::actions::{
+    use onbehalf::actions::{
         classification_wire, determination_wire, update_requests, valid_determinations, validate,
         writable_classifications, writable_statuses, Action, MAX_TAGS,
     };
-    use onbehalf::api::model::{Classification, Determination, Status};
     use onbehalf::http::Method;
+    use onbehalf::incidents::model::{Classification, Determination, Status};
 
     fn status() -> impl Strategy<Value = Status> {
         prop_oneof![
@@ -463,7 +465,7 @@ mod actions {
 
 mod hunting {
     use super::*;
-    use onbehalf::api::hunting::{
+    use onbehalf::hunting::{
         hunt_request, kql_string, map_hunt_response, parse_hunt_result, pivots, Cell, EntityKind, HuntError, HuntView,
         Lookback, MAX_CELL_CHARS, MAX_QUERY_CHARS,
     };

@@ -3,9 +3,9 @@
 use super::discovery::ProviderMetadata;
 use super::pkce::challenge_s256;
 use super::secret::{Nonce, PkceVerifier, State};
-use crate::api::hunting::MAX_HASH_LEN;
 use crate::config::Config;
 use crate::http::with_query;
+use crate::hunting::MAX_HASH_LEN;
 
 /// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
 pub(crate) const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
@@ -367,7 +367,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_shared_hunt_comes_back_whole_however_long_its_query() {
-        use crate::api::hunting::{HuntView, MAX_QUERY_CHARS};
+        use crate::hunting::{HuntView, MAX_QUERY_CHARS};
         // The longest query a link keeps, in characters that encode to 4 bytes each, with a timespan.
         let query = "𝔸".repeat(MAX_QUERY_CHARS);
         let hash = HuntView::new(&query, Some("2024-02-01T08:00:00Z/2024-02-15T08:00:00Z")).to_hash();

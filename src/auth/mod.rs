@@ -16,7 +16,7 @@ pub mod token;
 /// Garbage in, no panic out: every parser in the core sees arbitrary strings from the network or URL.
 #[cfg(test)]
 mod no_panic {
-    use crate::{api, auth, config, http};
+    use crate::{auth, config, http};
 
     /// Deterministic pseudo-random strings over a hostile alphabet (xorshift; no dev-dependency needed).
     fn inputs() -> Vec<String> {
@@ -67,14 +67,14 @@ mod no_panic {
                 s.replace('"', ""),
                 s.replace('"', "")
             ));
-            let _ = api::query::parse_rfc3339(&s);
-            let _ = api::error::body_retry_seconds(&s);
-            let _ = api::query::next_link_for("https://graph.microsoft.com", &s);
-            let _ = api::model::parse_defender_page(&s);
-            let _ = api::model::parse_graph_page(&s);
+            let _ = crate::incidents::query::parse_rfc3339(&s);
+            let _ = crate::request::error::body_retry_seconds(&s);
+            let _ = crate::incidents::query::next_link_for("https://graph.microsoft.com", &s);
+            let _ = crate::incidents::model::parse_defender_page(&s);
+            let _ = crate::incidents::model::parse_graph_page(&s);
             let r =
                 http::HttpResponse { status: 429, headers: vec![("Retry-After".into(), s.clone())], body: s.clone() };
-            let _ = api::map_response(&r, config::Source::Graph);
+            let _ = crate::request::error::map_response(&r, "SecurityIncident.Read.All");
             let _ = auth::token::parse_token_response(&http::HttpResponse {
                 status: 400,
                 headers: vec![],

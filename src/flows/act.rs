@@ -6,17 +6,18 @@
 use super::queue::{pause_budget, wait_for_budget};
 use super::sign_in::step_up;
 use super::state::{Activity, BulkPending, Ctx};
-use crate::api::actions::access::classify_forbidden;
-use crate::api::actions::intent::consent_needed;
-use crate::api::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, Target, WriteRequest};
-use crate::api::error::{map_response, ApiError};
-use crate::api::model::{parse_one_incident, Incident};
-use crate::api::retry::{Next, Retry};
+use crate::actions::access::classify_forbidden;
+use crate::actions::intent::consent_needed;
+use crate::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, Target, WriteRequest};
 use crate::auth::authorize::StepUp;
 use crate::auth::session::Session;
 use crate::browser::{clock, fetch};
 use crate::config::Config;
 use crate::http::HttpResponse;
+use crate::incidents::model::{parse_one_incident, Incident};
+use crate::incidents::query::required_scope;
+use crate::request::error::{map_response, ApiError};
+use crate::request::retry::{Next, Retry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -245,7 +246,7 @@ async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResp
     loop {
         wait_for_budget(ctx).await;
         let resp = fetch::send(&w.http).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
-        let err = match map_response(&resp, cfg.source) {
+        let err = match map_response(&resp, required_scope(cfg.source)) {
             Ok(_) => return Ok(resp),
             Err(ApiError::Forbidden { .. }) => return Err(Failure::Forbidden(resp)),
             Err(e) => e,

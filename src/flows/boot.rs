@@ -2,13 +2,13 @@
 
 use super::state::{ConfigState, Ctx};
 use super::{callback, navigate, provider, queue, renew, signing_keys};
-use crate::api::budget::{Budget, BUDGET_KEY};
 use crate::auth::authorize::{pending_key, stale_pending_keys, PENDING_PREFIX};
 use crate::auth::callback::{parse_callback, Callback};
 use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::{read_config, Config};
 use crate::problem::Problem;
+use crate::request::budget::{Budget, BUDGET_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

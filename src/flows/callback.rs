@@ -2,7 +2,6 @@
 
 use super::state::Ctx;
 use super::{act, boot, hunt, provider, queue, verify_id_token_signature};
-use crate::api::view::View;
 use crate::auth::authorize::{pending_key, PendingAuth, StepUp};
 use crate::auth::callback::{check_callback, Callback};
 use crate::auth::error::AuthError;
@@ -12,6 +11,7 @@ use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
 use crate::problem::Problem;
+use crate::queue::view::View;
 use leptos::prelude::*;
 
 /// Handles a sign-in response found in the address bar (already cleaned from it by `boot`). False when its
@@ -54,8 +54,8 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
 /// sign-in failed instead).
 fn resume(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) -> bool {
     match up.kind().as_deref() {
-        Some(crate::api::actions::intent::KIND) => act::came_back(ctx, cfg, up, session),
-        Some(crate::api::hunting::HUNT_KIND) => hunt::came_back(ctx, up, session),
+        Some(crate::actions::intent::KIND) => act::came_back(ctx, cfg, up, session),
+        Some(crate::hunting::HUNT_KIND) => hunt::came_back(ctx, up, session),
         _ => return false,
     }
     true

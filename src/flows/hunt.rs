@@ -8,11 +8,6 @@ use super::queue::wait_for_budget;
 use super::renew;
 use super::sign_in::step_up;
 use super::state::Ctx;
-use crate::api::error::ApiError;
-use crate::api::hunting::{
-    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, HuntError, HuntNext, HuntResult,
-    HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
-};
 use crate::auth::authorize::StepUp;
 use crate::auth::error::AuthError;
 use crate::auth::secret::AccessToken;
@@ -20,7 +15,13 @@ use crate::auth::session::{AuthState, Session, SESSION_KEY};
 use crate::auth::stored::session_to_json;
 use crate::auth::token::{parse_token_response, refresh_request_for};
 use crate::browser::{clock, fetch, location, storage};
-use crate::config::{Config, Source};
+use crate::config::Config;
+use crate::hunting::{
+    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, HuntError, HuntNext, HuntResult,
+    HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
+};
+use crate::incidents::source::Source;
+use crate::request::error::ApiError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -2,8 +2,8 @@
 
 use super::queue;
 use super::state::Ctx;
-use crate::api::view::View;
 use crate::browser::{focus, location};
+use crate::queue::view::View;
 use leptos::prelude::*;
 use std::cell::RefCell;
 
@@ -32,7 +32,7 @@ fn adopt_view(ctx: Ctx, new: View) {
     let back_to_queue = old.incident.is_some() && new.incident.is_none();
     // Ids come from the API and go into a selector: only one the source's id rule accepts is kept.
     let row = |id: &String| match ctx.cfg() {
-        Some(c) if crate::api::query::is_incident_id(c.source, id) => id.clone(),
+        Some(c) if crate::incidents::query::is_incident_id(c.source, id) => id.clone(),
         _ => String::new(),
     };
     match (&old.incident, &new.incident) {

@@ -4,18 +4,19 @@
 
 use super::renew;
 use super::state::Ctx;
-use crate::api::budget::{Budget, BUDGET_KEY};
-use crate::api::error::{map_response, ApiError};
-use crate::api::index::{Index, Upsert};
-use crate::api::model::{parse_one_incident, Incident};
-use crate::api::paging::{max_page, next_top, page_url, read_page, NextPage};
-use crate::api::query::{api_request_for, filter_updated_since, incident_url, updated_field};
-use crate::api::retry::{Next, Retry};
 use crate::auth::secret::AccessToken;
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
 use crate::http::HttpResponse;
+use crate::incidents::model::{parse_one_incident, Incident};
+use crate::incidents::paging::{max_page, next_top, page_url, read_page, NextPage};
+use crate::incidents::query::required_scope;
+use crate::incidents::query::{api_request_for, filter_updated_since, incident_url, updated_field};
 use crate::problem::{api_failure, claims_challenge_notice, ApiNotice, Problem, CLAIMS_SIGN_IN_KEY};
+use crate::queue::index::{Index, Upsert};
+use crate::request::budget::{Budget, BUDGET_KEY};
+use crate::request::error::{map_response, ApiError};
+use crate::request::retry::{Next, Retry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -236,7 +237,7 @@ async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<
     let resp = fetch::send(&api_request_for(cfg.source, url.to_string(), token))
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    match map_response(&resp, cfg.source) {
+    match map_response(&resp, required_scope(cfg.source)) {
         Ok(_) => Ok(resp),
         Err(ApiError::RateLimited { retry_after_secs }) => {
             pause_budget(ctx, retry_after_secs);

@@ -1,12 +1,12 @@
 //! The page's state, as a small `Copy` bundle of signals handed to components through context.
 
-use crate::api::budget::Budget;
-use crate::api::index::Index;
-use crate::api::paging::NextPage;
-use crate::api::view::View;
 use crate::auth::discovery::ProviderMetadata;
 use crate::auth::session::{AuthState, Session};
 use crate::config::Config;
+use crate::incidents::paging::NextPage;
+use crate::queue::index::Index;
+use crate::queue::view::View;
+use crate::request::budget::Budget;
 use leptos::prelude::*;
 
 /// Kept here as well for `ui/queue.rs`, which names it by this path; its home is [`crate::problem`].
@@ -53,8 +53,8 @@ pub(crate) struct Queue {
 
 impl Queue {
     /// Where the load stands, for the progress line.
-    pub(crate) fn load_state(&self) -> crate::api::paging::LoadState {
-        crate::api::paging::LoadState {
+    pub(crate) fn load_state(&self) -> crate::incidents::paging::LoadState {
+        crate::incidents::paging::LoadState {
             loading: self.loading,
             loaded: self.loaded,
             count: self.items.len(),
@@ -87,9 +87,9 @@ pub(crate) struct Acting {
     /// The last result, per incident: (incident id, sentence, done).
     pub result: Option<(String, String, bool)>,
     /// An action waiting for the write permission: the permission to ask for, and the action.
-    pub needs_consent: Option<(String, crate::api::actions::Intent)>,
+    pub needs_consent: Option<(String, crate::actions::Intent)>,
     /// An action brought back from the consent redirect, waiting for the analyst's confirmation.
-    pub held: Option<crate::api::actions::Intent>,
+    pub held: Option<crate::actions::Intent>,
     /// The last 403 on a write, explained (the token panel shows it).
     pub refusal: Option<String>,
     /// This tab's activity, newest last.
@@ -104,7 +104,7 @@ pub(crate) struct Acting {
     pub bulk_running: bool,
     /// A bulk action waits for the write permission: the permission to ask for, and the action (it travels
     /// with the selection across the consent redirect).
-    pub bulk_consent: Option<(String, crate::api::actions::Action)>,
+    pub bulk_consent: Option<(String, crate::actions::Action)>,
     /// The bulk action the confirmation names; nothing is sent until the analyst confirms it.
     pub bulk_pending: Option<BulkPending>,
     /// Consent for a bulk action was not given: what the bulk bar says (the selection stays).
@@ -115,7 +115,7 @@ pub(crate) struct Acting {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct BulkPending {
     /// What to do to every selected incident.
-    pub action: crate::api::actions::Action,
+    pub action: crate::actions::Action,
     /// It came back from the consent redirect (the confirmation says the permission was granted).
     pub after_consent: bool,
 }
@@ -206,10 +206,10 @@ impl Ctx {
     }
 
     /// Who "assigned to me" is, from the session's ID-token claims (untracked).
-    pub(crate) fn me(&self) -> crate::api::view::Me {
+    pub(crate) fn me(&self) -> crate::queue::view::Me {
         let s = self.session();
         let claims = s.as_ref().map(|s| &s.id_claims);
-        crate::api::view::Me::new(
+        crate::queue::view::Me::new(
             claims.and_then(|c| c.preferred_username.as_deref()),
             claims.and_then(|c| c.name.as_deref()),
         )

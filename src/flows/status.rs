@@ -2,10 +2,10 @@
 //! looked (carried out from `api::changes`), and whether the session can still be renewed.
 
 use super::state::Ctx;
-use crate::api::changes::{diff, Report, Snapshot};
-use crate::api::view::View;
 use crate::browser::clock;
 use crate::problem::Problem;
+use crate::queue::changes::{diff, Report, Snapshot};
+use crate::queue::view::View;
 use leptos::prelude::*;
 
 /// The status signals, part of [`Ctx`].

@@ -2,12 +2,10 @@
 //! prompt and the held action's confirmation; the result and this tab's activity list. Every write is a click.
 
 use super::ctx;
-use crate::api::actions::{
-    edit_tags, valid_determinations, writable_classifications, writable_statuses, Action, Intent,
-};
-use crate::api::model::{Classification, Determination, Incident};
-use crate::config::Source;
+use crate::actions::{edit_tags, valid_determinations, writable_classifications, writable_statuses, Action, Intent};
 use crate::flows::act::{act, ask_consent, drop_held};
+use crate::incidents::model::{Classification, Determination, Incident};
+use crate::incidents::source::Source;
 use leptos::prelude::*;
 
 fn determination_from(key: &str) -> Determination {

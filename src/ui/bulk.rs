@@ -3,10 +3,10 @@
 
 use super::actions::{Pair, PairPicker};
 use super::ctx;
-use crate::api::actions::{writable_statuses, Action};
-use crate::api::model::{Classification, Status};
+use crate::actions::{writable_statuses, Action};
 use crate::flows::act::{ask_bulk_consent, bulk};
 use crate::flows::state::BulkPending;
+use crate::incidents::model::{Classification, Status};
 use leptos::prelude::*;
 
 /// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).

@@ -1,10 +1,10 @@
 //! Two small pictures of the current view, drawn as plain SVG: a severity × status grid and incidents over time.
 
 use super::ctx;
-use crate::api::model::Incident;
-use crate::api::stats::{histogram, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
-use crate::api::view::Range;
 use crate::flows::navigate::change_view;
+use crate::incidents::model::Incident;
+use crate::queue::stats::{histogram, SUMMARY_SEVERITIES, SUMMARY_STATUSES};
+use crate::queue::view::Range;
 use leptos::prelude::*;
 
 /// Runs `f` over the incidents the filters keep, by reference (no copies of the queue).
@@ -100,8 +100,8 @@ pub fn Histogram(filtered: Memo<Vec<usize>>) -> impl IntoView {
                             view! { <rect class="bar" x=i * bw + 1 y=h - bh width=bw - 2 height=bh data-count=n.to_string()><title>{n}</title></rect> }
                         }).collect_view()}
                         <line x1=0 y1=h x2=w y2=h class="baseline"/>
-                        <text x=0 y=h + 14 class="axis">{crate::api::query::rfc3339(from).chars().take(10).collect::<String>()}</text>
-                        <text x=w y=h + 14 class="axis" text-anchor="end">{crate::api::query::rfc3339(now).chars().take(10).collect::<String>()}</text>
+                        <text x=0 y=h + 14 class="axis">{crate::incidents::query::rfc3339(from).chars().take(10).collect::<String>()}</text>
+                        <text x=w y=h + 14 class="axis" text-anchor="end">{crate::incidents::query::rfc3339(now).chars().take(10).collect::<String>()}</text>
                     </svg>
                 }
             }}

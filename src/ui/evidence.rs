@@ -1,12 +1,12 @@
 //! The parts of the incident page that tell an alert's story: the expandable alert card, an entity with its
 //! labelled facts, copy buttons, MITRE techniques, the timeline and the raw view.
 
-use crate::api::mitre::{technique_name, technique_url};
-use crate::api::model::{norm, visible, Alert, Comment, Device, Entity, Fact, FactKind, Incident};
-use crate::api::query::parse_rfc3339;
-use crate::api::story::{timeline, EventKind};
 use crate::browser::clock::local_time;
 use crate::browser::page;
+use crate::incidents::mitre::{technique_name, technique_url};
+use crate::incidents::model::{norm, visible, Alert, Comment, Device, Entity, Fact, FactKind, Incident};
+use crate::incidents::query::parse_rfc3339;
+use crate::incidents::story::{timeline, EventKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -58,7 +58,7 @@ pub(super) fn EntityView(e: Entity) -> impl IntoView {
     let (one, _) = e.type_names();
     let kind = norm(&one);
     let fallback = (e.facts.is_empty()).then(|| view! { <p class="mono wrap">{shown(&e.summary())}</p> });
-    let hunts = crate::api::hunting::entity_targets(&e)
+    let hunts = crate::hunting::entity_targets(&e)
         .into_iter()
         .map(|(kind, value)| view! { <p><super::hunt::HuntLinks kind=kind value=value/></p> })
         .collect_view();
@@ -80,7 +80,7 @@ fn device_line(d: &Device) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let hunt = d.device_dns_name.clone().map(|n| {
-        view! { " " <super::hunt::HuntLinks kind=crate::api::hunting::EntityKind::Device value=n/> }
+        view! { " " <super::hunt::HuntLinks kind=crate::hunting::EntityKind::Device value=n/> }
     });
     view! { <li><strong class="clamp">{shown(&name)}</strong> " " <span class="muted">{facts}</span>{hunt}</li> }
 }

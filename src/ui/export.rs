@@ -3,9 +3,9 @@
 //! the alerts with the list).
 
 use super::ctx;
-use crate::api::export::{file_name, to_csv, to_csv_with_evidence, to_json, to_json_with_evidence, Evidence};
-use crate::api::model::Incident;
 use crate::browser::{clock, download};
+use crate::incidents::model::Incident;
+use crate::queue::export::{file_name, to_csv, to_csv_with_evidence, to_json, to_json_with_evidence, Evidence};
 use leptos::prelude::*;
 
 /// Export CSV / Export JSON, and the "with alerts and entities" choice.

@@ -1,11 +1,11 @@
 //! The filter bar. Every control writes the view into the URL; nothing is filtered here.
 
 use super::ctx;
-use crate::api::index::Choices;
-use crate::api::model::{norm, Known, Severity, Status};
-use crate::api::query::{is_incident_id, parse_rfc3339, rfc3339};
-use crate::api::view::{Assigned, Range, TimeField, View, RANGES};
 use crate::flows::navigate::change_view;
+use crate::incidents::model::{norm, Known, Severity, Status};
+use crate::incidents::query::{is_incident_id, parse_rfc3339, rfc3339};
+use crate::queue::index::Choices;
+use crate::queue::view::{Assigned, Range, TimeField, View, RANGES};
 use leptos::prelude::*;
 
 /// A number in the search box may be an incident id from a ticket or a chat: offer to open it, wherever it

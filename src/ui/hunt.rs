@@ -3,15 +3,15 @@
 //! rows in the DOM, exportable). Also the "Hunt" links the incident page puts next to each entity.
 
 use super::ctx;
-use crate::api::export::file_name;
-use crate::api::hunting::{
-    line_count, lookback_of, match_bracket, pivots, with_lookback, Cell, ColumnType, EntityKind, HuntView, Lookback,
-    Position, EXAMPLES, MAX_ROWS, TABLES,
-};
 use crate::browser::{clock, download, page};
 use crate::flows::hunt::{ask_consent, load_columns, run, RunState};
 use crate::format::wait;
+use crate::hunting::{
+    line_count, lookback_of, match_bracket, pivots, with_lookback, Cell, ColumnType, EntityKind, HuntView, Lookback,
+    Position, EXAMPLES, MAX_ROWS, TABLES,
+};
 use crate::problem::Problem;
+use crate::queue::export::file_name;
 use leptos::prelude::*;
 
 /// Rows in the DOM at once.
@@ -89,10 +89,10 @@ pub(super) fn HuntPage() -> impl IntoView {
     let brackets = move || {
         let text = draft.get();
         match_bracket(&text, caret.get()).map(|m| {
-            let at = crate::api::hunting::line_col(&text, m.at);
+            let at = crate::hunting::line_col(&text, m.at);
             match m.partner {
                 Some(p) => {
-                    let (l, c) = crate::api::hunting::line_col(&text, p);
+                    let (l, c) = crate::hunting::line_col(&text, p);
                     format!("Bracket at line {}, column {} matches line {l}, column {c}.", at.0, at.1)
                 }
                 None => format!("Bracket at line {}, column {} has no partner.", at.0, at.1),
@@ -335,7 +335,7 @@ fn Results() -> impl IntoView {
                             };
                             // One line per row (a long command line is cut, whole in its tooltip), so a page of
                             // rows stays a page.
-                            let text = crate::api::model::visible(&c.display());
+                            let text = crate::incidents::model::visible(&c.display());
                             let title = text.clone();
                             view! { <td class=class title=title>{text}</td> }
                         })

@@ -4,11 +4,11 @@
 
 use super::ctx;
 use super::evidence::{comments, devices_list, evidence, raw_view, shown, timeline_view, when, AlertCard};
-use crate::api::error::ApiError;
-use crate::api::model::{norm, Incident};
-use crate::api::source::portal_link;
 use crate::browser::page;
 use crate::flows::queue::fetch_incident;
+use crate::incidents::model::{norm, Incident};
+use crate::incidents::source::portal_link;
+use crate::request::error::ApiError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,8 +38,9 @@ pub fn IncidentPage(id: String) -> impl IntoView {
     };
     // A memo, so the page re-renders only when this incident changes, not on every page the queue loads.
     let id2 = id.clone();
-    let drafts =
-        StoredValue::new(super::actions::Drafts::new(ctx.cfg().map_or(crate::config::Source::Defender, |c| c.source)));
+    let drafts = StoredValue::new(super::actions::Drafts::new(
+        ctx.cfg().map_or(crate::incidents::source::Source::Defender, |c| c.source),
+    ));
     let in_view = Memo::new(move |_| ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned()));
     let by_id = RwSignal::new(ById::Idle);
     // Not among the incidents loaded so far: ask the source for it by id at once, in parallel with the queue's

@@ -2,7 +2,7 @@
 //! name, facts, tags and alert titles — beside the queue, so an analyst reads down the queue without leaving it.
 
 use super::ctx;
-use crate::api::model::{norm, visible, Incident};
+use crate::incidents::model::{norm, visible, Incident};
 use leptos::prelude::*;
 
 /// How many alert titles the pane lists before "and N more".

@@ -4,16 +4,16 @@ use super::banners::ApiErrorBanner;
 use super::charts::{Histogram, Summary};
 use super::ctx;
 use super::filters::Filters;
-use crate::api::model::norm;
-use crate::api::model::Incident;
-use crate::api::source::portal_link;
-use crate::api::view::{SortKey, View, PAGE_SIZE};
 use crate::browser::clock::local_time;
 use crate::browser::prefs;
 use crate::flows::navigate::change_view;
 use crate::flows::queue::reload;
 use crate::flows::state::Ctx;
 use crate::format::relative_age;
+use crate::incidents::model::norm;
+use crate::incidents::model::Incident;
+use crate::incidents::source::portal_link;
+use crate::queue::view::{SortKey, View, PAGE_SIZE};
 use leptos::prelude::*;
 
 /// Where the pictures' folded state is remembered (a display preference, in localStorage).

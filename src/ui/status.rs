@@ -3,13 +3,13 @@
 //! what auto-refresh and renewal are really doing, and a loading state instead of zero counts.
 
 use super::ctx;
-use crate::api::changes::{title_with_count, Kind};
-use crate::api::paging::{pause_left, progress_text, resuming_in, PAUSED};
-use crate::api::search::{hint_text, why_matched};
 use crate::browser::{clock, page};
 use crate::flows::navigate::change_view;
 use crate::flows::status::dismiss_changes;
+use crate::incidents::paging::{pause_left, progress_text, resuming_in, PAUSED};
 use crate::problem::Problem;
+use crate::queue::changes::{title_with_count, Kind};
+use crate::queue::search::{hint_text, why_matched};
 use leptos::prelude::*;
 
 /// "Data as of 10:07 (UTC+1)": when the rows on screen were last read successfully, in the analyst's time.
@@ -20,7 +20,7 @@ pub fn DataAsOf() -> impl IntoView {
         ctx.status.data_at.get().map(|t| {
             view! {
                 <span class="muted small data-as-of" data-testid="data-as-of" data-at=t.to_string()>
-                    "Data as of " <time datetime=crate::api::query::rfc3339(t as i64)>{clock::clock_with_zone(t)}</time>
+                    "Data as of " <time datetime=crate::incidents::query::rfc3339(t as i64)>{clock::clock_with_zone(t)}</time>
                 </span>
             }
         })
@@ -146,7 +146,7 @@ pub fn ChangesNotice() -> impl IntoView {
                         Kind::Changed => "changed",
                         Kind::Left => "left",
                     };
-                    let name = crate::api::model::visible(&crate::api::model::cap(&c.name, 120));
+                    let name = crate::incidents::model::visible(&crate::incidents::model::cap(&c.name, 120));
                     view! {
                         <li data-testid="change" data-kind=kind data-incident-id=c.id.clone()>
                             <span class=format!("change-kind {kind}")>{kind}</span> " "
@@ -182,7 +182,7 @@ pub fn MatchedHint(id: String) -> impl IntoView {
         let (label, found) = ctx
             .queue
             .with_untracked(|q| q.items.items().iter().find(|i| i.id == id).and_then(|i| why_matched(i, &needle)))?;
-        let shown = crate::api::model::visible(&hint_text(&label, &found));
+        let shown = crate::incidents::model::visible(&hint_text(&label, &found));
         let title = shown.clone();
         Some(view! { <span class="matched small muted" data-testid="matched" title=title>{shown}</span> })
     }

@@ -1,8 +1,8 @@
 //! "What am I allowed to do?": the access token's claims, and which permissions each API call needs.
 
 use super::ctx;
-use crate::api::actions::access::is_granted;
-use crate::api::actions::{all_calls, Call};
+use crate::actions::access::is_granted;
+use crate::actions::{all_calls, Call};
 use crate::auth::jwt::access_claims;
 use crate::auth::session::AuthState;
 use crate::flows::sign_in::{sign_in, Prompt};

@@ -2,8 +2,8 @@
 //! sort as the queue shows them), so an analyst goes through the queue without going back to it.
 
 use super::ctx;
-use crate::api::view::PAGE_SIZE;
-use crate::walk::place;
+use crate::queue::view::PAGE_SIZE;
+use crate::queue::walk::place;
 use leptos::prelude::*;
 
 /// "‹ Previous · 3 of 120 · Next ›" for the open incident; nothing when the view does not hold it.

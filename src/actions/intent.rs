@@ -1,0 +1,288 @@
+//! An action on the way to being sent (issue 14): whether it first needs the write permission (incremental
+//! consent), how it travels across that redirect ([`Intent`], JSON in the pending sign-in's `StepUp`), and how
+//! it ended ([`Outcome`], for the activity list).
+
+use super::access::{action_call, call_info, is_granted, Refusal};
+use super::{Action, ActionError};
+use crate::auth::session::Session;
+use crate::config::Config;
+use crate::incidents::model::{Classification, Determination, Status};
+use crate::request::error::ApiError;
+use serde_json::{json, Value};
+
+/// The `kind` an incident action's intent carries, so another feature's step-up is never read as one (the
+/// redirect back hands an intent to the feature whose kind it names).
+pub const KIND: &str = "incident-action";
+
+/// What a held action is for: one incident (its page), or the queue's selection (the bulk bar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The incident's id.
+    Incident(String),
+    /// The selected incidents' ids, in the order they were selected.
+    Selection(Vec<String>),
+}
+
+/// An action held for the analyst while the provider asks for consent; shown with a confirmation when back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    /// What it acts on.
+    pub target: Target,
+    /// What the analyst asked for.
+    pub action: Action,
+}
+
+fn status_from(key: &str) -> Status {
+    Status::from_key(key).unwrap_or_else(|| Status::parse(Some(key)))
+}
+
+fn classification_from(key: &str) -> Classification {
+    Classification::from_key(key).unwrap_or_else(|| Classification::parse(Some(key)))
+}
+
+fn determination_from(key: &str) -> Determination {
+    Determination::from_key(key).unwrap_or_else(|| Determination::parse(Some(key)))
+}
+
+fn action_to_json(action: &Action) -> Value {
+    match action {
+        Action::AssignTo(who) => json!({"type": "assign", "to": who}),
+        Action::Unassign => json!({"type": "unassign"}),
+        Action::SetStatus(s) => json!({"type": "status", "status": s.key()}),
+        Action::Classify { classification, determination } => {
+            json!({"type": "classify", "classification": classification.key(), "determination": determination.key()})
+        }
+        Action::SetTags(tags) => json!({"type": "tags", "tags": tags}),
+        Action::Comment(c) => json!({"type": "comment", "comment": c}),
+        Action::Resolve { classification, determination, comment } => json!({
+            "type": "resolve", "classification": classification.key(),
+            "determination": determination.key(), "comment": comment,
+        }),
+    }
+}
+
+fn action_from_json(a: &Value) -> Option<Action> {
+    let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
+    Some(match a.get("type")?.as_str()? {
+        "assign" => Action::AssignTo(text("to")?),
+        "unassign" => Action::Unassign,
+        "status" => Action::SetStatus(status_from(&text("status")?)),
+        "classify" => Action::Classify {
+            classification: classification_from(&text("classification")?),
+            determination: determination_from(&text("determination")?),
+        },
+        "tags" => Action::SetTags(strings(a.get("tags")?)?),
+        "comment" => Action::Comment(text("comment")?),
+        "resolve" => Action::Resolve {
+            classification: classification_from(&text("classification")?),
+            determination: determination_from(&text("determination")?),
+            comment: text("comment"),
+        },
+        _ => return None,
+    })
+}
+
+/// A JSON array of strings, or `None`.
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(|t| t.as_str().map(str::to_string)).collect()
+}
+
+impl Intent {
+    /// An action on one incident.
+    pub fn one(incident: impl Into<String>, action: Action) -> Intent {
+        Intent { target: Target::Incident(incident.into()), action }
+    }
+
+    /// The incident, when the intent is for one.
+    pub fn incident(&self) -> Option<&str> {
+        match &self.target {
+            Target::Incident(id) => Some(id),
+            Target::Selection(_) => None,
+        }
+    }
+
+    /// As stored in the pending sign-in: `{"kind", "incident" | "incidents", "action"}`. The one-incident
+    /// shape is the one stored before bulk intents existed, so a sign-in started by an older page reads back.
+    pub fn to_json(&self) -> String {
+        let action = action_to_json(&self.action);
+        match &self.target {
+            Target::Incident(id) => json!({"kind": KIND, "incident": id, "action": action}),
+            Target::Selection(ids) => json!({"kind": KIND, "incidents": ids, "action": action}),
+        }
+        .to_string()
+    }
+
+    /// Reads an intent back; `None` for another feature's intent or anything unreadable (an empty selection,
+    /// or both targets at once, included). What comes back is checked again by [`super::update_requests`]
+    /// before anything is sent.
+    pub fn from_json(json: &str) -> Option<Intent> {
+        let v: Value = serde_json::from_str(json).ok()?;
+        if v.get("kind")?.as_str()? != KIND {
+            return None;
+        }
+        let target = match (v.get("incident"), v.get("incidents")) {
+            (Some(id), None) => Target::Incident(id.as_str()?.to_string()),
+            (None, Some(ids)) => Target::Selection(strings(ids).filter(|ids| !ids.is_empty())?),
+            _ => return None,
+        };
+        Some(Intent { target, action: action_from_json(v.get("action")?)? })
+    }
+}
+
+/// The full scope to ask the provider for before `action` can be sent, or `None` when the token already holds
+/// a permission that allows it. The scope is the write permission on the configured API's resource.
+pub(crate) fn consent_needed(cfg: &Config, session: &Session, action: &Action) -> Option<String> {
+    let call = action_call(action);
+    if is_granted(session, cfg.source, call) {
+        return None;
+    }
+    Some(cfg.scope_on_resource(call_info(cfg.source, call).scope))
+}
+
+/// How one action ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The API accepted it; the page shows the server's version.
+    Done,
+    /// A 403: which side refused.
+    Refused(Refusal),
+    /// The page did not send it (the rules refuse it).
+    Invalid(ActionError),
+    /// Sent, and it failed otherwise.
+    Failed(ApiError),
+}
+
+impl Outcome {
+    /// The short form for the activity list: "done", "refused: your role does not allow it", …
+    pub fn short(&self) -> String {
+        match self {
+            Outcome::Done => "done".into(),
+            Outcome::Refused(Refusal::UserRole { .. }) => "refused: your role does not allow it".into(),
+            Outcome::Refused(Refusal::AppPermission { needed_scope }) => {
+                format!("refused: this page lacks the permission {needed_scope}")
+            }
+            Outcome::Invalid(e) => format!("not sent: {e}"),
+            Outcome::Failed(e) => format!("failed: {}", e.user_message()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::access::tests::session;
+    use crate::config::parse_config;
+
+    fn every_action() -> Vec<Action> {
+        vec![
+            Action::AssignTo("ada@contoso.com".into()),
+            Action::Unassign,
+            Action::SetStatus(Status::InProgress),
+            Action::SetStatus(Status::Resolved),
+            Action::Classify { classification: Classification::TruePositive, determination: Determination::Malware },
+            Action::Classify {
+                classification: Classification::FalsePositive,
+                determination: Determination::Other("Other".into()),
+            },
+            Action::SetTags(vec!["a".into(), "B c".into()]),
+            Action::SetTags(vec![]),
+            Action::Comment("looked \"at\" it\n".into()),
+            Action::Resolve {
+                classification: Classification::InformationalExpectedActivity,
+                determination: Determination::SecurityTesting,
+                comment: Some("pen test".into()),
+            },
+            Action::Resolve {
+                classification: Classification::FalsePositive,
+                determination: Determination::InsufficientData,
+                comment: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_action_survives_the_redirect() {
+        for action in every_action() {
+            let i = Intent::one("2170", action.clone());
+            assert_eq!(Intent::from_json(&i.to_json()), Some(i.clone()), "{}", i.to_json());
+            let bulk = Intent { target: Target::Selection(vec!["7".into(), "12".into(), "3".into()]), action };
+            assert_eq!(Intent::from_json(&bulk.to_json()), Some(bulk.clone()), "{}", bulk.to_json());
+        }
+    }
+
+    #[test]
+    fn a_selection_travels_in_order_and_an_old_record_still_reads() {
+        let bulk = Intent {
+            target: Target::Selection(vec!["7".into(), "12".into()]),
+            action: Action::SetStatus(Status::InProgress),
+        };
+        let v: Value = serde_json::from_str(&bulk.to_json()).unwrap();
+        assert_eq!(
+            v,
+            json!({"kind": "incident-action", "incidents": ["7", "12"], "action": {"type": "status", "status": Status::InProgress.key()}})
+        );
+        assert_eq!(bulk.incident(), None);
+        // Written by the page before selections travelled (a pending sign-in survives a deploy).
+        let old = r#"{"kind":"incident-action","incident":"2170","action":{"type":"assign","to":"ada@contoso.com"}}"#;
+        let back = Intent::from_json(old).unwrap();
+        assert_eq!(back, Intent::one("2170", Action::AssignTo("ada@contoso.com".into())));
+        assert_eq!(back.incident(), Some("2170"));
+    }
+
+    #[test]
+    fn another_features_intent_or_junk_is_not_an_action() {
+        for junk in [
+            "",
+            "{}",
+            r#"{"kind":"hunting-query","incident":"1","action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incident":1,"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incident":"1","action":{"type":"delete"}}"#,
+            r#"{"kind":"incident-action","incident":"1","action":{"type":"tags","tags":[1]}}"#,
+            r#"{"kind":"incident-action","incident":"1","action":{"type":"assign"}}"#,
+            r#"{"kind":"incident-action","incidents":[],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incidents":["1",2],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incidents":"1","action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","incident":"1","incidents":["1"],"action":{"type":"unassign"}}"#,
+            r#"{"kind":"incident-action","action":{"type":"unassign"}}"#,
+        ] {
+            assert_eq!(Intent::from_json(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn consent_is_asked_only_without_the_write_permission() {
+        let cfg = parse_config(
+            r#"{"authority":"https://login.microsoftonline.com/organizations/v2.0","client_id":"11111111-2222-3333-4444-555555555555"}"#,
+        )
+        .unwrap();
+        let read = session(&["https://api.security.microsoft.com/Incident.Read"]);
+        let write = session(&["https://api.security.microsoft.com/Incident.Read", "Incident.ReadWrite"]);
+        for a in every_action() {
+            assert_eq!(
+                consent_needed(&cfg, &read, &a).as_deref(),
+                Some("https://api.security.microsoft.com/Incident.ReadWrite"),
+                "{a:?}"
+            );
+            assert_eq!(consent_needed(&cfg, &write, &a), None, "{a:?}");
+        }
+        let g = parse_config(
+            r#"{"authority":"https://login.microsoftonline.com/organizations/v2.0","client_id":"11111111-2222-3333-4444-555555555555","source":"graph"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            consent_needed(&g, &session(&["SecurityIncident.Read.All"]), &Action::Comment("x".into())).as_deref(),
+            Some("https://graph.microsoft.com/SecurityIncident.ReadWrite.All")
+        );
+    }
+
+    #[test]
+    fn outcomes_say_which_side_refused() {
+        assert_eq!(Outcome::Done.short(), "done");
+        let role = Outcome::Refused(Refusal::UserRole { role_hint: "a role", message: "no".into() });
+        assert_eq!(role.short(), "refused: your role does not allow it");
+        let app = Outcome::Refused(Refusal::AppPermission { needed_scope: "Incident.ReadWrite" });
+        assert_eq!(app.short(), "refused: this page lacks the permission Incident.ReadWrite");
+        assert_eq!(Outcome::Invalid(ActionError::EmptyComment).short(), "not sent: Write a comment first.");
+        assert!(Outcome::Failed(ApiError::NotFound).short().starts_with("failed: "));
+    }
+}
