@@ -63,7 +63,7 @@ test('an alert expands to its story: description, command line, hash with copy, 
     await alert.locator('summary').click();
     assert.equal(await alert.evaluate((d) => d.open), true);
     assert.match(await alert.locator('.description').innerText(), /was observed on/);
-    assert.match(await factValue(alert, 'Command line').locator('code').innerText(), /\S+\.exe|powershell|vssadmin|rundll32/);
+    assert.match(await factValue(alert, 'Command line').locator('code').innerText(), /\S+\.exe|powershell|vssadmin|rundll32|\/usr\/bin\//);
     const hashCell = factValue(alert, 'SHA-256');
     const hash = (await hashCell.locator('code').innerText()).trim();
     assert.match(hash, /^[0-9a-f]{64}$/);

@@ -22,6 +22,10 @@ pub(crate) struct AlertTemplate {
     pub(crate) detection: &'static str,
     pub(crate) techniques: &'static [&'static str],
     pub(crate) kind: Kind,
+    /// Whether only a Windows machine can raise it (a Windows tool, LSASS, the registry, a domain controller).
+    pub(crate) windows_only: bool,
+    /// `threatFamilyName`.
+    pub(crate) threat: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -40,6 +44,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "EDR",
         techniques: &["T1059", "T1059.001"],
         kind: Kind::Endpoint,
+        windows_only: true,
+        threat: None,
     },
     AlertTemplate {
         title: "Ransomware behavior detected in the file system",
@@ -48,6 +54,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "WindowsDefenderAv",
         techniques: &["T1486"],
         kind: Kind::Endpoint,
+        windows_only: false,
+        threat: Some("LockBit"),
     },
     AlertTemplate {
         title: "Email messages containing malicious URL removed after delivery",
@@ -56,6 +64,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "OfficeATP",
         techniques: &["T1566.002"],
         kind: Kind::Email,
+        windows_only: false,
+        threat: None,
     },
     AlertTemplate {
         title: "Impossible travel activity",
@@ -64,6 +74,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "MCAS",
         techniques: &["T1078"],
         kind: Kind::Cloud,
+        windows_only: false,
+        threat: None,
     },
     AlertTemplate {
         title: "Suspected pass-the-hash attack (Kerberos)",
@@ -72,6 +84,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "AzureATP",
         techniques: &["T1550.002"],
         kind: Kind::Identity,
+        windows_only: true,
+        threat: None,
     },
     AlertTemplate {
         title: "Possible credential dumping from LSASS memory",
@@ -80,6 +94,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "EDR",
         techniques: &["T1003", "T1003.001"],
         kind: Kind::Endpoint,
+        windows_only: true,
+        threat: None,
     },
     AlertTemplate {
         title: "Mass download by a single user",
@@ -88,6 +104,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "MCAS",
         techniques: &["T1530"],
         kind: Kind::Cloud,
+        windows_only: false,
+        threat: None,
     },
     AlertTemplate {
         title: "Anomaly detected in ASEP registry",
@@ -96,6 +114,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "EDR",
         techniques: &["T1547.001"],
         kind: Kind::Endpoint,
+        windows_only: true,
+        threat: None,
     },
     AlertTemplate {
         title: "'Mimikatz' hacktool was detected",
@@ -104,6 +124,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "WindowsDefenderAv",
         techniques: &[],
         kind: Kind::Endpoint,
+        windows_only: true,
+        threat: Some("Mimikatz"),
     },
     AlertTemplate {
         title: "Connection to a custom network indicator",
@@ -112,6 +134,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "CustomerTI",
         techniques: &["T1071", "T1071.001"],
         kind: Kind::Endpoint,
+        windows_only: false,
+        threat: None,
     },
     AlertTemplate {
         title: "Suspicious inbox manipulation rule",
@@ -120,6 +144,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "MCAS",
         techniques: &["T1564.008"],
         kind: Kind::Email,
+        windows_only: false,
+        threat: None,
     },
     AlertTemplate {
         title: "Suspicious additions to sensitive groups",
@@ -128,6 +154,8 @@ pub(crate) const ALERTS: [AlertTemplate; 12] = [
         detection: "AzureATP",
         techniques: &["T1098"],
         kind: Kind::Identity,
+        windows_only: true,
+        threat: None,
     },
 ];
 

@@ -2,7 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::catalog::{AlertTemplate, Kind, ALERTS, HOSTS, PEOPLE, TAGS};
+use super::catalog::{AlertTemplate, Kind, ALERTS, PEOPLE, TAGS};
+use super::endpoint::{device_json, evidence, pick_host};
 use super::hostile::apply_hostile_json;
 use super::vocab::INVESTIGATION_STATES;
 use super::Incident;
@@ -14,14 +15,20 @@ fn opt(v: &Option<String>) -> Value {
     v.as_ref().map(|s| Value::String(s.clone())).unwrap_or(Value::Null)
 }
 
-/// The full Defender `/api/incidents` representation.
+/// The full Defender `/api/incidents` representation. Alerts, devices, entities, tags and seeded comments come
+/// from the incident's seed and [`Origin`](super::Origin) alone, drawn in a fixed order, so an update (which
+/// changes neither) changes only the fields it writes.
 pub(crate) fn defender_json(inc: &Incident) -> Value {
     let mut r = Rng::new(inc.seed);
     let n_alerts = r.range(1, 4) as usize;
     let mut alerts = Vec::with_capacity(n_alerts);
     let mut t = inc.created;
     for k in 0..n_alerts {
-        let tmpl = r.pick(&ALERTS);
+        let drawn = r.pick(&ALERTS);
+        let tmpl = match inc.origin.lead {
+            Some(lead) if k == 0 => ALERTS.get(lead).unwrap_or(drawn),
+            _ => drawn,
+        };
         alerts.push(alert_json(&mut r, inc, tmpl, t, k));
         t += r.range(1_000, 3_600_000);
     }
@@ -80,71 +87,60 @@ fn alert_json(r: &mut Rng, inc: &Incident, tmpl: &AlertTemplate, t: i64, k: usiz
         637_000_000_000_000_000u64 + r.below(999_999_999_999_999),
         -(r.below(2_000_000_000) as i64)
     );
-    let resolved = inc.status.as_deref() == Some("Resolved");
-    let status = if resolved { "Resolved" } else { *r.pick(&["New", "InProgress", "Active", "New"]) };
-    let host = *r.pick(&HOSTS);
+    let o = &inc.origin;
+    // Every draw happens whatever the incident's state, so the stream (and all that follows) never shifts.
+    let open_status = *r.pick(&["New", "InProgress", "Active", "New"]);
+    let status = if o.resolved { "Resolved" } else { open_status };
+    let host = pick_host(r, tmpl);
+    let second = pick_host(r, tmpl);
+    let two_devices = r.chance(0.5);
     let person = *r.pick(&PEOPLE);
+    let upn = format!("{person}@sandbox.onbehalf.test");
     let mut devices = Vec::new();
     if matches!(tmpl.kind, Kind::Endpoint | Kind::Identity) {
-        for d in 0..r.range(1, 2) {
-            let name = if d == 0 { host } else { *r.pick(&HOSTS) };
-            devices.push(device_json(r, name, t));
+        devices.push(device_json(host, inc.created));
+        if two_devices && second != host {
+            devices.push(device_json(second, inc.created));
         }
     }
-    let entities = entities_json(r, tmpl.kind, host, person, t, devices.first());
+    let device_id = devices.first().and_then(|d| d.get("mdatpDeviceId").cloned()).unwrap_or(Value::Null);
+    let mut entities = entities_json(r, tmpl.kind, person, &upn);
+    if tmpl.kind == Kind::Endpoint {
+        let found = evidence(r, tmpl, host, person, t, &device_id);
+        entities.splice(1..1, found);
+    }
+    let description = if devices.is_empty() {
+        format!("{} was observed for {upn}. Review the user's recent activity and sign-ins.", tmpl.title)
+    } else {
+        format!("{} was observed on {host}. Review the process tree and the user's recent activity.", tmpl.title)
+    };
+    let resolved_text = |v: &Option<String>| if o.resolved { opt(v) } else { Value::Null };
     json!({
         "alertId": alert_id,
         "incidentId": inc.id,
         "serviceSource": tmpl.service,
         "creationTime": iso(t),
         "lastUpdatedTime": iso(t + 120_000),
-        "resolvedTime": if resolved { Value::String(iso(inc.last_update)) } else { Value::Null },
+        "resolvedTime": if o.resolved { Value::String(iso(o.resolved_at)) } else { Value::Null },
         "firstActivity": iso(t - 300_000),
         "lastActivity": iso(t - 60_000),
         "title": tmpl.title,
-        "description": format!("{} was observed on {host}. Review the process tree and the user's recent activity.", tmpl.title),
+        "description": description,
         "category": tmpl.category,
         "status": status,
-        "severity": inc.severity.clone().unwrap_or_else(|| "Medium".into()),
+        "severity": o.severity.clone().unwrap_or_else(|| "Medium".into()),
         "investigationId": if tmpl.kind == Kind::Endpoint { json!(r.range(1, 99_999)) } else { Value::Null },
         "investigationState": INVESTIGATION_STATES[(inc.seed as usize + k) % INVESTIGATION_STATES.len()],
-        "classification": if resolved { opt(&inc.classification) } else { Value::Null },
-        "determination": if resolved { opt(&inc.determination) } else { Value::Null },
+        "classification": resolved_text(&o.classification),
+        "determination": resolved_text(&o.determination),
         "detectionSource": tmpl.detection,
         "detectorId": r.guid(),
-        "assignedTo": if r.chance(0.3) { json!("Automation") } else { opt(&inc.assigned_to) },
+        "assignedTo": if r.chance(0.3) { json!("Automation") } else { opt(&o.assigned_to) },
         "actorName": if r.chance(0.2) { json!(*r.pick(&["Storm-0501", "Midnight Blizzard", "Octo Tempest"])) } else { Value::Null },
-        "threatFamilyName": if tmpl.category == "Malware" || tmpl.category == "Impact" { json!(*r.pick(&["Mimikatz", "LockBit", "Qakbot"])) } else { Value::Null },
+        "threatFamilyName": tmpl.threat,
         "mitreTechniques": tmpl.techniques,
         "devices": devices,
         "entities": entities,
-    })
-}
-
-fn device_json(r: &mut Rng, host: &str, t: i64) -> Value {
-    let (platform, version, build) = match host {
-        h if h.starts_with("srv") => ("WindowsServer2019", "1809", 17763),
-        h if h.starts_with("mac") => ("macOS", "14.4", 0),
-        h if h.starts_with("lnx") => ("Linux", "Ubuntu 22.04", 0),
-        _ => *r.pick(&[("Windows10", "22H2", 19045), ("Windows11", "23H2", 22631)]),
-    };
-    json!({
-        "mdatpDeviceId": r.hex(40),
-        "aadDeviceId": if r.chance(0.7) { json!(r.guid()) } else { Value::Null },
-        "deviceDnsName": format!("{host}.corp.sandbox.onbehalf.test"),
-        "osPlatform": platform,
-        "version": version,
-        "osProcessor": "x64",
-        "osBuild": if build == 0 { Value::Null } else { json!(build) },
-        "healthStatus": *r.pick(&["Active", "Active", "Inactive", "ImpairedCommunication", "NoSensorData"]),
-        "riskScore": *r.pick(&["None", "Low", "Medium", "High"]),
-        "rbacGroupName": *r.pick(&["Workstations", "Servers", "Finance"]),
-        "rbacGroupId": r.range(1, 40),
-        "firstSeen": iso(t - r.range(30, 900) * 86_400_000),
-        "tags": [],
-        "defenderAvStatus": *r.pick(&["Updated", "NotUpdated", "Disabled"]),
-        "onboardingStatus": "Onboarded",
-        "loggedOnUsers": [],
     })
 }
 
@@ -201,9 +197,9 @@ fn ip(r: &mut Rng) -> String {
     }
 }
 
-fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, device: Option<&Value>) -> Vec<Value> {
-    let upn = format!("{person}@sandbox.onbehalf.test");
-    let device_id = device.and_then(|d| d.get("mdatpDeviceId").cloned()).unwrap_or(Value::Null);
+/// The user of an alert and the entities of its kind; an endpoint alert's process and file come from
+/// [`evidence`], after the user.
+fn entities_json(r: &mut Rng, kind: Kind, person: &str, upn: &str) -> Vec<Value> {
     let user = entity(&[
         ("entityType", json!("User")),
         ("accountName", json!(person)),
@@ -215,44 +211,6 @@ fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, devi
     let mut out = vec![user];
     match kind {
         Kind::Endpoint => {
-            let file = *r.pick(&["invoice_2024.exe", "update.ps1", "svch0st.exe", "mimikatz.exe", "payload.dll"]);
-            let pid = r.range(1000, 30000);
-            out.push(entity(&[
-                ("entityType", json!("Process")),
-                ("processId", json!(pid)),
-                ("processCommandLine", json!(*r.pick(&[
-                    "powershell.exe -NoProfile -ExecutionPolicy Bypass -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA",
-                    "rundll32.exe C:\\Users\\Public\\payload.dll,DllRegisterServer",
-                    "cmd.exe /c vssadmin delete shadows /all /quiet",
-                    "\"C:\\Windows\\System32\\rundll32.exe\" C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Temp\\lsass.dmp full",
-                ]))),
-                ("processCreationTime", json!(iso(t - 200_000))),
-                ("parentProcessId", json!(pid - r.range(1, 900))),
-                ("parentProcessCreationTime", json!(iso(t - 900_000))),
-                ("fileName", json!("powershell.exe")),
-                ("filePath", json!("C:\\Windows\\System32\\WindowsPowerShell\\v1.0")),
-                ("sha1", json!(r.hex(40))),
-                ("sha256", json!(r.hex(64))),
-                ("deviceId", device_id.clone()),
-            ]));
-            out.push(entity(&[
-                ("entityType", json!("File")),
-                ("fileName", json!(file)),
-                ("filePath", json!(format!("C:\\Users\\{person}\\Downloads"))),
-                ("sha1", json!(r.hex(40))),
-                ("sha256", json!(r.hex(64))),
-                ("deviceId", device_id.clone()),
-            ]));
-            if r.chance(0.5) {
-                out.push(entity(&[
-                    ("entityType", json!("Registry")),
-                    ("registryHive", json!("HKEY_CURRENT_USER")),
-                    ("registryKey", json!("SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run")),
-                    ("registryValueType", json!("String")),
-                    ("registryValue", json!(format!("C:\\Users\\{person}\\AppData\\Roaming\\{file}"))),
-                    ("deviceId", device_id.clone()),
-                ]));
-            }
             out.push(entity(&[("entityType", json!("Ip")), ("ipAddress", json!(ip(r)))]));
             if r.chance(0.4) {
                 out.push(entity(&[
@@ -307,6 +265,5 @@ fn entities_json(r: &mut Rng, kind: Kind, host: &str, person: &str, t: i64, devi
             ]));
         }
     }
-    let _ = host;
     out
 }

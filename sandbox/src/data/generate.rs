@@ -1,8 +1,8 @@
 //! Generating the compact incidents: deterministic from the seed, newest first.
 
-use super::catalog::{ALERTS, PEOPLE, TACTICS};
+use super::catalog::{Kind, ALERTS, PEOPLE, TACTICS};
 use super::hostile::{apply_hostile_summary, HOSTILE_KINDS};
-use super::Incident;
+use super::{Incident, Origin};
 use crate::directory::USERS;
 use crate::rng::Rng;
 
@@ -27,6 +27,7 @@ pub(crate) fn generate(seed: u64, n: u32, now_ms: i64, hostile: bool) -> Vec<Inc
             inc.last_update = t;
             inc.hostile = Some(*kind);
             apply_hostile_summary(&mut inc);
+            inc.settle();
             out.push(inc);
         }
     }
@@ -86,12 +87,14 @@ fn summary(r: &mut Rng, id: u64, created: i64, now_ms: i64, earlier: &[Incident]
     } else {
         None
     };
-    Incident {
+    let seed = r.next_u64();
+    let (name, lead) = incident_name(r);
+    let mut inc = Incident {
         id,
-        seed: r.next_u64(),
+        seed,
         created,
         last_update,
-        name: Some(incident_name(r)),
+        name: Some(name),
         status: Some(status.into()),
         severity: Some(severity.into()),
         classification: Some(classification.into()),
@@ -103,22 +106,31 @@ fn summary(r: &mut Rng, id: u64, created: i64, now_ms: i64, earlier: &[Incident]
         comments: Vec::new(),
         resolving_comment: None,
         summary: None,
-    }
+        origin: Origin { lead, ..Origin::default() },
+    };
+    inc.settle();
+    inc
 }
 
-fn incident_name(r: &mut Rng) -> String {
+/// An incident name, and the alert template it names (its first alert), if it names one.
+fn incident_name(r: &mut Rng) -> (String, Option<usize>) {
     let a = *r.pick(&TACTICS);
     let mut b = *r.pick(&TACTICS);
     if a == b {
         b = "Impact";
     }
+    let lead = r.below(ALERTS.len() as u64) as usize;
+    let title = ALERTS[lead].title;
     match r.below(7) {
-        0 | 1 => format!("Multi-stage incident involving {a} & {b} on one endpoint"),
-        2 => format!("Multi-stage incident involving {a} & {b} on multiple endpoints reported by multiple sources"),
-        3 => format!("{} on one endpoint", r.pick(&ALERTS).title),
-        4 => "Email reported by user as malware or phish involving one user".into(),
-        5 => format!("Multi-stage incident on one endpoint involving {} users", r.range(2, 9)),
-        _ => format!("{} involving one user", r.pick(&ALERTS).title),
+        0 | 1 => (format!("Multi-stage incident involving {a} & {b} on one endpoint"), None),
+        2 => (
+            format!("Multi-stage incident involving {a} & {b} on multiple endpoints reported by multiple sources"),
+            None,
+        ),
+        3 if ALERTS[lead].kind == Kind::Endpoint => (format!("{title} on one endpoint"), Some(lead)),
+        4 => ("Email reported by user as malware or phish involving one user".into(), None),
+        5 => (format!("Multi-stage incident on one endpoint involving {} users", r.range(2, 9)), None),
+        _ => (format!("{title} involving one user"), Some(lead)),
     }
 }
 
@@ -127,5 +139,6 @@ pub(crate) fn fresh(seed: u64, id: u64, now_ms: i64) -> Incident {
     let mut r = Rng::new(seed ^ id.rotate_left(17));
     let mut inc = summary(&mut r, id, now_ms, now_ms, &[]);
     inc.last_update = now_ms;
+    inc.settle();
     inc
 }

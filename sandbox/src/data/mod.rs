@@ -1,9 +1,11 @@
 //! Deterministic incident data. Only a compact summary of each incident is kept in memory;
-//! alerts, devices, entities and comments are re-derived from the incident's own seed when a
-//! page is rendered, so 100,000 incidents cost a few megabytes and a fraction of a second.
+//! alerts, devices, entities and comments are re-derived from the incident's own seed and its [`Origin`]
+//! when a page is rendered, so 100,000 incidents cost a few megabytes and a fraction of a second.
+//! Nothing an update writes feeds that derivation, so an update changes only the fields it writes.
 
 mod catalog;
 mod defender;
+mod endpoint;
 mod generate;
 mod graph;
 mod hostile;
@@ -54,6 +56,45 @@ pub(crate) struct Incident {
     pub(crate) resolving_comment: Option<String>,
     /// Graph `summary`, once set.
     pub(crate) summary: Option<String>,
+    /// The incident as it was made, which its alerts were made from.
+    pub(crate) origin: Origin,
+}
+
+/// What an incident's alerts were made from: the incident as the sandbox generated (or created) it. Updates
+/// never touch it, so resolving, classifying, assigning or commenting on an incident leaves its alerts, devices,
+/// evidence and seeded comments as they were (issue 21, item 11: they used to be re-derived from the current
+/// status, and resolving an incident rewrote them).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    /// Whether the incident was made resolved (then its alerts are resolved, with its classification).
+    pub(crate) resolved: bool,
+    /// When it was resolved (its first `lastUpdateTime`).
+    pub(crate) resolved_at: i64,
+    /// `classification` as made.
+    pub(crate) classification: Option<String>,
+    /// `determination` as made.
+    pub(crate) determination: Option<String>,
+    /// `assignedTo` as made.
+    pub(crate) assigned_to: Option<String>,
+    /// `severity` as made (every alert's severity).
+    pub(crate) severity: Option<String>,
+    /// The alert template the incident's name tells of (index into the catalog's alerts): its first alert.
+    pub(crate) lead: Option<usize>,
+}
+
+impl Incident {
+    /// Takes the incident as it is now as the one its alerts are made from (at generation and creation only).
+    pub(crate) fn settle(&mut self) {
+        self.origin = Origin {
+            resolved: self.status.as_deref() == Some("Resolved"),
+            resolved_at: self.last_update,
+            classification: self.classification.clone(),
+            determination: self.determination.clone(),
+            assigned_to: self.assigned_to.clone(),
+            severity: self.severity.clone(),
+            lead: self.origin.lead,
+        };
+    }
 }
 
 /// A comment added through an API.

@@ -160,6 +160,8 @@ async fn add_incident(State(st): State<AppState>, body: Bytes) -> Response {
     if let Err(e) = apply_fields(&mut inc, &body) {
         return bad(e);
     }
+    // Created as asked: its alerts are made from these fields (a later edit leaves them alone).
+    inc.settle();
     incidents.push(inc.clone());
     sort_newest_first(&mut incidents);
     (StatusCode::CREATED, Json(defender_json(&inc))).into_response()
