@@ -18,6 +18,7 @@ use onbehalf::incidents::model::{parse_defender_page, parse_graph_page};
 use onbehalf::incidents::query::required_scope;
 use onbehalf::incidents::Source;
 use onbehalf::request::error::{map_response, retry_after};
+use onbehalf::request::retry::Failure;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -306,7 +307,7 @@ proptest! {
                   graph in any::<bool>()) {
         let r = resp(status, body, vec![("Retry-After".into(), ra)]);
         let _ = retry_after(&r);
-        let _ = map_response(&r, required_scope(if graph { Source::Graph } else { Source::Defender })).map_err(|e| (e.is_retryable(), e.user_message()));
+        let _ = map_response(&r, required_scope(if graph { Source::Graph } else { Source::Defender })).map_err(|e| (e.fault(), e.user_message()));
     }
 }
 

@@ -75,9 +75,9 @@ mod tests {
         // The app's own parser keeps the path, and builds its URLs under it.
         let c = parse_config(&cfg).unwrap();
         assert_eq!(c.api_base, "https://tools.example.com/defender-api");
-        let url = onbehalf::api::query::defender_url(
+        let url = onbehalf::incidents::query::defender_url(
             &c.api_base,
-            &onbehalf::api::query::IncidentQuery { top: 100, skip: 0, filter: None },
+            &onbehalf::incidents::query::IncidentQuery { top: 100, skip: 0, filter: None },
         );
         assert!(url.starts_with("https://tools.example.com/defender-api/api/incidents?"), "{url}");
 

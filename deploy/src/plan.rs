@@ -1,7 +1,8 @@
 //! The one [`Plan`] every recipe is generated from: the site, the validated config, the CSP, the proxy.
 
-use onbehalf::config::{parse_config, Source};
+use onbehalf::config::parse_config;
 use onbehalf::http::{is_secure_url, split_url};
+use onbehalf::incidents::Source;
 use onbehalf_csp::{csp, inline_scripts};
 
 use crate::headers::without_directive;
@@ -130,7 +131,7 @@ pub fn plan(index_html: &str, config_json: &str, opts: &Options) -> Result<Plan,
         connect.push(&api_origin);
     }
     // Hunting is a Graph API: beside the Defender source the page calls Microsoft Graph itself for it.
-    let hunt_origin = origin_of(onbehalf::api::hunting::hunt_base(&config)).unwrap_or_default();
+    let hunt_origin = origin_of(onbehalf::hunting::hunt_base(&config)).unwrap_or_default();
     if !hunt_origin.is_empty() && hunt_origin != site.origin() && !connect.contains(&hunt_origin.as_str()) {
         connect.push(&hunt_origin);
     }

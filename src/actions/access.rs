@@ -6,7 +6,6 @@
 //! security-incident-post-comments-permissions.md: least privileged, nothing lower). Reads accept either the read
 //! or the read-write permission ([`crate::incidents::query::accepted_scopes`]).
 
-use super::request::WriteKind;
 use super::Action;
 use crate::auth::session::Session;
 use crate::http::HttpResponse;
@@ -176,19 +175,6 @@ pub(crate) fn classify_forbidden(
     Some(Refusal::UserRole { role_hint: role_hint(source, call), message })
 }
 
-/// May a write that failed this way be sent again without the analyst asking? Only what cannot duplicate:
-/// a property update (idempotent PATCH) after a 429's wait or a retryable 5xx. A write that adds a comment is
-/// never re-sent (a 5xx or a lost answer may hide a comment that was added); nothing is re-sent after a
-/// network failure, a 4xx or a 401 (renewal is the caller's job, then the analyst sends again).
-pub fn may_retry(kind: WriteKind, outcome: &ApiError) -> bool {
-    match kind {
-        WriteKind::AddsComment => false,
-        WriteKind::Update => {
-            matches!(outcome, ApiError::RateLimited { .. } | ApiError::Server { .. }) && outcome.is_retryable()
-        }
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -325,24 +311,6 @@ pub(crate) mod tests {
         for status in [200, 401, 404, 429, 500] {
             let resp = HttpResponse { status, headers: vec![], body: String::new() };
             assert_eq!(classify_forbidden(Source::Graph, Call::Update, &s, &resp), None);
-        }
-    }
-
-    #[test]
-    fn retry_only_what_cannot_duplicate() {
-        let limited = ApiError::RateLimited { retry_after_secs: 30 };
-        let server = ApiError::Server { status: 503, message: String::new() };
-        let not_impl = ApiError::Server { status: 501, message: String::new() };
-        let net = ApiError::Network("offline".into());
-        let bad = ApiError::BadRequest { code: "InvalidInput".into(), message: String::new() };
-        let unauth = ApiError::Unauthorized { message: String::new() };
-        assert!(may_retry(WriteKind::Update, &limited));
-        assert!(may_retry(WriteKind::Update, &server));
-        for e in [&not_impl, &net, &bad, &unauth, &ApiError::NotFound] {
-            assert!(!may_retry(WriteKind::Update, e), "{e:?}");
-        }
-        for e in [&limited, &server, &not_impl, &net, &bad, &unauth] {
-            assert!(!may_retry(WriteKind::AddsComment, e), "{e:?}");
         }
     }
 }

@@ -3,16 +3,16 @@
 //! ([`access`]: permissions per call, 403 diagnosis, retry decisions for writes).
 //!
 //! Every request here is a write made on the analyst's behalf, so it exists only as the answer to one of their
-//! gestures: nothing in this module is ever sent on a timer or re-sent without [`access::may_retry`] saying so.
+//! gestures: nothing in this module is ever sent on a timer or re-sent unless its [`WriteKind::policy`] allows it.
 
 pub mod access;
 pub mod intent;
 pub mod request;
 pub mod rules;
 
-pub use access::{action_call, all_calls, call_info, calls, may_retry, Call, CallInfo, Refusal};
+pub use access::{action_call, all_calls, call_info, calls, Call, CallInfo, Refusal};
 pub use intent::{Intent, Outcome, Target};
-pub use request::{classification_wire, determination_wire, update_requests, WriteKind, WriteRequest};
+pub use request::{classification_wire, determination_wire, update_requests, WriteError, WriteKind, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
     MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,

@@ -10,20 +10,59 @@
 use super::rules::{canonical, validate, Change};
 use super::{Action, ActionError};
 use crate::auth::secret::AccessToken;
+use crate::http::HttpResponse;
 use crate::http::{is_secure_url, HttpRequest, Method};
 use crate::incidents::model::{Classification, Determination};
 use crate::incidents::query::{api_request_for, incident_resource_url};
 use crate::incidents::source::Source;
 use crate::incidents::source::{api, Dialect};
+use crate::request::error::ApiError;
+use crate::request::retry::{Failure, Fault, Policy};
 use serde_json::{json, Map, Value};
 
-/// What a write does, for retry decisions ([`super::may_retry`]).
+/// What a write does, for retry decisions ([`WriteKind::policy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteKind {
     /// Sets properties only: idempotent.
     Update,
     /// Adds a comment (a Graph POST, or a Defender PATCH whose body has `comment`): not idempotent.
     AddsComment,
+}
+
+impl WriteKind {
+    /// How insistent the driver may be with this write: a property update is idempotent, so it is sent again
+    /// after a 429's wait, a 5xx or a lost answer; a write that adds a comment is sent once (a 5xx or a lost
+    /// answer may hide a comment that was added). Both are sent again after a refused token is renewed: a 401
+    /// applied nothing.
+    pub fn policy(self) -> Policy {
+        match self {
+            WriteKind::Update => Policy::PATIENT,
+            WriteKind::AddsComment => Policy::ONCE,
+        }
+    }
+}
+
+/// Why a write failed: a 403 is kept whole, so the page can tell which side refused it (the app's permission
+/// or the analyst's role, [`super::access::classify_forbidden`]); anything else as for every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteError {
+    /// 403.
+    Refused(HttpResponse),
+    /// Anything else.
+    Api(ApiError),
+}
+
+impl Failure for WriteError {
+    fn fault(&self) -> Fault {
+        match self {
+            WriteError::Refused(_) => Fault::Final,
+            WriteError::Api(e) => e.fault(),
+        }
+    }
+
+    fn signed_out() -> Self {
+        WriteError::Api(ApiError::SignedOut)
+    }
 }
 
 /// One write for the browser edge to send: the request (its `Debug` hides the token and the body) and whether
@@ -119,7 +158,7 @@ fn write(
 
 /// The requests that carry out `action` on incident `id`, in the order to send them: one for Defender; for Graph
 /// a PATCH, a comment POST, or both (PATCH first, so a refused change adds no comment). Sent only on the
-/// analyst's gesture; see [`super::may_retry`] before sending any of them again.
+/// analyst's gesture; each is sent again only as its [`WriteKind::policy`] allows.
 pub fn update_requests(
     source: Source,
     api_base: &str,

@@ -82,15 +82,16 @@ pub(crate) fn apply_refresh(old: &Session, resp: TokenResponse, now: u64) -> Ses
     }
 }
 
-impl Session {
-    /// Seconds until the access token expires (negative once expired).
-    fn seconds_left(&self, now: u64) -> i64 {
-        (self.expires_at as i128 - now as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64
-    }
+/// An access token that expires at `expires_at` is no longer worth sending at `now`: expired, or expiring within
+/// 30 s (the answer could come back refused). The one rule for every token the page holds.
+pub(crate) fn token_spent(expires_at: u64, now: u64) -> bool {
+    expires_at <= now.saturating_add(30)
+}
 
+impl Session {
     /// True when the access token has expired (or expires within 30 s: not worth sending).
     pub(crate) fn is_expired(&self, now: u64) -> bool {
-        self.seconds_left(now) <= 30
+        token_spent(self.expires_at, now)
     }
 
     /// When to renew: `expires_at - min(300, lifetime/5)`, never before the token was received.
@@ -183,7 +184,7 @@ mod tests {
             NOW,
         );
         assert_eq!(s.expires_at, NOW + 3600);
-        assert_eq!(s.seconds_left(NOW + 3700), -100);
+        assert!(s.is_expired(NOW + 3570) && !s.is_expired(NOW + 3569), "30 s before expiry it is not sent");
         assert!(!s.is_expired(NOW + 3000));
         assert!(s.is_expired(NOW + 3600));
         assert_eq!(s.renew_at(), NOW + 3300);

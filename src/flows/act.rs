@@ -1,15 +1,16 @@
 //! Acting on an incident for the analyst (issue 14): one gesture, at most one write in flight per incident,
 //! the write permission asked for first when the token lacks it (incremental consent, the action held and
-//! confirmed again once back), retries only where `api::actions::may_retry` allows, and the server's version of
+//! confirmed again once back), sent through the one request driver as each write's policy allows, and the server's version of
 //! the incident on screen afterwards.
 
-use super::queue::{pause_budget, wait_for_budget};
+use super::drive::Call;
 use super::sign_in::step_up;
 use super::state::{Activity, BulkPending, Ctx};
 use crate::actions::access::classify_forbidden;
 use crate::actions::intent::consent_needed;
-use crate::actions::{action_call, may_retry, update_requests, Action, Intent, Outcome, Target, WriteRequest};
+use crate::actions::{action_call, update_requests, Action, Intent, Outcome, Target, WriteError};
 use crate::auth::authorize::StepUp;
+use crate::auth::secret::AccessToken;
 use crate::auth::session::Session;
 use crate::browser::{clock, fetch};
 use crate::config::Config;
@@ -17,7 +18,6 @@ use crate::http::HttpResponse;
 use crate::incidents::model::{parse_one_incident, Incident};
 use crate::incidents::query::required_scope;
 use crate::request::error::{map_response, ApiError};
-use crate::request::retry::{Next, Retry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -163,12 +163,15 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
         Err(e) => return Outcome::Invalid(e),
     };
     let mut last: Option<HttpResponse> = None;
-    for w in &writes {
-        match send_write(ctx, cfg, w).await {
+    for (i, w) in writes.iter().enumerate() {
+        // Each send builds the write afresh with the token the driver hands it (a renewed one after a 401).
+        let sent = Call::new(ctx, |token| send_write(cfg, id, action, i, token)).run(w.kind.policy()).await;
+        match sent {
             Ok(resp) => last = Some(resp),
-            Err(resp_or_err) => {
-                return match resp_or_err {
-                    Failure::Forbidden(resp) => {
+            Err(failure) => {
+                return match failure {
+                    WriteError::Api(ApiError::SignedOut) => Outcome::Failed(ApiError::SignedOut),
+                    WriteError::Refused(resp) => {
                         match classify_forbidden(cfg.source, action_call(action), session, &resp) {
                             Some(r) => {
                                 let text = r.user_message();
@@ -178,7 +181,7 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
                             None => Outcome::Failed(ApiError::Forbidden { message: String::new(), needed_scope: "" }),
                         }
                     }
-                    Failure::Other(e) => {
+                    WriteError::Api(e) => {
                         // A write that failed may or may not have been applied (a lost answer): show what
                         // the server holds now, when it answers.
                         if let Some(inc) = read_one(ctx, id).await {
@@ -233,34 +236,23 @@ async fn read_one(ctx: Ctx, id: &str) -> Option<Incident> {
     super::queue::fetch_incident(ctx, id).await.ok()
 }
 
-enum Failure {
-    Forbidden(HttpResponse),
-    Other(ApiError),
-}
-
-/// Sends one write through the budget. Sent again only where `may_retry` allows it (an idempotent PATCH after a
-/// 429's wait or a 5xx), with the waits `api::retry` decides; a comment is never sent twice. A 429 pauses the
-/// budget for every request.
-async fn send_write(ctx: Ctx, cfg: &Config, w: &WriteRequest) -> Result<HttpResponse, Failure> {
-    let mut retry = Retry::patient();
-    loop {
-        wait_for_budget(ctx).await;
-        let resp = fetch::send(&w.http).await.map_err(|e| Failure::Other(ApiError::Network(e.to_string())))?;
-        let err = match map_response(&resp, required_scope(cfg.source)) {
-            Ok(_) => return Ok(resp),
-            Err(ApiError::Forbidden { .. }) => return Err(Failure::Forbidden(resp)),
-            Err(e) => e,
-        };
-        if let ApiError::RateLimited { retry_after_secs } = err {
-            pause_budget(ctx, retry_after_secs);
-        }
-        if !may_retry(w.kind, &err) {
-            return Err(Failure::Other(err));
-        }
-        match retry.next(err) {
-            Next::Wait { secs, .. } => clock::sleep_ms(secs.saturating_mul(1000).min(60_000) as u32).await,
-            Next::Renew(e) | Next::Fail(e) => return Err(Failure::Other(e)),
-        }
+/// Sends write `index` of `action` once with `token`; a 403 is kept whole, so the page can tell which side
+/// refused it. Whether it is sent again is the driver's decision, by the write's [`crate::actions::WriteKind::policy`].
+async fn send_write(
+    cfg: &Config,
+    id: &str,
+    action: &Action,
+    index: usize,
+    token: AccessToken,
+) -> Result<HttpResponse, WriteError> {
+    let writes = update_requests(cfg.source, &cfg.api_base, id, action, &token)
+        .map_err(|e| WriteError::Api(ApiError::BadRequest { code: "InvalidAction".into(), message: e.to_string() }))?;
+    let Some(w) = writes.get(index) else { return Err(WriteError::Api(ApiError::NotFound)) };
+    let resp = fetch::send(&w.http).await.map_err(|e| WriteError::Api(ApiError::Network(e.to_string())))?;
+    match map_response(&resp, required_scope(cfg.source)) {
+        Ok(_) => Ok(resp),
+        Err(ApiError::Forbidden { .. }) => Err(WriteError::Refused(resp)),
+        Err(e) => Err(WriteError::Api(e)),
     }
 }
 

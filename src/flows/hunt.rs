@@ -4,8 +4,7 @@
 //! shown and waits for the analyst: nothing here sends a query by itself, except the one run the analyst asked
 //! for before a consent redirect, which resumes once back.
 
-use super::queue::wait_for_budget;
-use super::renew;
+use super::drive::{Bearer, Call};
 use super::sign_in::step_up;
 use super::state::Ctx;
 use crate::auth::authorize::StepUp;
@@ -16,12 +15,14 @@ use crate::auth::stored::session_to_json;
 use crate::auth::token::{parse_token_response, refresh_request_for};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
+use crate::http::HttpResponse;
 use crate::hunting::{
-    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, HuntError, HuntNext, HuntResult,
-    HuntRun, HuntToken, HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
+    hunt_base, hunt_request, hunt_token_scopes, map_hunt_response, parse_hunt_result, HuntError, HuntResult, HuntToken,
+    HuntView, Position, HUNT_ACCEPTED, HUNT_SCOPE, HUNT_TOKEN_KEY,
 };
 use crate::incidents::source::Source;
 use crate::request::error::ApiError;
+use crate::request::retry::Policy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -216,49 +217,38 @@ fn schema_columns(r: &HuntResult) -> Vec<(String, String)> {
     r.rows.iter().filter_map(|row| Some((row.get(n)?.display(), row.get(t)?.display()))).collect()
 }
 
-/// Sends `view` through the budget with the hunt's token: the one renewal every call gets, nothing else
-/// by itself.
+/// Sends `view` through the driver with the hunt's token: once, with the one renewal every call gets, nothing
+/// else by itself (a failure waits for the analyst).
 async fn send(ctx: Ctx, cfg: &Config, view: &HuntView) -> Result<HuntResult, RunState> {
-    let mut run = HuntRun::default();
-    let mut fresh = false;
-    loop {
-        let Some(session) = ctx.session() else { return Err(failed(HuntError::Api(not_signed_in()), None)) };
-        let (token, holds_scope) = if cfg.source == Source::Graph {
-            if run.renew_first(session.is_expired(clock::now())) {
-                let _ = renew::renew(ctx).await;
-                continue;
-            }
-            (session.access_token.clone(), session.has_any_scope(HUNT_ACCEPTED))
-        } else {
-            (graph_token(ctx, cfg, fresh).await?, true)
-        };
-        wait_for_budget(ctx).await;
-        let req = hunt_request(hunt_base(cfg), &view.query, view.timespan.as_deref(), &token);
-        let error = match fetch::send(&req).await {
-            Err(e) => HuntError::Api(ApiError::Network(e.to_string())),
-            Ok(resp) => match map_hunt_response(&resp, holds_scope) {
-                Ok(ok) => {
-                    return parse_hunt_result(&ok.body).map_err(|e| failed(HuntError::Api(ApiError::BadBody(e)), None))
-                }
-                Err(e) => e,
-            },
-        };
-        match run.next(error, clock::now()) {
-            // Defender source: the Graph token is obtained again; Graph source: the session is renewed.
-            HuntNext::Renew(_) if cfg.source != Source::Graph => fresh = true,
-            HuntNext::Renew(e) => {
-                if renew::renew(ctx).await.is_err() {
-                    return Err(failed(e, None));
-                }
-            }
-            HuntNext::Show { error, retry_at, .. } => return Err(failed(error, retry_at)),
-        }
-    }
+    let bearer = match cfg.source {
+        Source::Graph => Bearer::Session,
+        _ => Bearer::HuntGraph { cfg: cfg.clone(), fresh: false },
+    };
+    let call = Call::new(ctx, |token| hunt_once(ctx, cfg, view, token)).hunting(bearer, HuntError::NoGraphToken);
+    let resp = call.run(Policy::ONCE).await.map_err(|e| failed(e, clock::now()))?;
+    parse_hunt_result(&resp.body).map_err(|e| failed(HuntError::Api(ApiError::BadBody(e)), clock::now()))
+}
+
+/// One hunt with `token`. Whether a 403 is the app's permission or the analyst's role depends on what the token
+/// holds: the session's scopes with the Graph source, the kept Graph token's beside a Defender session.
+async fn hunt_once(ctx: Ctx, cfg: &Config, view: &HuntView, token: AccessToken) -> Result<HttpResponse, HuntError> {
+    let holds_scope = match cfg.source {
+        Source::Graph => ctx.session().is_some_and(|s| s.has_any_scope(HUNT_ACCEPTED)),
+        _ => kept_hunt_token().is_some_and(|t| t.holds_hunting_scope()),
+    };
+    let req = hunt_request(hunt_base(cfg), &view.query, view.timespan.as_deref(), &token);
+    let resp = fetch::send(&req).await.map_err(|e| HuntError::Api(ApiError::Network(e.to_string())))?;
+    map_hunt_response(&resp, holds_scope)?;
+    Ok(resp)
+}
+
+fn kept_hunt_token() -> Option<HuntToken> {
+    storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s))
 }
 
 /// Beside a Defender session: does the kept Graph token let a hunt through now? (The token panel's row.)
 pub(crate) fn second_token_grants_hunting() -> bool {
-    storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s)).is_some_and(|t| t.grants_hunting(clock::now()))
+    kept_hunt_token().is_some_and(|t| t.grants_hunting(clock::now()))
 }
 
 /// The Graph token for hunting beside a Defender session: the one kept in sessionStorage while it lasts,
@@ -266,8 +256,8 @@ pub(crate) fn second_token_grants_hunting() -> bool {
 /// token, so the session keeps the new one (its Defender token stays); it runs under the session's renewal
 /// lock, so the two never spend the same refresh token: a renewal still holding the lock after 30 s makes the
 /// hunt give up (the analyst presses Run again) rather than take the lock from it.
-async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken, RunState> {
-    let kept = storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s));
+pub(crate) async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken, Option<AuthError>> {
+    let kept = kept_hunt_token();
     if let Some(t) = kept.filter(|t| !fresh && t.usable(clock::now())) {
         return Ok(t.access_token);
     }
@@ -279,12 +269,12 @@ async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken,
     }
     // No await between this check and taking the lock: nothing else runs in between.
     if ctx.renewing.get_untracked() {
-        return Err(RunState::Unavailable(crate::problem::hunt_token_busy()));
+        return Err(None);
     }
     ctx.renewing.set(true);
     let result = exchange(ctx, cfg).await;
     ctx.renewing.set(false);
-    result.map_err(|e| RunState::Unavailable(crate::problem::hunt_token_unavailable(&e)))
+    result.map_err(Some)
 }
 
 async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {
@@ -319,14 +309,15 @@ async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {
     Ok(t.access_token)
 }
 
-fn not_signed_in() -> ApiError {
-    ApiError::Unauthorized { message: "You are not signed in.".into() }
-}
-
-fn failed(error: HuntError, retry_at: Option<u64>) -> RunState {
+/// How a failed hunt stands on the page at unix time `now`: the sentence, the place in the query, and when a
+/// quota lets Run help again; the hunting token that could not be had says why instead.
+fn failed(error: HuntError, now: u64) -> RunState {
     let (at, near) = match &error {
         HuntError::Query { at, near, .. } => (*at, near.clone()),
+        HuntError::NoGraphToken(None) => return RunState::Unavailable(crate::problem::hunt_token_busy()),
+        HuntError::NoGraphToken(Some(e)) => return RunState::Unavailable(crate::problem::hunt_token_unavailable(e)),
         _ => (None, None),
     };
+    let retry_at = error.retry_after_secs().map(|s| now.saturating_add(s));
     RunState::Failed { message: error.user_message(), at, near, retry_at }
 }

@@ -5,6 +5,7 @@
 pub mod act;
 pub mod boot;
 pub mod callback;
+pub mod drive;
 pub mod hunt;
 pub mod navigate;
 pub mod queue;

@@ -2,7 +2,7 @@
 //! budget, cancelled when the view changes), carrying out `api::retry`'s decisions (renew once on 401,
 //! wait out 429s, back off on 5xx), and auto-refresh that asks only for what changed.
 
-use super::renew;
+use super::drive::{Call, Shown};
 use super::state::Ctx;
 use crate::auth::secret::AccessToken;
 use crate::browser::{clock, fetch, location, storage};
@@ -12,11 +12,10 @@ use crate::incidents::model::{parse_one_incident, Incident};
 use crate::incidents::paging::{max_page, next_top, page_url, read_page, NextPage};
 use crate::incidents::query::required_scope;
 use crate::incidents::query::{api_request_for, filter_updated_since, incident_url, updated_field};
-use crate::problem::{api_failure, claims_challenge_notice, ApiNotice, Problem, CLAIMS_SIGN_IN_KEY};
+use crate::problem::{api_failure, claims_challenge_notice, ApiNotice, CLAIMS_SIGN_IN_KEY};
 use crate::queue::index::{Index, Upsert};
-use crate::request::budget::{Budget, BUDGET_KEY};
 use crate::request::error::{map_response, ApiError};
-use crate::request::retry::{Next, Retry};
+use crate::request::retry::Policy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -41,7 +40,7 @@ pub(crate) async fn load_view(ctx: Ctx) {
     while let Some(top) = next_top(cfg.source, loaded, pages) {
         let first = pages == 0;
         pages += 1;
-        let result = fetch_page_with(ctx, &cfg, filter.as_deref(), next.clone(), top, Retry::patient()).await;
+        let result = fetch_page_with(ctx, &cfg, filter.as_deref(), next.clone(), top, Policy::PATIENT).await;
         if !current() {
             return;
         }
@@ -122,7 +121,7 @@ async fn refresh_changes(ctx: Ctx) {
         .unwrap_or_else(|| clock::now() as i64 - 60);
     let filter = filter_updated_since(updated_field(cfg.source), since);
     ctx.queue.update(|q| q.refreshed_at = clock::now());
-    let result = fetch_page_with(ctx, &cfg, Some(&filter), None, max_page(cfg.source), Retry::renew_only()).await;
+    let result = fetch_page_with(ctx, &cfg, Some(&filter), None, max_page(cfg.source), Policy::ONCE).await;
     if ctx.queue.with_untracked(|q| q.generation) != generation {
         return;
     }
@@ -150,138 +149,37 @@ fn merge(q: &mut super::state::Queue, fresh: Vec<Incident>) {
 
 type Page = (Vec<Incident>, Option<NextPage>, Option<u64>);
 
-/// One page, carrying out `api::retry`'s decisions: renew, wait (showing a countdown), or give up.
+/// One page, through the driver: its waits are shown in the queue's banner.
 async fn fetch_page_with(
     ctx: Ctx,
     cfg: &Config,
     filter: Option<&str>,
     next: Option<NextPage>,
     top: u32,
-    retry: Retry,
-) -> Result<Page, ApiError> {
-    call_with(ctx, cfg, retry, |token| fetch_page(ctx, cfg, token, filter, next.clone(), top)).await
-}
-
-/// One incident by id through the source's documented get-by-id (Defender "Get incident API", Graph
-/// `GET /security/incidents/{id}?$expand=alerts`), through the budget and `api::retry` like every call.
-pub(crate) async fn fetch_incident(ctx: Ctx, id: &str) -> Result<Incident, ApiError> {
-    let cfg = ctx.cfg().ok_or_else(|| ApiError::Network("the configuration is not loaded".into()))?;
-    let url = incident_url(cfg.source, &cfg.api_base, id).ok_or(ApiError::NotFound)?;
-    let cfg = &cfg;
-    call_with(ctx, cfg, Retry::patient(), |token| {
-        let url = url.clone();
-        async move { parse_one_incident(cfg.source, &send(ctx, cfg, &url, &token).await?.body) }
-    })
-    .await
-}
-
-/// Runs `call` with the session's token, carrying out `api::retry`'s decisions: renew, wait (showing a
-/// countdown), or give up.
-async fn call_with<T, F, Fut>(ctx: Ctx, cfg: &Config, mut retry: Retry, call: F) -> Result<T, ApiError>
-where
-    F: Fn(AccessToken) -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiError>>,
-{
-    loop {
-        let session = ctx.session().ok_or(ApiError::Unauthorized { message: "You are not signed in.".into() })?;
-        if retry.renew_first(session.is_expired(clock::now())) {
-            // On failure the request still goes, and its 401 ends the call.
-            let _ = renew::renew(ctx).await;
-            continue;
-        }
-        let err = match call(session.access_token.clone()).await {
-            Ok(v) => return Ok(v),
-            Err(err) => err,
-        };
-        match retry.next(err) {
-            Next::Renew(err) => {
-                if renew::renew(ctx).await.is_err() {
-                    return Err(err);
-                }
-            }
-            Next::Wait { secs, cause } => {
-                ctx.api_error.set(Some(Problem::waiting(&cause, cfg, secs, clock::now())));
-                let rate_limited = matches!(cause, ApiError::RateLimited { .. });
-                if rate_limited {
-                    ctx.queue.update(|q| q.paused_until = Some(clock::now().saturating_add(secs)));
-                }
-                // After a 429 the budget also holds every other request until the server's wait has passed.
-                clock::sleep_ms(secs.saturating_mul(1000).min(u32::MAX as u64) as u32).await;
-                if rate_limited {
-                    ctx.queue.update(|q| q.paused_until = None);
-                }
-            }
-            Next::Fail(err) => return Err(err),
-        }
-    }
-}
-
-/// One request for `top` incidents from `next` (the first page when `None`). Graph's next link carries its own size.
-async fn fetch_page(
-    ctx: Ctx,
-    cfg: &Config,
-    token: AccessToken,
-    filter: Option<&str>,
-    next: Option<NextPage>,
-    top: u32,
+    policy: Policy,
 ) -> Result<Page, ApiError> {
     let url = page_url(cfg.source, &cfg.api_base, filter, next.as_ref(), top);
-    let resp = send(ctx, cfg, &url, &token).await?;
-    let page = read_page(cfg.source, &cfg.api_base, &resp.body, next.as_ref(), top)?;
+    let page = Call::new(ctx, |token| get(cfg, url.clone(), token)).shown(Shown::Banner).run(policy).await?;
+    let page = read_page(cfg.source, &cfg.api_base, &page.body, next.as_ref(), top)?;
     Ok((page.items, page.next, page.total))
 }
 
-/// Waits for the request budget and sends with `token`; a 429 pauses the budget for the server's wait.
-async fn send(ctx: Ctx, cfg: &Config, url: &str, token: &AccessToken) -> Result<HttpResponse, ApiError> {
-    wait_for_budget(ctx).await;
-    let resp = fetch::send(&api_request_for(cfg.source, url.to_string(), token))
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    match map_response(&resp, required_scope(cfg.source)) {
-        Ok(_) => Ok(resp),
-        Err(ApiError::RateLimited { retry_after_secs }) => {
-            pause_budget(ctx, retry_after_secs);
-            Err(ApiError::RateLimited { retry_after_secs })
-        }
-        Err(e) => Err(e),
-    }
+/// One incident by id through the source's documented get-by-id (Defender "Get incident API", Graph
+/// `GET /security/incidents/{id}?$expand=alerts`), through the driver like every call.
+pub(crate) async fn fetch_incident(ctx: Ctx, id: &str) -> Result<Incident, ApiError> {
+    let cfg = ctx.cfg().ok_or(ApiError::SignedOut)?;
+    let url = incident_url(cfg.source, &cfg.api_base, id).ok_or(ApiError::NotFound)?;
+    let cfg = &cfg;
+    let resp = Call::new(ctx, |token| get(cfg, url.clone(), token)).shown(Shown::Banner).run(Policy::PATIENT).await?;
+    parse_one_incident(cfg.source, &resp.body)
 }
 
-/// After a 429: every request (reads and writes) waits the server's time, remembered across a reload.
-pub(crate) fn pause_budget(ctx: Ctx, secs: u64) {
-    ctx.budget.update_value(|b| b.pause(clock::wall_ms(), secs));
-    save_budget(ctx);
-}
-
-/// Waits until the budget lets a request go, then records it. A pause left by a 429 (on this page or, through
-/// sessionStorage, before a reload) shows in the progress line with its countdown.
-pub(crate) async fn wait_for_budget(ctx: Ctx) {
-    loop {
-        let now = clock::wall_ms();
-        let (wait, paused) = ctx.budget.with_value(|b| (b.wait_ms(now), b.paused_ms(now)));
-        if wait <= 0.0 {
-            break;
-        }
-        if paused > 0.0 {
-            let until = (now + paused) / 1000.0;
-            ctx.queue.update(|q| q.paused_until = Some(until.ceil() as u64));
-        }
-        clock::sleep_ms(wait.min(60_000.0) as u32 + 1).await;
-    }
-    ctx.queue.update(|q| q.paused_until = None);
-    ctx.budget.update_value(|b| b.record(clock::wall_ms()));
-    save_budget(ctx);
-}
-
-/// Keeps the budget in this tab's sessionStorage, so a reload does not start afresh a budget the server
-/// has already half spent.
-fn save_budget(ctx: Ctx) {
-    // A request that was waiting when the analyst signed out writes nothing back.
-    if ctx.session().is_none() {
-        return;
-    }
-    let json = ctx.budget.with_value(Budget::to_json);
-    let _ = storage::set(BUDGET_KEY, &json);
+/// Sends one GET with `token` and reads the answer's status.
+async fn get(cfg: &Config, url: String, token: AccessToken) -> Result<HttpResponse, ApiError> {
+    let resp =
+        fetch::send(&api_request_for(cfg.source, url, &token)).await.map_err(|e| ApiError::Network(e.to_string()))?;
+    map_response(&resp, required_scope(cfg.source))?;
+    Ok(resp)
 }
 
 /// Shows an API failure that ended a load: the sign-in-again prompt (unless it is already up) or a banner.

@@ -4,12 +4,13 @@
 
 use super::HUNT_SCOPE;
 use crate::actions::access::Refusal;
+use crate::auth::error::AuthError;
 use crate::format::cap;
 use crate::http::HttpResponse;
 use crate::incidents::query::required_scope;
 use crate::incidents::source::Source;
 use crate::request::error::{body_retry_seconds, map_response, ApiError};
-use crate::request::retry::{Next, Retry};
+use crate::request::retry::{Failure, Fault};
 
 /// The role a delegated hunt needs besides the permission (Defender: "View Data" and access to the devices'
 /// device groups; Graph: an Entra security role).
@@ -142,6 +143,10 @@ pub enum HuntError {
     /// Anything else (401, 404, 5xx, network, unreadable answer), as for every API call.
     #[error(transparent)]
     Api(ApiError),
+    /// Beside a Defender session, the second (Graph) token for hunting could not be had: the provider's
+    /// refusal, or `None` while the session's renewal held the refresh token.
+    #[error("no Graph token for hunting")]
+    NoGraphToken(Option<AuthError>),
 }
 
 /// `(line, column)` named in a message: `line [2,14]`, `[2,14]`, `(2,14)`, `line 2, column 14`,
@@ -266,6 +271,8 @@ impl HuntError {
             ),
             HuntError::Refused(r) => r.user_message(),
             HuntError::Api(e) => e.user_message(),
+            // The page words this one with the provider's answer (`problem::hunt_token_unavailable`).
+            HuntError::NoGraphToken(_) => "No Microsoft Graph token for hunting could be had.".into(),
         }
     }
 
@@ -280,60 +287,26 @@ impl HuntError {
     /// Running the same query again may succeed (after [`Self::retry_after_secs`]): a quota, a time-out, a
     /// server or network failure. A query error, the size cap and a refusal need a change first.
     pub fn can_retry(&self) -> bool {
+        self.fault().may_help_later()
+    }
+}
+
+/// A hunt is sent once (each one is the analyst's click; the driver renews its token once and nothing more):
+/// these faults decide that renewal and what the Retry button offers.
+impl Failure for HuntError {
+    fn fault(&self) -> Fault {
         match self {
-            HuntError::Quota { .. } | HuntError::Timeout { .. } => true,
-            HuntError::Api(e) => e.is_retryable() || matches!(e, ApiError::Server { .. }),
-            HuntError::Query { .. } | HuntError::TooLarge { .. } | HuntError::Refused(_) => false,
+            HuntError::Quota { retry_after_secs, .. } => Fault::Throttled { secs: *retry_after_secs },
+            HuntError::Timeout { .. } => Fault::Transient,
+            HuntError::Api(e) => e.fault(),
+            HuntError::Query { .. } | HuntError::TooLarge { .. } | HuntError::Refused(_) => Fault::Final,
+            // Asking again for the second token is the analyst's Run, not the driver's.
+            HuntError::NoGraphToken(_) => Fault::Final,
         }
     }
-}
 
-/// What the page does after a failed hunt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HuntNext {
-    /// 401: renew the token (once per run), then send the query again.
-    Renew(HuntError),
-    /// Show the failure and wait for the analyst: Retry is offered when `can_retry`, from `retry_at` (unix
-    /// seconds; a countdown until then) or at once when `None`.
-    Show {
-        /// The failure.
-        error: HuntError,
-        /// The Retry button is offered.
-        can_retry: bool,
-        /// Retry becomes available at this unix time.
-        retry_at: Option<u64>,
-    },
-}
-
-/// One run of a query and the decisions after its failures: the one token renewal every call gets
-/// ([`Retry::renew_only`]), and nothing automatic beyond it. A quota's wait is a countdown to the Retry button,
-/// never a timer that sends the query by itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HuntRun {
-    retry: Retry,
-}
-
-impl Default for HuntRun {
-    fn default() -> Self {
-        HuntRun { retry: Retry::renew_only() }
-    }
-}
-
-impl HuntRun {
-    /// Before sending: an expired token is renewed first, once per run (true = renew now).
-    pub fn renew_first(&mut self, token_expired: bool) -> bool {
-        self.retry.renew_first(token_expired)
-    }
-
-    /// After a failure at unix time `now`: renew and send again (a 401, once), or show and wait.
-    pub fn next(&mut self, error: HuntError, now: u64) -> HuntNext {
-        if let HuntError::Api(e) = &error {
-            if let Next::Renew(_) = self.retry.next(e.clone()) {
-                return HuntNext::Renew(error);
-            }
-        }
-        let retry_at = error.retry_after_secs().map(|s| now.saturating_add(s));
-        HuntNext::Show { can_retry: error.can_retry(), retry_at, error }
+    fn signed_out() -> Self {
+        HuntError::Api(ApiError::SignedOut)
     }
 }
 
@@ -467,22 +440,18 @@ mod tests {
 
     #[test]
     fn never_a_retry_by_itself() {
-        let mut run = HuntRun::default();
+        use crate::request::retry::{Next, Policy, Retry};
         let unauth = HuntError::Api(ApiError::Unauthorized { message: String::new() });
-        assert_eq!(run.next(unauth.clone(), 0), HuntNext::Renew(unauth.clone()));
-        assert!(matches!(run.next(unauth.clone(), 0), HuntNext::Show { can_retry: false, retry_at: None, .. }));
-        let mut run = HuntRun::default();
-        assert!(run.renew_first(true) && !run.renew_first(true));
-        assert!(matches!(run.next(unauth, 0), HuntNext::Show { .. }), "an expiry renewal is the run's one renewal");
+        let mut run = Retry::new(Policy::ONCE);
+        assert_eq!(run.next(unauth.clone()), Next::Renew(unauth.clone()));
+        assert_eq!(run.next(unauth.clone()), Next::Fail(unauth.clone()));
         let quota = HuntError::Quota { limit: QuotaLimit::Cpu, retry_after_secs: 900, message: String::new() };
-        let HuntNext::Show { can_retry, retry_at, .. } = HuntRun::default().next(quota, 1_000) else { panic!() };
-        assert_eq!((can_retry, retry_at), (true, Some(1_900)));
+        assert_eq!(Retry::new(Policy::ONCE).next(quota.clone()), Next::Fail(quota.clone()));
+        assert_eq!((quota.can_retry(), quota.retry_after_secs()), (true, Some(900)));
         let server = HuntError::Api(ApiError::Server { status: 503, message: String::new() });
-        assert_eq!(
-            HuntRun::default().next(server.clone(), 5),
-            HuntNext::Show { error: server, can_retry: true, retry_at: None }
-        );
+        assert_eq!(Retry::new(Policy::ONCE).next(server.clone()), Next::Fail(server.clone()));
+        assert!(server.can_retry());
         let bad = HuntError::Query { message: "x".into(), at: None, near: None };
-        assert!(matches!(HuntRun::default().next(bad, 5), HuntNext::Show { can_retry: false, .. }));
+        assert!(!bad.can_retry() && !HuntError::NoGraphToken(None).can_retry());
     }
 }

@@ -24,7 +24,7 @@ mod token;
 mod view;
 
 pub use editor::{line_col, line_count, lookback_of, match_bracket, with_lookback, BracketMatch};
-pub use error::{map_hunt_response, HuntError, HuntNext, HuntRun, Position, QuotaLimit};
+pub use error::{map_hunt_response, HuntError, Position, QuotaLimit};
 pub use pivot::{entity_targets, kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES, TABLES};
 pub use result::{parse_hunt_result, Cell, Column, ColumnType, HuntResult, MAX_CELL_CHARS, MAX_ROWS};
 pub use token::{hunt_token_scopes, HuntToken, HUNT_TOKEN_KEY};

@@ -27,14 +27,19 @@ pub fn hunt_token_scopes() -> String {
 }
 
 impl HuntToken {
-    /// Still worth sending at `now` (more than 30 s left, as for the session's token).
+    /// Still worth sending at `now`, by the same rule as the session's token.
     pub fn usable(&self, now: u64) -> bool {
-        self.expires_at > now.saturating_add(30)
+        !crate::auth::session::token_spent(self.expires_at, now)
     }
 
     /// Lets a hunt through at `now`: usable, and it names the hunting permission (the token panel's row).
     pub fn grants_hunting(&self, now: u64) -> bool {
-        self.usable(now) && self.scopes.iter().any(|s| crate::auth::session::scope_is(s, super::HUNT_SCOPE))
+        self.usable(now) && self.holds_hunting_scope()
+    }
+
+    /// The token names the hunting permission: a 403 is then the analyst's role, not the app's permission.
+    pub fn holds_hunting_scope(&self) -> bool {
+        self.scopes.iter().any(|s| crate::auth::session::scope_is(s, super::HUNT_SCOPE))
     }
 
     /// The stored form.

@@ -61,18 +61,12 @@ pub enum ApiError {
     /// 404.
     #[error("not found")]
     NotFound,
+    /// The analyst signed out (or in as someone else) while the call ran: nothing more is sent or shown.
+    #[error("signed out")]
+    SignedOut,
 }
 
 impl ApiError {
-    /// Worth retrying after a wait (429, 5xx except 501, network).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            ApiError::RateLimited { .. } | ApiError::Network(_) => true,
-            ApiError::Server { status, .. } => *status != 501 && *status != 505,
-            _ => false,
-        }
-    }
-
     /// A plain sentence for the user (render as text).
     pub fn user_message(&self) -> String {
         match self {
@@ -94,6 +88,7 @@ impl ApiError {
             ApiError::BadBody(m) => format!("The API's answer could not be read: {m}."),
             ApiError::BadRequest { code, message } => format!("The API rejected the request ({code}): {message}"),
             ApiError::NotFound => "The requested item was not found.".into(),
+            ApiError::SignedOut => "You are not signed in.".into(),
         }
     }
 }
@@ -273,6 +268,7 @@ pub fn map_response<'a>(resp: &'a HttpResponse, needed_scope: &'static str) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::retry::Failure;
 
     #[test]
     fn network_error_says_how_to_deploy_around_cors() {
@@ -341,7 +337,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, ApiError::Unauthorized { message: "Unauthorized".into() });
-        assert!(!e.is_retryable());
+        assert!(!e.fault().may_help_later());
     }
 
     #[test]
@@ -373,7 +369,7 @@ mod tests {
         assert_eq!(f(&[("Retry-After", "0")], ""), 1);
         assert_eq!(f(&[("Retry-After", "999999")], ""), 3600);
         assert_eq!(f(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "nothing"), 30);
-        assert!(ApiError::RateLimited { retry_after_secs: 1 }.is_retryable());
+        assert!(ApiError::RateLimited { retry_after_secs: 1 }.fault().may_help_later());
     }
 
     #[test]
@@ -382,7 +378,7 @@ mod tests {
             map_response(&r(500, &[], r#"{"error":{"code":"InternalServerError","message":"oops"}}"#), "Incident.Read")
                 .unwrap_err();
         assert_eq!(e, ApiError::Server { status: 500, message: "oops".into() });
-        assert!(e.is_retryable());
+        assert!(e.fault().may_help_later());
         let e = map_response(&r(502, &[], "<html><body>Bad Gateway</body></html>"), "Incident.Read").unwrap_err();
         assert!(matches!(e, ApiError::Server { status: 502, .. }));
         let e = map_response(

@@ -5,6 +5,7 @@
 //! their answers; this room decides how often and when they are sent.
 
 pub mod budget;
+pub mod driver;
 pub mod error;
 pub mod retry;
 
