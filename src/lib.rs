@@ -15,9 +15,11 @@ pub mod format;
 pub mod http;
 pub mod hunting;
 pub mod incidents;
+pub mod intent;
 pub(crate) mod problem;
 pub mod queue;
 pub mod request;
+pub mod route;
 pub mod shortcuts;
 
 #[cfg(target_arch = "wasm32")]

@@ -8,7 +8,7 @@ use crate::auth::session::Session;
 use crate::config::Config;
 use crate::incidents::model::{Classification, Determination, Status};
 use crate::request::error::ApiError;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// The `kind` an incident action's intent carries, so another feature's step-up is never read as one (the
 /// redirect back hands an intent to the feature whose kind it names).
@@ -23,8 +23,10 @@ pub enum Target {
     Selection(Vec<String>),
 }
 
-/// An action held for the analyst while the provider asks for consent; shown with a confirmation when back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An action held for the analyst while the provider asks for consent; shown with a confirmation when back. In
+/// the pending sign-in it is `crate::intent::Intent::Action`, whose `kind` tag serde adds and removes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
 pub struct Intent {
     /// What it acts on.
     pub target: Target,
@@ -104,12 +106,9 @@ impl Intent {
     /// As stored in the pending sign-in: `{"kind", "incident" | "incidents", "action"}`. The one-incident
     /// shape is the one stored before bulk intents existed, so a sign-in started by an older page reads back.
     pub fn to_json(&self) -> String {
-        let action = action_to_json(&self.action);
-        match &self.target {
-            Target::Incident(id) => json!({"kind": KIND, "incident": id, "action": action}),
-            Target::Selection(ids) => json!({"kind": KIND, "incidents": ids, "action": action}),
-        }
-        .to_string()
+        let mut o = Map::from(self.clone());
+        o.insert("kind".into(), KIND.into());
+        Value::Object(o).to_string()
     }
 
     /// Reads an intent back; `None` for another feature's intent or anything unreadable (an empty selection,
@@ -120,12 +119,36 @@ impl Intent {
         if v.get("kind")?.as_str()? != KIND {
             return None;
         }
-        let target = match (v.get("incident"), v.get("incidents")) {
-            (Some(id), None) => Target::Incident(id.as_str()?.to_string()),
-            (None, Some(ids)) => Target::Selection(strings(ids).filter(|ids| !ids.is_empty())?),
-            _ => return None,
+        let Value::Object(o) = v else { return None };
+        Intent::try_from(o).ok()
+    }
+}
+
+/// `{"incident" | "incidents", "action"}`: the intent's fields, without the `kind` that tags it.
+impl From<Intent> for Map<String, Value> {
+    fn from(i: Intent) -> Self {
+        let mut o = Map::new();
+        match i.target {
+            Target::Incident(id) => o.insert("incident".into(), id.into()),
+            Target::Selection(ids) => o.insert("incidents".into(), ids.into()),
         };
-        Some(Intent { target, action: action_from_json(v.get("action")?)? })
+        o.insert("action".into(), action_to_json(&i.action));
+        o
+    }
+}
+
+impl TryFrom<Map<String, Value>> for Intent {
+    type Error = &'static str;
+
+    /// Refuses an empty selection, both targets at once, and an action it cannot read.
+    fn try_from(v: Map<String, Value>) -> Result<Self, Self::Error> {
+        const BAD: &str = "not an incident action";
+        let target = match (v.get("incident"), v.get("incidents")) {
+            (Some(id), None) => Target::Incident(id.as_str().ok_or(BAD)?.to_string()),
+            (None, Some(ids)) => Target::Selection(strings(ids).filter(|ids| !ids.is_empty()).ok_or(BAD)?),
+            _ => return Err(BAD),
+        };
+        Ok(Intent { target, action: v.get("action").and_then(action_from_json).ok_or(BAD)? })
     }
 }
 

@@ -5,7 +5,6 @@ use super::pkce::challenge_s256;
 use super::secret::{Nonce, PkceVerifier, State};
 use crate::config::Config;
 use crate::http::with_query;
-use crate::hunting::MAX_HASH_LEN;
 
 /// Pending requests older than this are refused (oidc-client-ts clears stale state after 15 minutes too).
 pub(crate) const PENDING_MAX_AGE_SECS: u64 = 15 * 60;
@@ -41,23 +40,14 @@ pub struct PendingAuth {
 }
 
 /// Incremental consent, for any feature: "ask the provider for these scopes (same resource), then bring back
-/// this intent". The intent is the feature's own JSON (issue 14 keeps an incident action there; a hunting
-/// query could keep its query); it comes back only to be shown with a confirmation, never to run by itself.
+/// this intent". The intent is `crate::intent::Intent` as JSON, which auth keeps without reading; it comes back
+/// only to be shown with a confirmation, never to run by itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepUp {
     /// Full scope strings to add to the sign-in's scopes (e.g. `https://api.security.microsoft.com/Incident.ReadWrite`).
     pub scopes: Vec<String>,
     /// What to offer again once back, as the feature wrote it.
     pub intent: String,
-}
-
-impl StepUp {
-    /// The `kind` its intent names (every feature's intent is a JSON object with one), so the redirect back
-    /// hands the intent to the feature that wrote it; `None` for an intent without one.
-    pub fn kind(&self) -> Option<String> {
-        let v: serde_json::Value = serde_json::from_str(&self.intent).ok()?;
-        v.get("kind")?.as_str().map(str::to_string)
-    }
 }
 
 impl PendingAuth {
@@ -93,16 +83,13 @@ pub(crate) fn stale_pending_keys(records: &[(String, String)], now: u64) -> Vec<
         .collect()
 }
 
-/// Only same-app relative views (`#/…` or `/…` but not `//host`) survive; anything else becomes `#/incidents`.
-/// This is the open-redirect guard (RFC 9700 §4.11.1). A view is at most 2048 bytes, except a hunt
-/// (`#/hunt?…`), which carries its query and may be as long as [`MAX_HASH_LEN`]: the address is kept in the
-/// pending record in sessionStorage, not sent to the provider.
-pub(crate) fn sanitize_return_to(s: &str) -> String {
-    const DEFAULT: &str = "#/incidents";
+/// Only same-app relative views (`#/…` or `/…` but not `//host`) of at most `max` bytes survive (the route
+/// says how long its addresses may be: `route::return_to`); anything else is refused (`None`). This is the
+/// open-redirect guard (RFC 9700 §4.11.1).
+pub(crate) fn sanitize_return_to(s: &str, max: usize) -> Option<String> {
     let s = s.trim();
-    let max = if s.starts_with("#/hunt?") { MAX_HASH_LEN } else { 2048 };
     if s.len() > max || s.chars().any(|c| c.is_control() || c == '\\') {
-        return DEFAULT.to_string();
+        return None;
     }
     let ok = if let Some(rest) = s.strip_prefix("#/") {
         !rest.starts_with('/')
@@ -112,9 +99,9 @@ pub(crate) fn sanitize_return_to(s: &str) -> String {
         false
     };
     if ok {
-        s.to_string()
+        Some(s.to_string())
     } else {
-        DEFAULT.to_string()
+        None
     }
 }
 
@@ -228,16 +215,6 @@ pub(crate) mod tests {
 
     /// Issue 14: a step-up asks for the configured scopes plus the added one, for the same resource.
     #[test]
-    fn a_step_up_names_the_feature_its_intent_is_for() {
-        let up = |intent: &str| StepUp { scopes: vec![], intent: intent.into() };
-        assert_eq!(up(r#"{"kind":"incident-action","incident":"7"}"#).kind().as_deref(), Some("incident-action"));
-        assert_eq!(up(r#"{"kind":"hunting-query"}"#).kind().as_deref(), Some("hunting-query"));
-        for none in ["", "{}", "[]", r#"{"kind":7}"#, "not json"] {
-            assert_eq!(up(none).kind(), None, "{none}");
-        }
-    }
-
-    #[test]
     fn a_step_up_adds_its_scope_to_the_sign_in() {
         let mut p = pending("s", 100);
         p.step_up = Some(StepUp {
@@ -349,8 +326,8 @@ pub(crate) mod tests {
 
     #[test]
     fn return_to_sanitized() {
-        assert_eq!(sanitize_return_to("#/incidents?status=active"), "#/incidents?status=active");
-        assert_eq!(sanitize_return_to("/spa/#/x"), "/spa/#/x");
+        assert_eq!(sanitize_return_to("#/incidents?status=active", 2048).as_deref(), Some("#/incidents?status=active"));
+        assert_eq!(sanitize_return_to("/spa/#/x", 2048).as_deref(), Some("/spa/#/x"));
         for bad in [
             "https://evil.example",
             "//evil.example",
@@ -361,25 +338,8 @@ pub(crate) mod tests {
             "incidents",
             "/x\ny",
         ] {
-            assert_eq!(sanitize_return_to(bad), "#/incidents", "{bad}");
+            assert_eq!(sanitize_return_to(bad, 2048), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn a_shared_hunt_comes_back_whole_however_long_its_query() {
-        use crate::hunting::{HuntView, MAX_QUERY_CHARS};
-        // The longest query a link keeps, in characters that encode to 4 bytes each, with a timespan.
-        let query = "𝔸".repeat(MAX_QUERY_CHARS);
-        let hash = HuntView::new(&query, Some("2024-02-01T08:00:00Z/2024-02-15T08:00:00Z")).to_hash();
-        assert!(hash.len() > 100_000 && hash.len() <= MAX_HASH_LEN, "{}", hash.len());
-        assert_eq!(sanitize_return_to(&hash), hash);
-        assert_eq!(HuntView::from_hash(&sanitize_return_to(&hash)).map(|v| v.query), Some(query));
-        // Other views keep the short limit, and a hunt the guard's other checks.
-        let long_view = format!("#/incidents?q={}", "a".repeat(2048));
-        assert_eq!(sanitize_return_to(&long_view), "#/incidents");
-        assert_eq!(sanitize_return_to(&format!("#/hunt?q={}", "a".repeat(MAX_HASH_LEN))), "#/incidents");
-        assert_eq!(sanitize_return_to("#/hunt?q=a\nb"), "#/incidents");
-        assert_eq!(sanitize_return_to("#/hunt?q=a\\b"), "#/incidents");
     }
 
     #[test]

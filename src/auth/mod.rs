@@ -57,7 +57,7 @@ mod no_panic {
             );
             let _ = auth::jwt::access_claims(&auth::secret::AccessToken::new(s.clone()));
             let _ = auth::aadsts::aadsts_code(&s);
-            let _ = auth::authorize::sanitize_return_to(&s);
+            let _ = auth::authorize::sanitize_return_to(&s, 2048);
             let _ = auth::discovery::parse_discovery(&s, &s);
             let _ =
                 auth::discovery::issuer_matches_authority(&s, "https://login.microsoftonline.com/organizations/v2.0");

@@ -109,21 +109,20 @@ pub(crate) fn ask_bulk_consent(ctx: Ctx) {
         return;
     }
     let intent = Intent { target: Target::Selection(selected), action };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: intent.to_json() });
+    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
 }
 
 /// The analyst agreed to go to the provider for the permission the held action needs.
 pub(crate) fn ask_consent(ctx: Ctx) {
     let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: intent.to_json() });
+    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
 }
 
 /// Back from the provider with an incident action's intent: `session` is the new one, or `None` when the
 /// provider refused (declined consent, most often). Offers the action for confirmation (on its incident's page,
 /// or in the bulk bar with the selection as it was) if the token now allows it, or says that the page stays
 /// read-only. Never sends anything by itself.
-pub(crate) fn came_back(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) {
-    let Some(intent) = Intent::from_json(&up.intent) else { return };
+pub(crate) fn came_back(ctx: Ctx, cfg: &Config, up: &StepUp, intent: Intent, session: Option<&Session>) {
     let missing = match session {
         Some(s) => consent_needed(cfg, s, &intent.action),
         None => Some(up.scopes.join(" ")),

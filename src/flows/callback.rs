@@ -10,8 +10,8 @@ use crate::auth::session::{session_from_token_response, AuthState, Session, SESS
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
+use crate::intent::Intent;
 use crate::problem::Problem;
-use crate::queue::view::View;
 use leptos::prelude::*;
 
 /// Handles a sign-in response found in the address bar (already cleaned from it by `boot`). False when its
@@ -49,26 +49,24 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     }
 }
 
-/// Hands a step-up's intent to the feature whose `kind` it names: `session` is the new one, or `None` when the
+/// Hands a step-up's intent to the feature it belongs to: `session` is the new one, or `None` when the
 /// provider refused (declined consent, most often). False when no feature claims it (the caller says why the
 /// sign-in failed instead).
 fn resume(ctx: Ctx, cfg: &Config, up: &StepUp, session: Option<&Session>) -> bool {
-    match up.kind().as_deref() {
-        Some(crate::actions::intent::KIND) => act::came_back(ctx, cfg, up, session),
-        Some(crate::hunting::HUNT_KIND) => hunt::came_back(ctx, up, session),
-        _ => return false,
+    match Intent::from_json(&up.intent) {
+        Some(Intent::Action(intent)) => act::came_back(ctx, cfg, up, intent, session),
+        Some(Intent::Hunt(view)) => hunt::came_back(ctx, up, view, session),
+        None => return false,
     }
     true
 }
 
 /// Shows the view the sign-in started from and loads it.
 async fn return_to_view(ctx: Ctx, return_to: &str) {
-    let return_to = crate::auth::authorize::sanitize_return_to(return_to);
+    let return_to = crate::route::return_to(return_to);
     location::replace(&format!("{}{}", location::page_url(), return_to));
     // replaceState fires no hashchange: adopt the returned-to view here.
-    if !hunt::follow(ctx, &return_to) {
-        ctx.view.set(View::from_hash(&return_to));
-    }
+    super::navigate::show(ctx, &return_to, |view| ctx.view.set(view));
     queue::load_view(ctx).await;
 }
 

@@ -87,15 +87,11 @@ impl Hunt {
     }
 }
 
-/// Opens or closes the hunting page for the fragment `hash`; true when it is the hunting page (the queue's
-/// view is then left as it was).
-pub(crate) fn follow(ctx: Ctx, hash: &str) -> bool {
-    let v = HuntView::from_hash(hash);
-    let open = v.is_some();
-    if ctx.hunt.view.get_untracked() != v {
-        ctx.hunt.view.set(v);
+/// Opens the hunting page on `view`, or closes it (`None`).
+pub(crate) fn open(ctx: Ctx, view: Option<HuntView>) {
+    if ctx.hunt.view.get_untracked() != view {
+        ctx.hunt.view.set(view);
     }
-    open
 }
 
 /// The analyst pressed Run (or Ctrl+Enter) on `view`: the URL takes the query (a history entry, so Back returns
@@ -143,14 +139,13 @@ fn needs_consent(cfg: &Config, session: &Session) -> bool {
 pub(crate) fn ask_consent(ctx: Ctx) {
     let RunState::NeedsConsent { scope } = ctx.hunt.run.get_untracked() else { return };
     let Some(view) = ctx.hunt.view.get_untracked() else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: view.to_intent() });
+    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Hunt(view).to_json() });
 }
 
 /// Back from the provider with a hunt held (`session`: the new one, or `None` when the provider refused): the
 /// page shows it, and runs it if the permission is now there (the analyst's gesture was Run); otherwise it says
 /// the permission was not granted.
-pub(crate) fn came_back(ctx: Ctx, up: &StepUp, session: Option<&Session>) {
-    let Some(view) = HuntView::from_intent(&up.intent) else { return };
+pub(crate) fn came_back(ctx: Ctx, up: &StepUp, view: HuntView, session: Option<&Session>) {
     let granted = session.is_some_and(|s| s.has_any_scope(HUNT_ACCEPTED));
     let scope = up.scopes.join(" ");
     // A task of its own runs after the callback has put the returned-to view in place (before its first

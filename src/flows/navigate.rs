@@ -4,22 +4,27 @@ use super::queue;
 use super::state::Ctx;
 use crate::browser::{focus, location};
 use crate::queue::view::View;
+use crate::route::Route;
 use leptos::prelude::*;
 use std::cell::RefCell;
 
 /// Reads the view from the fragment now, and again whenever it changes. Only a change to what the server
 /// is asked for reloads; sorting, paging and in-page filters just re-render.
 pub(crate) fn follow_the_url(ctx: Ctx) {
-    let hash = location::hash();
-    if !super::hunt::follow(ctx, &hash) {
-        ctx.view.set(View::from_hash(&hash));
-    }
-    location::on_hash_change(move |hash| {
-        // The hunting page leaves the queue's view (and its loaded incidents) as they were.
-        if !super::hunt::follow(ctx, &hash) {
-            adopt_view(ctx, View::from_hash(&hash));
+    show(ctx, &location::hash(), |view| ctx.view.set(view));
+    location::on_hash_change(move |hash| show(ctx, &hash, |view| adopt_view(ctx, view)));
+}
+
+/// Shows the route `hash` names; the queue's view goes to `queue`. The hunting page leaves the queue's view (and
+/// its loaded incidents) as they were.
+pub(crate) fn show(ctx: Ctx, hash: &str, queue: impl FnOnce(View)) {
+    match Route::from_hash(hash) {
+        Route::Hunt(hunt) => super::hunt::open(ctx, Some(hunt)),
+        Route::Incidents(view) => {
+            super::hunt::open(ctx, None);
+            queue(view);
         }
-    });
+    }
 }
 
 /// Shows `new`, reloading from the server only when what the server is asked for changed.

@@ -2,7 +2,7 @@
 
 use super::state::{Ctx, Queue};
 use super::{provider, signing_keys};
-use crate::auth::authorize::{authorize_url, pending_key, sanitize_return_to, sign_out_url, PendingAuth, StepUp};
+use crate::auth::authorize::{authorize_url, pending_key, sign_out_url, PendingAuth, StepUp};
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
@@ -69,7 +69,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
         verifier,
         issuer: meta.issuer.clone(),
         redirect_uri: cfg.redirect_uri_for(&location::page_url()),
-        return_to: sanitize_return_to(&location::hash()),
+        return_to: crate::route::return_to(&location::hash()),
         created_at: clock::now(),
         provider: Some(meta.clone()),
         authority: cfg.authority.clone(),

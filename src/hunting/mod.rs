@@ -28,7 +28,7 @@ pub use error::{map_hunt_response, HuntError, Position, QuotaLimit};
 pub use pivot::{entity_targets, kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES, TABLES};
 pub use result::{parse_hunt_result, Cell, Column, ColumnType, HuntResult, MAX_CELL_CHARS, MAX_ROWS};
 pub use token::{hunt_token_scopes, HuntToken, HUNT_TOKEN_KEY};
-pub use view::{HuntView, HUNT_KIND, MAX_HASH_LEN, MAX_QUERY_CHARS};
+pub use view::{HuntView, MAX_HASH_LEN, MAX_QUERY_CHARS};
 
 use crate::auth::secret::AccessToken;
 use crate::http::{HttpRequest, Method};

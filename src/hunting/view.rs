@@ -12,13 +12,30 @@ const MAX_TIMESPAN_CHARS: usize = 64;
 /// this long, so a shared hunt comes back whole.
 pub const MAX_HASH_LEN: usize = "#/hunt?q=&t=".len() + (MAX_QUERY_CHARS + MAX_TIMESPAN_CHARS) * 4 * 3;
 
-/// What the hunting page shows: the query and the optional `Timespan` sent with it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the hunting page shows: the query and the optional `Timespan` sent with it. Held across a consent
+/// redirect as `crate::intent::Intent::Hunt` (`{"kind": "hunt", "query", "timespan"}`); read back bounded like a
+/// link ([`HuntView::new`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "HeldHunt")]
 pub struct HuntView {
     /// KQL, at most [`MAX_QUERY_CHARS`] characters.
     pub query: String,
     /// ISO 8601 duration, interval or start (`P7D`, `start/end`, ...); `None`: the API's 30 days.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timespan: Option<String>,
+}
+
+/// A hunt as held across the redirect, before it is bounded.
+#[derive(serde::Deserialize)]
+struct HeldHunt {
+    query: String,
+    timespan: Option<String>,
+}
+
+impl From<HeldHunt> for HuntView {
+    fn from(h: HeldHunt) -> Self {
+        HuntView::new(&h.query, h.timespan.as_deref())
+    }
 }
 
 /// Only the characters ISO 8601 durations, times and intervals use.
@@ -64,33 +81,6 @@ impl HuntView {
     }
 }
 
-/// The `kind` of a hunt's step-up intent (the redirect back hands intents to features by their kind).
-pub const HUNT_KIND: &str = "hunt";
-
-impl HuntView {
-    /// The hunt held across a consent redirect (`StepUp::intent`):
-    /// `{"kind": "hunt", "query": "<KQL>", "timespan": "<ISO 8601>"}` (no `timespan` when there is none).
-    pub fn to_intent(&self) -> String {
-        let mut o = serde_json::Map::new();
-        o.insert("kind".into(), HUNT_KIND.into());
-        o.insert("query".into(), self.query.clone().into());
-        if let Some(t) = &self.timespan {
-            o.insert("timespan".into(), t.clone().into());
-        }
-        serde_json::Value::Object(o).to_string()
-    }
-
-    /// A hunt intent back from the provider, bounded like a link; `None` when the intent is not a hunt's.
-    pub fn from_intent(json: &str) -> Option<HuntView> {
-        let v: serde_json::Value = serde_json::from_str(json).ok()?;
-        if v.get("kind")?.as_str()? != HUNT_KIND {
-            return None;
-        }
-        let query = v.get("query")?.as_str()?;
-        Some(HuntView::new(query, v.get("timespan").and_then(serde_json::Value::as_str)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,20 +120,5 @@ mod tests {
         let v = HuntView::new("é\u{0}\u{202e}", Some(" P1D "));
         assert_eq!(HuntView::from_hash(&v.to_hash()), Some(v.clone()));
         assert_eq!(v.timespan.as_deref(), Some("P1D"));
-    }
-
-    #[test]
-    fn a_hunt_intent_round_trips_and_is_not_an_actions() {
-        let v = HuntView::new("T | where A == \"x\"}", Some("P7D"));
-        assert_eq!(HuntView::from_intent(&v.to_intent()), Some(v));
-        let v = HuntView::new("T", None);
-        assert_eq!(v.to_intent(), r#"{"kind":"hunt","query":"T"}"#);
-        assert_eq!(HuntView::from_intent(&v.to_intent()), Some(v.clone()));
-        let up = crate::auth::authorize::StepUp { scopes: vec![], intent: v.to_intent() };
-        assert_eq!(up.kind().as_deref(), Some(HUNT_KIND), "the callback hands it to hunting by its kind");
-        for other in ["", "{}", "not json", r#"{"query":"T"}"#, r#"{"kind":"incident-action","query":"T"}"#] {
-            assert_eq!(HuntView::from_intent(other), None, "{other}");
-        }
-        assert!(crate::actions::Intent::from_json(&v.to_intent()).is_none(), "an action reader does not take a hunt");
     }
 }
