@@ -8,6 +8,8 @@ use crate::hunting::HUNT_SCOPE;
 use crate::request::error::ApiError;
 use std::fmt::Display;
 
+pub(crate) mod walk;
+
 /// A problem to show as a sentence, with an optional hint and link.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Problem {

@@ -18,10 +18,12 @@ fn open_by_id(ctx: super::Ctx, text: &str) -> Option<impl IntoView> {
     if !(id.bytes().all(|b| b.is_ascii_digit()) && is_incident_id(source, id)) {
         return None;
     }
-    let mut v = ctx.view.get_untracked();
-    v.incident = Some(id.to_string());
-    v.text.clear();
     let opened = id.to_string();
+    // Drawn again only when the text changes: the link follows the rest of the view as it is now.
+    let href = {
+        let id = opened.clone();
+        move || ctx.view.with(|v| View { incident: Some(id.clone()), text: String::new(), ..v.clone() }.to_hash())
+    };
     let leave_text_behind = move |ev: leptos::ev::MouseEvent| {
         // A link opened in another tab or window leaves this tab as it is.
         if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
@@ -33,7 +35,7 @@ fn open_by_id(ctx: super::Ctx, text: &str) -> Option<impl IntoView> {
         change_view(ctx, true, |v| v.incident = Some(opened.clone()));
     };
     Some(view! {
-        <a class="open-by-id" data-testid="open-by-id" href=v.to_hash() on:click=leave_text_behind>
+        <a class="open-by-id" data-testid="open-by-id" href=href on:click=leave_text_behind>
             "Open incident #" {id.to_string()} " →"
         </a>
     })

@@ -31,11 +31,7 @@ enum ById {
 #[component]
 pub fn IncidentPage(id: String) -> impl IntoView {
     let ctx = ctx();
-    let back = move || {
-        let mut v = ctx.view.get();
-        v.incident = None;
-        v.to_hash()
-    };
+    let back = move || ctx.view.with(crate::queue::view::View::queue_hash);
     // A memo, so the page re-renders only when this incident changes, not on every page the queue loads.
     let id2 = id.clone();
     let drafts = StoredValue::new(super::actions::Drafts::new(

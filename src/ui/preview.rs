@@ -51,7 +51,8 @@ pub fn Preview(id: Signal<Option<String>>) -> impl IntoView {
         let id = id.get()?;
         ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id).map(Summary::of))
     });
-    let open = move |id: &str| ctx.view.with_untracked(|v| v.incident_hash(id));
+    // The pane is drawn again only when its incident changes: the link follows the view as it is now.
+    let open = move |id: String| move || ctx.view.with(|v| v.incident_hash(&id));
     view! {
         <section class="card preview" aria-label="Incident summary" data-testid="preview">
             {move || summary.get().map(|s| {
@@ -76,7 +77,7 @@ pub fn Preview(id: Signal<Option<String>>) -> impl IntoView {
                         </ul>
                     })}
                     {(s.more_alerts > 0).then(|| view! { <p class="muted small">"and " {s.more_alerts} " more"</p> })}
-                    <a href=open(&s.id) data-testid="preview-open">"Open incident →"</a>
+                    <a href=open(s.id.clone()) data-testid="preview-open">"Open incident →"</a>
                 }
             })}
         </section>

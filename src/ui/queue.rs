@@ -285,7 +285,12 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool, preview: RwSignal
     let sev_class = format!("sev sev-{}", norm(&sev));
     let updated_title = updated.map(local_time).unwrap_or_default();
     let age = move || updated.map(|t| relative_age(t, ctx.now.get() as i64)).unwrap_or_else(|| "—".into());
-    let detail = ctx.view.with_untracked(|v| v.incident_hash(&id));
+    // Rows are keyed by what they show, so a row that stays on screen across a filter change is not drawn
+    // again: its link follows the view as it is now, never the one it was drawn in (issue 21).
+    let detail = {
+        let id = id.clone();
+        move || ctx.view.with(|v| v.incident_hash(&id))
+    };
     // The checkbox sits in the id cell, so the columns (and their text) stay as they were.
     let select = actions.then(|| {
         let id2 = id.clone();

@@ -140,7 +140,11 @@ pub fn ChangesNotice() -> impl IntoView {
                 .changes
                 .into_iter()
                 .map(|c| {
-                    let href = ctx.view.with_untracked(|v| v.incident_hash(&c.id));
+                    // The notice outlives filter changes: each link follows the view as it is now.
+                    let href = {
+                        let id = c.id.clone();
+                        move || ctx.view.with(|v| v.incident_hash(&id))
+                    };
                     let kind = match c.kind {
                         Kind::New => "new",
                         Kind::Changed => "changed",

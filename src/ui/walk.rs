@@ -1,40 +1,38 @@
 //! Previous / next on the incident page: walks the queue in its current view's order (filters, search and
-//! sort as the queue shows them), so an analyst goes through the queue without going back to it.
+//! sort as the queue shows them), so an analyst goes through the queue without going back to it. An incident
+//! that a write moved out of the view keeps the neighbours it had (`queue::walk::Walk`).
 
 use super::ctx;
-use crate::queue::view::PAGE_SIZE;
-use crate::queue::walk::place;
+use crate::problem::walk::{position, NEXT, PREVIOUS};
+use crate::queue::walk::{Step, Walk as Remembered};
 use leptos::prelude::*;
 
-/// "‹ Previous · 3 of 120 · Next ›" for the open incident; nothing when the view does not hold it.
+/// "‹ Previous · 3 of 120 · Next ›" for the open incident; nothing when the view never held it (a deep link).
 #[component]
 pub fn Walk(id: String) -> impl IntoView {
     let ctx = ctx();
-    let here = Memo::new(move |_| place(&super::queue::order(ctx), &id));
-    // A neighbour's link keeps the view and moves the queue's page along, so back lands on its row.
-    let link = move |to: &str, index: usize| {
-        let mut v = ctx.view.get_untracked();
-        v.incident = Some(to.to_string());
-        v.page = index / PAGE_SIZE;
-        v.to_hash()
+    let walk = StoredValue::new(Remembered::default());
+    let here = Memo::new(move |_| {
+        let order = super::queue::order(ctx);
+        walk.try_update_value(|w| w.place(order, &id)).flatten()
+    });
+    let step = move |to: Option<Step>, testid: &'static str, label: &'static str, keys: &'static str| match to {
+        // The link follows the view as it is now, and moves the queue's page along so back lands on its row.
+        Some(Step { id, index }) => {
+            let href = move || ctx.view.with(|v| v.walk_hash(&id, index));
+            view! { <a href=href data-testid=testid aria-keyshortcuts=keys>{label}</a> }.into_any()
+        }
+        None => view! { <span class="muted" aria-disabled="true">{label}</span> }.into_any(),
     };
     move || {
         here.get().map(|p| {
-            let step = |to: Option<String>,
-                        index: usize,
-                        testid: &'static str,
-                        label: &'static str,
-                        keys: &'static str| match to {
-                Some(to) => {
-                    view! { <a href=link(&to, index) data-testid=testid aria-keyshortcuts=keys>{label}</a> }.into_any()
-                }
-                None => view! { <span class="muted" aria-disabled="true">{label}</span> }.into_any(),
-            };
             view! {
                 <nav class="walk" aria-label="Walk the queue">
-                    {step(p.previous, p.index.saturating_sub(1), "walk-previous", "‹ Previous", "k")}
-                    <span class="muted" data-testid="walk-position">{p.index + 1} " of " {p.of}</span>
-                    {step(p.next, p.index + 1, "walk-next", "Next ›", "j")}
+                    {step(p.previous, "walk-previous", PREVIOUS, "k")}
+                    <span class="muted" data-testid="walk-position" data-in-view=p.in_view.to_string()>
+                        {position(p.index, p.of, p.in_view)}
+                    </span>
+                    {step(p.next, "walk-next", NEXT, "j")}
                 </nav>
             }
         })

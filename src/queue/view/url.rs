@@ -1,6 +1,6 @@
 //! The view ⇄ URL fragment: `#/incidents/{id}?status=…&severity=…`. A link can't break the page.
 
-use super::{Assigned, Range, SortKey, TimeField, View, RANGES};
+use super::{Assigned, Range, SortKey, TimeField, View, PAGE_SIZE, RANGES};
 use crate::http::{parse_query, percent_decode, percent_encode};
 use crate::incidents::model::norm;
 use crate::incidents::query::{parse_rfc3339, rfc3339};
@@ -85,9 +85,21 @@ impl View {
     }
 
     /// The link that opens incident `id` from this view: the same view, with the incident open (back then
-    /// returns to it).
+    /// returns to it). A link is built from the view current when it is followed or drawn, never kept from an
+    /// earlier one: a row that stays on screen across a filter change must open the changed view (issue 21).
     pub fn incident_hash(&self, id: &str) -> String {
         View { incident: Some(id.to_string()), ..self.clone() }.to_hash()
+    }
+
+    /// The way back from an open incident: this view, with no incident open.
+    pub fn queue_hash(&self) -> String {
+        View { incident: None, ..self.clone() }.to_hash()
+    }
+
+    /// A step of the incident page's walk to `id`, which stands at `index` in this view's order: the same
+    /// view, its page moved along so the way back lands on that incident's row.
+    pub fn walk_hash(&self, id: &str, index: usize) -> String {
+        View { incident: Some(id.to_string()), page: index / PAGE_SIZE, ..self.clone() }.to_hash()
     }
 
     /// The URL fragment for this view; `from_hash(to_hash(v)) == v`.
@@ -199,6 +211,22 @@ mod tests {
         // Opening an incident from a view keeps the view.
         let opened = View::from_hash(&v.incident_hash("1874"));
         assert_eq!(opened, View { incident: Some("1874".into()), ..v.clone() });
+    }
+
+    #[test]
+    fn links_open_and_leave_an_incident_in_the_view_they_are_built_from() {
+        // The analyst narrowed the default queue to high severity, then opened a row still on screen.
+        let changed = View { severity: vec!["high".into()], page: 2, ..View::default() };
+        let open = changed.incident_hash("1874");
+        assert_eq!(open, "#/incidents/1874?severity=high&page=2");
+        let opened = View::from_hash(&open);
+        assert_eq!(opened, View { incident: Some("1874".into()), ..changed.clone() });
+        // Back (the link, Escape) is the changed view, with no incident.
+        assert_eq!(opened.queue_hash(), changed.to_hash());
+        assert_eq!(View::from_hash(&opened.queue_hash()), changed);
+        // A walk step keeps the filters and moves the page to the neighbour's.
+        assert_eq!(opened.walk_hash("7", 0), "#/incidents/7?severity=high");
+        assert_eq!(opened.walk_hash("7", PAGE_SIZE * 3 + 1), "#/incidents/7?severity=high&page=3");
     }
 
     #[test]
