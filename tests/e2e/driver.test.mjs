@@ -23,8 +23,11 @@ const signOutHeld = async (app, sandbox) => {
     if (u.startsWith(sandbox.defender) || u.startsWith(sandbox.graph)) late.push(`${r.method()} ${new URL(u).pathname}`);
   });
   await app.page.route(/\/oauth2\/v2\.0\/logout/, () => { /* never answered */ });
-  await app.clickSignOut();
-  await app.page.waitForFunction(() => !Object.keys(sessionStorage).some((k) => k.startsWith('onbehalf.')));
+  // A click through the DOM: Playwright's own click would wait for the navigation this test holds.
+  await app.page.evaluate(() => document.querySelector('[data-testid="sign-out"]').click());
+  // Through evaluate, not a locator: locators wait for the held navigation too.
+  await until(() => app.page.evaluate(() => sessionStorage.getItem('onbehalf.session') === null
+    && !!document.querySelector('[data-testid="sign-in"]')), 'the page signed out');
   return late;
 };
 
