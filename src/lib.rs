@@ -19,6 +19,7 @@ pub(crate) mod problem;
 pub mod queue;
 pub mod request;
 pub mod shortcuts;
+pub(crate) mod writes_text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
