@@ -21,6 +21,7 @@ pub mod queue;
 pub mod request;
 pub mod route;
 pub mod shortcuts;
+pub(crate) mod writes_text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -142,7 +142,7 @@ pub(crate) fn action_result(what: &str, outcome: &Outcome) -> String {
         Outcome::Refused(r) => format!("{what}: refused. {}", r.user_message()),
         Outcome::Invalid(e) => format!("{what}: not sent. {e}"),
         Outcome::Failed(e) => {
-            format!("{what}: failed. {} Nothing was changed by the page; try again.", e.user_message())
+            format!("{what}: failed. {} What you typed is kept here; send it again when ready.", e.user_message())
         }
     }
 }
@@ -386,7 +386,7 @@ mod tests {
         assert!(action_result("x", &app).contains("has not been granted the delegated permission Incident.ReadWrite"));
         assert_eq!(action_result("assign #1 to you", &Outcome::Done), "Assign #1 to you: done.");
         let failed = action_result("x", &Outcome::Failed(ApiError::Server { status: 503, message: String::new() }));
-        assert!(failed.contains("HTTP 503") && failed.contains("try again"), "{failed}");
+        assert!(failed.contains("HTTP 503") && failed.contains("kept here"), "{failed}");
         let d = consent_declined("https://graph.microsoft.com/SecurityIncident.ReadWrite.All");
         assert_eq!(
             d,

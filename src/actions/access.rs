@@ -146,7 +146,7 @@ impl Refusal {
     }
 }
 
-fn role_hint(source: Source, call: Call) -> &'static str {
+pub(crate) fn role_hint(source: Source, call: Call) -> &'static str {
     let api = crate::incidents::source::api(source);
     match call {
         Call::List | Call::ReadOne | Call::Hunt => api.read_role,

@@ -175,7 +175,60 @@ pub enum Outcome {
     Failed(ApiError),
 }
 
+/// How an action ended, as the bulk results count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Done.
+    Done,
+    /// Refused because of the analyst's role.
+    RefusedByRole,
+    /// Refused because the page lacks the permission.
+    RefusedPermission,
+    /// Not sent, or sent and failed otherwise.
+    Failed,
+}
+
+/// A bulk action's results counted apart: done, refused (by role, by permission), failed, still waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Done.
+    pub done: usize,
+    /// Refused by the analyst's role.
+    pub refused_role: usize,
+    /// Refused for the page's missing permission.
+    pub refused_permission: usize,
+    /// Failed or not sent.
+    pub failed: usize,
+    /// Not ended yet.
+    pub waiting: usize,
+}
+
+/// Counts `ended` (one per incident; `None` for one not ended yet).
+pub fn tally(ended: impl IntoIterator<Item = Option<Ended>>) -> Tally {
+    let mut t = Tally::default();
+    for e in ended {
+        match e {
+            None => t.waiting += 1,
+            Some(Ended::Done) => t.done += 1,
+            Some(Ended::RefusedByRole) => t.refused_role += 1,
+            Some(Ended::RefusedPermission) => t.refused_permission += 1,
+            Some(Ended::Failed) => t.failed += 1,
+        }
+    }
+    t
+}
+
 impl Outcome {
+    /// Which count it goes to.
+    pub fn ended(&self) -> Ended {
+        match self {
+            Outcome::Done => Ended::Done,
+            Outcome::Refused(Refusal::UserRole { .. }) => Ended::RefusedByRole,
+            Outcome::Refused(Refusal::AppPermission { .. }) => Ended::RefusedPermission,
+            Outcome::Invalid(_) | Outcome::Failed(_) => Ended::Failed,
+        }
+    }
+
     /// The short form for the activity list: "done", "refused: your role does not allow it", …
     pub fn short(&self) -> String {
         match self {
@@ -296,6 +349,23 @@ mod tests {
             consent_needed(&g, &session(&["SecurityIncident.Read.All"]), &Action::Comment("x".into())).as_deref(),
             Some("https://graph.microsoft.com/SecurityIncident.ReadWrite.All")
         );
+    }
+
+    #[test]
+    fn bulk_results_count_refusals_apart_from_done() {
+        // Issue 21: three writes all refused by the role were reported as "3 of 3 done".
+        let role = Outcome::Refused(Refusal::UserRole { role_hint: "a role", message: String::new() });
+        let t = tally([Some(role.ended()), Some(role.ended()), Some(role.ended())]);
+        assert_eq!(t, Tally { refused_role: 3, ..Tally::default() });
+        let app = Outcome::Refused(Refusal::AppPermission { needed_scope: "Incident.ReadWrite" });
+        let mixed = [
+            Some(Outcome::Done.ended()),
+            Some(app.ended()),
+            Some(Outcome::Failed(ApiError::NotFound).ended()),
+            Some(Outcome::Invalid(ActionError::EmptyComment).ended()),
+            None,
+        ];
+        assert_eq!(tally(mixed), Tally { done: 1, refused_role: 0, refused_permission: 1, failed: 2, waiting: 1 });
     }
 
     #[test]

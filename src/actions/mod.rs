@@ -6,12 +6,15 @@
 //! gestures: nothing in this module is ever sent on a timer or re-sent unless its [`WriteKind::policy`] allows it.
 
 pub mod access;
+pub mod activity;
 pub mod intent;
+pub mod preview;
 pub mod request;
+pub mod role;
 pub mod rules;
 
 pub use access::{action_call, all_calls, call_info, calls, Call, CallInfo, Refusal};
-pub use intent::{Intent, Outcome, Target};
+pub use intent::{tally, Ended, Intent, Outcome, Tally, Target};
 pub use request::{classification_wire, determination_wire, update_requests, WriteError, WriteKind, WriteRequest};
 pub use rules::{
     edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
@@ -121,8 +124,9 @@ impl Action {
         }
     }
 
-    /// What the activity list says was asked: "assign #2170 to you", "resolve #2141 as False positive", …
-    /// `me` is the signed-in account, so assigning to it reads "to you".
+    /// What the activity list says was asked, with the values written: "assign #2170 to you", "resolve #2141
+    /// as False positive · Clean with the comment “…”", … `me` is the signed-in account, so assigning to it
+    /// reads "to you".
     pub fn describe(&self, id: &str, me: Option<&str>) -> String {
         match self {
             Action::AssignTo(who) if me.is_some_and(|m| m.eq_ignore_ascii_case(who.trim())) => {
@@ -134,9 +138,17 @@ impl Action {
             Action::Classify { classification, determination } => {
                 format!("classify #{id} as {} · {}", classification.label(), determination.label())
             }
-            Action::SetTags(_) => format!("edit the tags of #{id}"),
-            Action::Comment(_) => format!("comment on #{id}"),
-            Action::Resolve { classification, .. } => format!("resolve #{id} as {}", classification.label()),
+            Action::SetTags(tags) => format!("set the tags of #{id} to {}", preview::tag_list(tags)),
+            Action::Comment(c) => format!("comment on #{id}: {}", preview::quoted(c)),
+            Action::Resolve { classification, determination, comment } => {
+                let said = comment.as_deref().filter(|c| !c.trim().is_empty());
+                format!(
+                    "resolve #{id} as {} · {}{}",
+                    classification.label(),
+                    determination.label(),
+                    said.map(|c| format!(" with the comment {}", preview::quoted(c))).unwrap_or_default()
+                )
+            }
         }
     }
 

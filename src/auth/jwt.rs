@@ -247,6 +247,8 @@ pub struct AccessClaims {
     pub scp: Vec<String>,
     /// App roles.
     pub roles: Vec<String>,
+    /// Entra directory roles held, as role template ids (`wids`; present only when the app asks for them).
+    pub wids: Vec<String>,
     /// User display name.
     pub name: Option<String>,
     /// Sign-in name.
@@ -281,6 +283,7 @@ pub fn access_claims(token: &AccessToken) -> Option<AccessClaims> {
         aud: aud_list(&c).into_iter().next(),
         scp: strs("scp"),
         roles: strs("roles"),
+        wids: strs("wids"),
         name: str_claim(&c, "name"),
         preferred_username: str_claim(&c, "preferred_username").or_else(|| str_claim(&c, "upn")),
         tid: str_claim(&c, "tid"),

@@ -5,14 +5,15 @@
 
 use super::drive::Call;
 use super::sign_in::step_up;
-use super::state::{Activity, BulkPending, Ctx};
+use super::state::{ActResult, Activity, BulkPending, Ctx};
 use crate::actions::access::classify_forbidden;
+use crate::actions::activity::{self, ACTIVITY_KEY};
 use crate::actions::intent::consent_needed;
 use crate::actions::{action_call, update_requests, Action, Intent, Outcome, Target, WriteError};
 use crate::auth::authorize::StepUp;
 use crate::auth::secret::AccessToken;
 use crate::auth::session::Session;
-use crate::browser::{clock, fetch};
+use crate::browser::{clock, fetch, storage};
 use crate::config::Config;
 use crate::http::HttpResponse;
 use crate::incidents::model::{parse_one_incident, Incident};
@@ -23,6 +24,12 @@ use leptos::task::spawn_local;
 
 /// The analyst asked for `action` on incident `id` (a click): send it, or first ask for the permission.
 pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
+    act_then(ctx, id, action, || {});
+}
+
+/// [`act`], calling `on_done` once the API accepted the write (and only then): the caller empties what the
+/// analyst typed, which a failed or refused write leaves in place to send again.
+pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnce() + 'static) {
     let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return };
     let Some(session) = ctx.session() else { return };
     // The guard against a double click: the button is disabled too, but a second event can already be queued.
@@ -48,6 +55,9 @@ pub(crate) fn act(ctx: Ctx, id: String, action: Action) {
         let me = session.id_claims.preferred_username.clone();
         record(ctx, &id, &action, me.as_deref(), &outcome);
         ctx.acting.update(|a| a.in_flight.retain(|x| x != &id));
+        if outcome == Outcome::Done {
+            on_done();
+        }
     });
 }
 
@@ -88,11 +98,10 @@ pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
                 return;
             }
             record(ctx, &id, &action, me.as_deref(), &outcome);
-            let ok = outcome == Outcome::Done;
             ctx.acting.update(|a| {
                 a.in_flight.retain(|x| x != &id);
                 if let Some(entry) = a.bulk.iter_mut().find(|(i, _)| *i == id) {
-                    entry.1 = Some((ok, outcome.short()));
+                    entry.1 = Some((outcome.ended(), outcome.short()));
                 }
             });
         }
@@ -145,7 +154,7 @@ pub(crate) fn came_back(ctx: Ctx, cfg: &Config, up: &StepUp, intent: Intent, ses
 /// Consent was not given (the provider answered `access_denied`, or the token still lacks the permission).
 fn declined(ctx: Ctx, id: &str, scope: &str) {
     let text = crate::problem::consent_declined(scope);
-    ctx.acting.update(|a| a.result = Some((id.to_string(), text, false)));
+    ctx.acting.update(|a| a.result = Some(ActResult { id: id.to_string(), text, ok: false, wait: false }));
 }
 
 /// Forgets the held action (the analyst cancelled).
@@ -261,11 +270,25 @@ fn record(ctx: Ctx, id: &str, action: &Action, me: Option<&str>, outcome: &Outco
     let ok = *outcome == Outcome::Done;
     let line = Activity { at: clock::hh_mm(clock::now()), what: what.clone(), outcome: outcome.short(), ok };
     let text = crate::problem::action_result(&what, outcome);
+    let wait = matches!(outcome, Outcome::Failed(ApiError::RateLimited { .. }));
+    let role = matches!(outcome, Outcome::Refused(crate::actions::Refusal::UserRole { .. }));
     ctx.acting.update(|a| {
         a.log.push(line);
-        a.result = Some((id.to_string(), text, ok));
+        a.result = Some(ActResult { id: id.to_string(), text, ok, wait });
         if ok {
             a.refusal = None;
+            a.role_refused = false;
         }
+        a.role_refused |= role;
     });
+    // Kept for the tab's lifetime (a reload keeps which writes failed); sign-out removes the key with the rest.
+    let stored = ctx.acting.with_untracked(|a| activity::to_json(&a.log));
+    if ctx.session().is_some() {
+        let _ = storage::set(ACTIVITY_KEY, &stored);
+    }
+}
+
+/// This tab's activity list as stored before a reload (empty when there is none).
+pub(crate) fn stored_activity() -> Vec<Activity> {
+    storage::get(ACTIVITY_KEY).map(|s| activity::from_json(&s)).unwrap_or_default()
 }

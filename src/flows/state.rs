@@ -66,17 +66,20 @@ impl Queue {
     }
 }
 
-/// One line of this tab's activity list ("10:42 assign #2170 to you — done").
+/// One line of this tab's activity list; its home (and its stored form) is [`crate::actions::activity`].
+pub(crate) use crate::actions::activity::Activity;
+
+/// The last result shown next to an incident.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Activity {
-    /// "10:42".
-    pub at: String,
-    /// What was asked.
-    pub what: String,
-    /// How it ended ("done", "refused: …").
-    pub outcome: String,
+pub(crate) struct ActResult {
+    /// The incident.
+    pub id: String,
+    /// The sentence.
+    pub text: String,
     /// It was done.
     pub ok: bool,
+    /// It ended waiting on the API's rate limit: told as a wait, not as an error.
+    pub wait: bool,
 }
 
 /// What the incident page's actions show besides the incident.
@@ -84,22 +87,25 @@ pub(crate) struct Activity {
 pub(crate) struct Acting {
     /// Incidents with a write in flight (a second gesture on one of them sends nothing).
     pub in_flight: Vec<String>,
-    /// The last result, per incident: (incident id, sentence, done).
-    pub result: Option<(String, String, bool)>,
+    /// The last result (one incident's).
+    pub result: Option<ActResult>,
     /// An action waiting for the write permission: the permission to ask for, and the action.
     pub needs_consent: Option<(String, crate::actions::Intent)>,
     /// An action brought back from the consent redirect, waiting for the analyst's confirmation.
     pub held: Option<crate::actions::Intent>,
     /// The last 403 on a write, explained (the token panel shows it).
     pub refusal: Option<String>,
+    /// The API refused a write in this tab because of the analyst's role: the write controls say so and stay
+    /// off instead of inviting the same refusal.
+    pub role_refused: bool,
     /// This tab's activity, newest last.
     pub log: Vec<Activity>,
     /// Incidents selected in the queue for a bulk action.
     pub selected: Vec<String>,
     /// The last row clicked without shift: a shift-click selects the rows between it and the clicked one.
     pub anchor: Option<String>,
-    /// The current or last bulk action: each incident, and once done whether it worked and how it ended.
-    pub bulk: Vec<(String, Option<(bool, String)>)>,
+    /// The current or last bulk action: each incident, and once ended which count it goes to and how it ended.
+    pub bulk: Vec<(String, Option<(crate::actions::Ended, String)>)>,
     /// A bulk action is running (a second one is not started).
     pub bulk_running: bool,
     /// A bulk action waits for the write permission: the permission to ask for, and the action (it travels
@@ -180,7 +186,8 @@ impl Ctx {
             renewing: RwSignal::new(false),
             view: RwSignal::new(View::default()),
             budget: StoredValue::new(Budget::new(50, 1500)),
-            acting: RwSignal::new(Acting::default()),
+            // The activity list outlives a reload (sessionStorage, removed by sign-out).
+            acting: RwSignal::new(Acting { log: super::act::stored_activity(), ..Acting::default() }),
             epoch: StoredValue::new(0),
             status: super::status::Status::new(),
             hunt: super::hunt::Hunt::new(),

@@ -150,7 +150,7 @@ const DEFENDER: Api = Api {
         "PATCH /api/incidents/{id} (comment)",
     ],
     read_role: "a Defender role that can view incidents",
-    write_role: "a Defender role that can manage incidents (as in the portal: the API allows what the portal allows)",
+    write_role: "Security Operator or Security Administrator (Entra roles), or a Defender role that can manage incidents (the API allows what the portal allows)",
     // The update page documents no way to clear assignedTo.
     can_unassign: false,
 };

@@ -1,12 +1,13 @@
 //! The queue's bulk actions (issue 14): rows selected with their checkboxes (shift-click for a range, or all on
 //! this screen), one action, a confirmation naming the count, then per-incident progress and results.
 
-use super::actions::{Pair, PairPicker};
 use super::ctx;
-use crate::actions::{writable_statuses, Action};
+use super::pair::{Pair, PairPicker};
+use super::writes::{write_role, ActivityLog};
+use crate::actions::{tally, writable_statuses, Action, Ended};
 use crate::flows::act::{ask_bulk_consent, bulk};
 use crate::flows::state::BulkPending;
-use crate::incidents::model::{Classification, Status};
+use crate::incidents::model::Status;
 use leptos::prelude::*;
 
 /// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).
@@ -60,8 +61,10 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
         })
     };
     let status_key = RwSignal::new(Status::InProgress.key().to_string());
-    let pair = Pair::new(source, &Classification::Unknown);
-    let none = move || count.get() == 0 || running.get();
+    let pair = Pair::empty(source);
+    // A role refusal proved bulk writes useless in this tab: the bar says so instead of inviting more.
+    let blocked = Memo::new(move |_| ctx.acting.with(|a| a.role_refused));
+    let none = move || count.get() == 0 || running.get() || blocked.get();
     // An action brought back from the consent redirect shows in the controls it was made with.
     Effect::new(move |_| {
         let Some(BulkPending { action, after_consent: true }) = ctx.acting.with(|a| a.bulk_pending.clone()) else {
@@ -122,16 +125,17 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     let progress = move || {
         let items = ctx.acting.with(|a| a.bulk.clone());
         (!items.is_empty()).then(|| {
-            let done = items.iter().filter(|(_, r)| r.is_some()).count();
-            let total = items.len();
+            // Counted apart: a refusal is not "done" (issue 21: three role refusals read "3 of 3 done").
+            let counts = tally(items.iter().map(|(_, r)| r.as_ref().map(|(e, _)| *e)));
             view! {
-                <p class="muted small" role="status">{format!("{done} of {total} done")}</p>
+                <p class="muted small" role="status" data-testid="bulk-tally">{crate::writes_text::bulk_tally(&counts)}</p>
                 <ul class="plain bulk-progress" data-testid="bulk-progress">
                     {items.into_iter().map(|(id, r)| {
                         let (state, text) = match r {
                             None => ("pending", "waiting…".to_string()),
-                            Some((true, t)) => ("done", t),
-                            Some((false, t)) => ("failed", t),
+                            Some((Ended::Done, t)) => ("done", t),
+                            Some((Ended::RefusedByRole | Ended::RefusedPermission, t)) => ("refused", t),
+                            Some((Ended::Failed, t)) => ("failed", t),
                         };
                         view! { <li class=state data-incident-id=id.clone() data-state=state>{format!("#{id}: {text}")}</li> }
                     }).collect_view()}
@@ -170,18 +174,19 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
                 ask(Some(Action::SetStatus(s)));
             }>"Set status"</button>
             <PairPicker pair=pair/>
-            <button data-bulk="classify" disabled=none on:click=move |_| {
+            <button data-bulk="classify" disabled=move || none() || pair.picked().is_none() on:click=move |_| {
                 if let Some((classification, determination)) = pair.picked() {
                     ask(Some(Action::Classify { classification, determination }));
                 }
             }>"Classify"</button>
-            <button class="ghost" disabled=none on:click=move |_| ctx.acting.update(|a| { a.selected.clear(); a.bulk_pending = None; })>"Clear"</button>
+            <button class="ghost" disabled=move || count.get() == 0 || running.get() on:click=move |_| ctx.acting.update(|a| { a.selected.clear(); a.bulk_pending = None; })>"Clear"</button>
         </div>
+        {move || blocked.get().then(|| view! { <p class="banner warn small" data-testid="bulk-blocked">{crate::writes_text::blocked_by_role(write_role(ctx))}</p> })}
         {confirm}
         {consent}
         {declined}
         {progress}
-        {move || ctx.acting.with(|a| !a.log.is_empty()).then(|| view! { <super::actions::ActivityLog/> })}
+        {move || ctx.acting.with(|a| !a.log.is_empty()).then(|| view! { <ActivityLog/> })}
     }
     .into_any()
 }

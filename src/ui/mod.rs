@@ -12,12 +12,14 @@ mod header;
 mod hunt;
 mod incident;
 mod keyboard;
+mod pair;
 mod preview;
 mod queue;
 mod sign_in;
 mod status;
 mod token_panel;
 mod walk;
+mod writes;
 
 use crate::auth::session::AuthState;
 use crate::flows::state::{ConfigState, Ctx};

@@ -1,12 +1,14 @@
 //! "What am I allowed to do?": the access token's claims, and which permissions each API call needs.
 
 use super::ctx;
-use crate::actions::access::is_granted;
+use crate::actions::access::{is_granted, role_hint};
+use crate::actions::role::RoleSeen;
 use crate::actions::{all_calls, Call};
 use crate::auth::jwt::access_claims;
 use crate::auth::session::AuthState;
 use crate::flows::sign_in::{sign_in, Prompt};
 use crate::format::countdown;
+use crate::writes_text as text;
 use leptos::prelude::*;
 
 /// The token panel.
@@ -31,16 +33,37 @@ pub fn TokenPanel() -> impl IntoView {
                 // Beside the Defender source, hunting rides a second, Graph token (flows::hunt).
                 let ok = is_granted(&s, cfg.source, c.call)
                     || (c.call == Call::Hunt && crate::flows::hunt::second_token_grants_hunting());
+                // A write needs the permission AND a role: the role half is stated before any refusal.
+                let write = matches!(c.call, Call::Update | Call::Comment);
+                let role = write.then(|| {
+                    let hint = role_hint(cfg.source, c.call);
+                    let seen = super::writes::role_seen(ctx);
+                    let (state, line) = match (ok, &seen) {
+                        (false, _) => ("missing", text::role_and_permission_missing(hint)),
+                        (true, RoleSeen::Holds(_)) => ("in-token", text::role_state(hint, &seen)),
+                        (true, RoleSeen::Refused) => ("refused", text::role_state(hint, &seen)),
+                        (true, _) => ("unknown", text::role_state(hint, &seen)),
+                    };
+                    (state, line)
+                });
+                let class = match (&role, ok) {
+                    (_, false) => "perm missing",
+                    (Some(("in-token", _)), true) | (None, true) => "perm granted",
+                    (Some(("refused", _)), true) => "perm refused",
+                    (Some(_), true) => "perm partial",
+                };
+                let role_state = role.as_ref().map(|(s, _)| *s).unwrap_or("none");
+                let verdict = role.map(|(_, line)| line).unwrap_or_else(|| if ok { "granted".into() } else { "missing".into() });
                 let testid = match c.call {
                     Call::List => "permission-check",
                     Call::Hunt => "permission-hunt",
                     _ => "permission-call",
                 };
                 view! {
-                    <li class=if ok { "perm granted" } else { "perm missing" } data-testid=testid data-granted=ok.to_string() data-call=c.label>
+                    <li class=class data-testid=testid data-granted=ok.to_string() data-role=role_state data-call=c.label>
                         {c.label} ": " <span class="mono">{c.endpoint}</span>
                         " needs " <span class="mono">{c.scope}</span> ": "
-                        <strong>{if ok { "granted" } else { "missing" }}</strong>
+                        <strong data-testid="permission-verdict">{verdict}</strong>
                     </li>
                 }
             })

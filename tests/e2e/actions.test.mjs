@@ -48,13 +48,22 @@ for (const source of ['defender', 'graph']) {
       const before = await logLines(a).count();
       await gesture();
       await a.page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-log"] li').length > n, before);
-      return logLines(a).first().innerText();
+      // textContent: the list is folded by default (issue 21), and a folded line has no innerText.
+      return logLines(a).first().textContent();
     };
     const facts = (a) => a.page.locator('[data-testid="incident-detail"] .facts').innerText();
     /** Waits until the element at `selector` shows text matching `re` (the server's version, once rendered). */
     const shows = (a, selector, re) => a.page.waitForFunction(([sel, src, flags]) =>
       new RegExp(src, flags).test(document.querySelector(sel)?.innerText ?? ''), [selector, re.source, re.flags]);
     const FACTS = '[data-testid="incident-detail"] .facts';
+    /** A resolve or a classification change is shown first (old → new) and sent only on Confirm (issue 21). */
+    const confirmed = (a, click) => async () => {
+      await click();
+      const box = a.page.getByTestId('action-write-confirm');
+      await box.waitFor();
+      assert.match(await box.getByTestId('write-preview').innerText(), / → /);
+      await a.page.getByTestId('action-write-confirm-go').click();
+    };
 
     test('sign-in asks only to read; the first action asks for the write permission and is confirmed after', async () => {
       await signIn(app);
@@ -115,7 +124,7 @@ for (const source of ['defender', 'graph']) {
       await classify.locator('select[name="determination"]').selectOption({ label: 'Malware' });
       const dets = await classify.locator('select[name="determination"] option').allInnerTexts();
       assert.ok(!dets.includes('Security testing'), 'only documented pairs are offered');
-      assert.match(await acted(app, () => classify.locator('button[data-do="classify"]').click()), /— done$/);
+      assert.match(await acted(app, confirmed(app, () => classify.locator('button[data-do="classify"]').click())), /— done$/);
       await shows(app, FACTS, /True positive · Malware/);
 
       const tags = app.page.getByTestId('action-tag');
@@ -131,7 +140,7 @@ for (const source of ['defender', 'graph']) {
 
       await classify.locator('select[name="classification"]').selectOption({ label: 'False positive' });
       await classify.locator('input[name="resolve-comment"]').fill('closing note');
-      assert.match(await acted(app, () => classify.locator('button[data-do="resolve"]').click()), /resolve #.* — done$/);
+      assert.match(await acted(app, confirmed(app, () => classify.locator('button[data-do="resolve"]').click())), /resolve #.* — done$/);
       await shows(app, FACTS, /Resolved[\s\S]*False positive/);
       await shows(app, '[data-testid="comments"]', /closing note/);
       assert.equal(await app.page.getByTestId('incident-detail').getAttribute('data-incident-id'), id);
@@ -196,7 +205,7 @@ for (const source of ['defender', 'graph']) {
       const log = await sandbox.requests();
       assert.ok(log.some((r) => r.status === 429), 'a 429 was met');
       // The queue shows this tab's activity too, one line per incident of the bulk action.
-      const lines = await app.page.locator('[data-testid="activity-log"] li').allInnerTexts();
+      const lines = await app.page.locator('[data-testid="activity-log"] li').allTextContents();
       for (const id of ids) assert.ok(lines.some((l) => l.includes(`#${id} to In progress`)), `${id}: ${lines.join(' | ')}`);
       // What each row shows is what the API holds.
       const truth = await app.page.evaluate(async ({ base, source, ids }) => {

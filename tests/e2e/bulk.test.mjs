@@ -178,7 +178,7 @@ for (const source of ['defender', 'graph']) {
         assert.equal(held[id].assignedTo, ME, id);
         assert.equal(await cell(id, 4), ME, `row ${id} shows what the API holds`);
       }
-      const lines = await app.page.locator('[data-testid="activity-log"] li').allInnerTexts();
+      const lines = await app.page.locator('[data-testid="activity-log"] li').allTextContents();
       for (const id of ids) assert.ok(lines.some((l) => l.includes(`#${id} to you — done`)), `${id}: ${lines.join(' | ')}`);
       await shot(app.page, `bulk-assigned-${source}`);
     });
