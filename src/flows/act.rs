@@ -3,7 +3,7 @@
 //! confirmed again once back), sent through the one request driver as each write's policy allows, and the server's version of
 //! the incident on screen afterwards.
 
-use super::drive::Call;
+use super::drive::{Call, Shown};
 use super::sign_in::step_up;
 use super::state::{ActResult, Activity, BulkPending, Ctx};
 use crate::actions::access::classify_forbidden;
@@ -173,7 +173,10 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
     let mut last: Option<HttpResponse> = None;
     for (i, w) in writes.iter().enumerate() {
         // Each send builds the write afresh with the token the driver hands it (a renewed one after a 401).
-        let sent = Call::new(ctx, |token| send_write(cfg, id, action, i, token)).run(w.kind.policy()).await;
+        let sent = Call::new(ctx, |token| send_write(cfg, id, action, i, token))
+            .shown(Shown::Writing)
+            .run(w.kind.policy())
+            .await;
         match sent {
             Ok(resp) => last = Some(resp),
             Err(failure) => {

@@ -36,8 +36,10 @@ pub(crate) enum Bearer {
 pub(crate) enum Shown {
     /// The queue's banner with its countdown, and the load's "paused" line while a 429 holds it.
     Banner,
-    /// Nothing beyond what the caller already shows (a write's own "Saving…").
+    /// Nothing beyond what the caller already shows.
     Quiet,
+    /// A write's "Saving…" line turns into "Retrying…" with its countdown.
+    Writing,
 }
 
 /// One call, as the driver sees it: the analyst's session at its start (the fence), its token, its budget
@@ -154,9 +156,16 @@ where
                 ctx.queue.update(|q| q.paused_until = Some(clock::now().saturating_add(secs)));
             }
         }
+        let writing = self.shown == Shown::Writing;
+        if writing {
+            ctx.acting.update(|a| a.retry_until = Some(clock::now().saturating_add(secs)));
+        }
         clock::sleep_ms(secs.saturating_mul(1000).min(u32::MAX as u64) as u32).await;
         if banner && throttled {
             ctx.queue.update(|q| q.paused_until = None);
+        }
+        if writing {
+            ctx.acting.update(|a| a.retry_until = None);
         }
     }
 }

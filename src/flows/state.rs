@@ -87,6 +87,8 @@ pub(crate) struct ActResult {
 pub(crate) struct Acting {
     /// Incidents with a write in flight (a second gesture on one of them sends nothing).
     pub in_flight: Vec<String>,
+    /// A write in flight waits out a failure (a 5xx's backoff, a 429) until this Unix second, then goes again.
+    pub retry_until: Option<u64>,
     /// The last result (one incident's).
     pub result: Option<ActResult>,
     /// An action waiting for the write permission: the permission to ask for, and the action.

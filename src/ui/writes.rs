@@ -24,14 +24,16 @@ pub(super) fn write_role(ctx: Ctx) -> &'static str {
     ctx.cfg().map_or("", |c| role_hint(c.source, Call::Update))
 }
 
-/// "Saving…", or "Retrying…" while a 429 holds every request; `None` when nothing waits.
+/// "Saving…", or "Retrying…" with its countdown while the write waits out a failure (its own backoff, or a 429
+/// that holds every request).
 pub(super) fn in_flight_text(ctx: Ctx) -> String {
-    ctx.now.track();
+    let now = ctx.now.get();
     let paused = ctx.budget.with_value(|b| b.paused_ms(crate::browser::clock::wall_ms()));
-    if paused > 0.0 {
-        text::retrying((paused / 1000.0).ceil() as u64)
-    } else {
-        text::SAVING.to_string()
+    let paused = (paused > 0.0).then(|| (paused / 1000.0).ceil() as u64);
+    let backoff = ctx.acting.with(|a| a.retry_until).map(|t| t.saturating_sub(now));
+    match paused.max(backoff) {
+        Some(secs) => text::retrying(secs),
+        None => text::SAVING.to_string(),
     }
 }
 
