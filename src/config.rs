@@ -25,6 +25,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// The API's per-user limit of calls an hour (Defender documents 1,500).
     pub rate_limit_per_hour: u32,
+    /// Where hunts go beside the Defender source: Microsoft Graph (`https://graph.microsoft.com`), or the
+    /// sandbox's Graph origin; no trailing slash. (With the Graph source hunts go to `api_base`.)
+    pub graph_base: String,
     /// Offer actions on incidents (assign, status, classify, tag, comment). The write permission is asked for
     /// only when the analyst first acts (incremental consent); `false` shows no action and never asks for it.
     pub actions: bool,
@@ -199,6 +202,14 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         }
     };
 
+    let graph_base = match get_str(obj, "graph_base")? {
+        None => crate::incidents::source::api(Source::Graph).default_api_base.to_string(),
+        Some(s) => {
+            check_placeholder("graph_base", &s, "Microsoft Graph base URL")?;
+            check_url("graph_base", &s)?
+        }
+    };
+
     let scopes = match obj.get("scopes") {
         None | Some(Value::Null) => vec![source.default_scope().to_string()],
         Some(Value::Array(items)) => {
@@ -258,6 +269,7 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         client_id,
         source,
         api_base,
+        graph_base,
         scopes,
         redirect_uri,
         post_logout_redirect_uri,
@@ -377,6 +389,13 @@ mod tests {
             c.discovery_url(),
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"
         );
+    }
+
+    #[test]
+    fn hunts_beside_defender_go_to_graph_or_the_configured_graph_base() {
+        assert_eq!(cfg("").unwrap().graph_base, "https://graph.microsoft.com");
+        assert_eq!(cfg(r#","graph_base":"http://127.0.0.1:8403/""#).unwrap().graph_base, "http://127.0.0.1:8403");
+        assert!(cfg(r#","graph_base":"http://graph.example""#).unwrap_err().to_string().contains("\"graph_base\""));
     }
 
     #[test]

@@ -166,22 +166,65 @@ fn declined(scope: &str, so: &str, again: &str) -> String {
     format!("The permission {scope} was not granted, so {so}. {again}, or ask an administrator to grant it.")
 }
 
-/// Beside a Defender session: why the second, Graph token a hunt needs could not be had.
-pub(crate) fn hunt_token_unavailable(err: &AuthError) -> String {
-    let why = "Hunting goes through Microsoft Graph, and this page signs in to the Defender API, so it asks";
-    match err {
-        AuthError::NoRefreshToken | AuthError::RefreshExpired => format!(
-            "{why} for a second token, for Graph, with your sign-in's refresh token. This sign-in has none left \
-             (they last 24 hours): sign in again, then press Run."
-        ),
-        AuthError::Provider { code: Some(65001), .. } => format!(
-            "{why} Entra for a second token, for Graph, with {HUNT_SCOPE}. Entra answered that this app has not \
-             been granted that permission (AADSTS65001). An administrator grants it once for everyone \
-             (scripts/register-app --hunting, or \"Grant admin consent\" in the app registration); then press Run \
-             again."
-        ),
-        e => format!("The Graph token for hunting could not be obtained: {e}"),
+/// Why hunting cannot run beside a Defender session, for an analyst: the sentence (the provider's code and text
+/// only behind "Details"), and the permission to ask for when the analyst's own consent would let it run.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct HuntBlocked {
+    /// What the page says.
+    pub problem: Problem,
+    /// The full scope to ask for on the sign-in page, when consent is what is missing.
+    pub consent: Option<String>,
+}
+
+/// Beside a Defender session: why the second, Graph token a hunt needs could not be had. Hunting goes through
+/// Microsoft Graph while the sign-in names the Defender API, so the page asks for a Graph token with the
+/// sign-in's refresh token; Entra answers AADSTS65001 until the analyst (or an administrator) has consented.
+pub(crate) fn hunt_token_unavailable(err: &AuthError) -> HuntBlocked {
+    let technical = |e: &AuthError| match e {
+        AuthError::Provider { error, description, .. } => {
+            Some(format!("{error}: {}", description.as_deref().unwrap_or("")).trim_end_matches(": ").to_string())
+        }
+        e => Some(e.to_string()),
+    };
+    let mut consent = None;
+    let mut p = match err {
+        AuthError::NoRefreshToken | AuthError::RefreshExpired => {
+            let mut p = Problem::new(
+                "Hunting needs a second token, for Microsoft Graph, and your sign-in can no longer give one (a \
+                 browser sign-in lasts at most 24 hours).",
+            );
+            p.hint = Some("Sign in again, then press Run.".into());
+            p
+        }
+        AuthError::Provider { code: Some(65001), .. } => {
+            consent = Some(crate::hunting::hunt_scope_url());
+            let mut p = Problem::new(format!(
+                "Hunting needs your permission to run advanced hunting queries through Microsoft Graph \
+                 ({HUNT_SCOPE}), and it has not been granted to this app yet."
+            ));
+            p.hint = Some(
+                "Ask for it: you are asked once, on the sign-in page, and the query runs when you are back. If \
+                 your organisation lets only administrators grant permissions, ask one to grant it for everyone."
+                    .into(),
+            );
+            p
+        }
+        AuthError::Network(_) => {
+            let mut p = Problem::new("The sign-in service could not be reached for the token hunting needs.");
+            p.hint = Some("Check the connection, then press Run again.".into());
+            p
+        }
+        AuthError::Provider { explanation, .. } => {
+            let mut p = Problem::new("The sign-in service did not give the token hunting needs.");
+            p.hint = explanation.map(str::to_string);
+            p
+        }
+        _ => Problem::new("The token hunting needs could not be obtained."),
+    };
+    if !matches!(err, AuthError::NoRefreshToken | AuthError::RefreshExpired) {
+        p.details = technical(err);
     }
+    HuntBlocked { problem: p, consent }
 }
 
 /// A table's columns asked for before the hunting permission was granted (`getschema` is a hunt too).
@@ -196,10 +239,56 @@ pub(crate) fn columns_unread() -> String {
 
 /// Beside a Defender session: the session's renewal held its refresh token for longer than the hunt waits, so
 /// the Graph token was not asked for (the two would spend the same refresh token).
-pub(crate) fn hunt_token_busy() -> String {
-    "The Graph token for hunting was not asked for: your sign-in is still being renewed, and both use the same \
-     refresh token. Press Run again in a moment."
-        .to_string()
+pub(crate) fn hunt_token_busy() -> HuntBlocked {
+    HuntBlocked {
+        problem: Problem::new(
+            "The token hunting needs was not asked for: your sign-in is still being renewed, and both use the same \
+             refresh token. Press Run again in a moment.",
+        ),
+        consent: None,
+    }
+}
+
+/// Over the rows of an earlier query while another runs or after it failed: they are not this query's answer.
+pub(crate) const HUNT_STALE_RESULTS: &str =
+    "Results of the previous query, not of the one above. Export is off until a query succeeds.";
+
+/// The page kept fewer rows than the answer had: by the API's row cap, or by the page's cell budget.
+pub(crate) fn hunt_rows_cut(row_limit: usize, columns: usize, by_cells: bool) -> String {
+    if by_cells {
+        format!(
+            " Only the first {} rows are kept: with {columns} columns more would not fit in the page's memory \
+             ({} cells at most). Project fewer columns to see more rows.",
+            group(row_limit),
+            group(crate::hunting::MAX_CELLS)
+        )
+    } else {
+        format!(" The API returns at most {} rows; there are more: narrow the query.", group(row_limit))
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub(crate) fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The editable span of a pivot from an incident: its two ends, in UTC as the query writes them.
+pub(crate) const HUNT_SPAN_FROM: &str = "From (UTC) ";
+/// See [`HUNT_SPAN_FROM`].
+pub(crate) const HUNT_SPAN_TO: &str = "to ";
+/// What the span's inputs accept.
+pub(crate) const HUNT_SPAN_FORMAT: &str = "YYYY-MM-DDTHH:MM:SSZ; the query's between (…) changes with it";
+/// Beside a result's time column: its times are the analyst's.
+pub(crate) fn hunt_time_zone(zone: &str) -> String {
+    format!("datetime, {zone}")
 }
 
 /// The provider's description without its trailing "Trace ID: … Correlation ID: … Timestamp: …", and that tail.
@@ -408,21 +497,35 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_graph_token_for_hunting_says_what_to_do() {
+    fn a_missing_graph_token_for_hunting_says_what_to_do_in_an_analysts_words() {
         for e in [AuthError::NoRefreshToken, AuthError::RefreshExpired] {
-            let m = hunt_token_unavailable(&e);
-            assert!(m.contains("second token, for Graph") && m.contains("sign in again, then press Run"), "{m}");
+            let b = hunt_token_unavailable(&e);
+            assert!(b.problem.message.contains("second token, for Microsoft Graph"), "{b:?}");
+            assert_eq!(b.problem.hint.as_deref(), Some("Sign in again, then press Run."));
+            assert_eq!(b.consent, None);
         }
         let denied = AuthError::provider(
             "invalid_grant".into(),
-            Some("AADSTS65001: The user or administrator has not consented".into()),
+            Some("AADSTS65001: The user or administrator has not consented. Trace ID: t".into()),
         );
-        let m = hunt_token_unavailable(&denied);
-        assert!(m.contains("ThreatHunting.Read.All") && m.contains("(AADSTS65001)"), "{m}");
-        assert!(m.contains("scripts/register-app --hunting") && m.contains("press Run again."), "{m}");
-        let m = hunt_token_unavailable(&AuthError::Network("offline".into()));
-        assert!(m.starts_with("The Graph token for hunting could not be obtained: ") && m.contains("offline"), "{m}");
-        assert!(hunt_token_busy().contains("Press Run again"));
+        let b = hunt_token_unavailable(&denied);
+        // Issue 21.8: no script name and no AADSTS code in what the analyst reads first.
+        for said in [&b.problem.message, b.problem.hint.as_ref().unwrap()] {
+            assert!(!said.contains("AADSTS") && !said.contains("scripts/") && !said.contains("register-app"), "{said}");
+        }
+        assert!(b.problem.message.contains("ThreatHunting.Read.All"), "{b:?}");
+        assert!(b.problem.details.as_deref().unwrap().contains("AADSTS65001"), "the code behind Details");
+        assert_eq!(b.consent.as_deref(), Some("https://graph.microsoft.com/ThreatHunting.Read.All"));
+        let b = hunt_token_unavailable(&AuthError::Network("offline".into()));
+        assert!(b.problem.hint.unwrap().contains("press Run again") && b.problem.details.unwrap().contains("offline"));
+        assert!(b.consent.is_none());
+        assert!(hunt_token_busy().problem.message.contains("Press Run again"));
+        assert_eq!(group(1_234_567), "1,234,567");
+        assert!(
+            hunt_rows_cut(4_000, 500, true).contains("first 4,000 rows")
+                && hunt_rows_cut(4_000, 500, true).contains("500 columns")
+        );
+        assert!(hunt_rows_cut(100_000, 3, false).contains("at most 100,000 rows"));
         assert!(columns_need_consent().contains("run a query first") && !columns_unread().is_empty());
     }
 }

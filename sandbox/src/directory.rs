@@ -134,13 +134,16 @@ pub(crate) struct ScopeRequest {
     pub(crate) permissions: Vec<String>,
     /// Requested OIDC scopes (`openid`, `offline_access`, …).
     pub(crate) oidc: Vec<String>,
+    /// Full permission strings of other resources, asked at `/authorize` for consent only (Entra: "the scope
+    /// can cover multiple resources" there; the token names one). Empty on the token endpoint.
+    pub(crate) also: Vec<String>,
 }
 
 impl ScopeRequest {
     /// Full scope strings (`https://…/Incident.Read`) of the delegated permissions.
     pub(crate) fn full_permissions(&self) -> Vec<String> {
         let r = self.resource.unwrap_or(GRAPH_RESOURCE);
-        self.permissions.iter().map(|p| format!("{r}/{p}")).collect()
+        self.permissions.iter().map(|p| format!("{r}/{p}")).chain(self.also.iter().cloned()).collect()
     }
 }
 
@@ -199,6 +202,43 @@ pub(crate) fn parse_scopes(scope: &str) -> Result<ScopeRequest, ScopeError> {
     Ok(req)
 }
 
+/// The resource a scope names (bare names are Graph's); `None` for OIDC scopes.
+fn resource_of(s: &str) -> Option<&str> {
+    if OIDC_SCOPES.contains(&s) {
+        return None;
+    }
+    Some(match s.rsplit_once('/') {
+        Some((r, _)) if r.starts_with("http") => r.trim_end_matches('/'),
+        _ => GRAPH_RESOURCE,
+    })
+}
+
+/// Parses `/authorize`'s `scope`, which may name several resources (Entra lets one consent cover them; the
+/// Defender source asks Graph's hunting permission that way): the first resource named is the one the code's
+/// token is for, the others' permissions go to [`ScopeRequest::also`], for the consent page only.
+pub(crate) fn parse_authorize_scopes(scope: &str) -> Result<ScopeRequest, ScopeError> {
+    let mut first: Option<&str> = None;
+    let (mut main, mut others) = (vec![], vec![]);
+    for s in scope.split(' ').filter(|s| !s.is_empty()) {
+        match resource_of(s) {
+            Some(r) if first.is_some_and(|f| f != r) => others.push(s),
+            r => {
+                first = first.or(r);
+                main.push(s);
+            }
+        }
+    }
+    let mut req = parse_scopes(&main.join(" "))?;
+    for s in others {
+        for p in parse_scopes(s)?.full_permissions() {
+            if !req.also.contains(&p) {
+                req.also.push(p);
+            }
+        }
+    }
+    Ok(req)
+}
+
 /// Consent-page description of a full scope string.
 pub(crate) fn describe(full_scope: &str) -> &'static str {
     full_scope
@@ -227,6 +267,19 @@ mod tests {
             Err(ScopeError::MultipleResources)
         );
         assert!(matches!(parse_scopes("https://evil.example/Foo"), Err(ScopeError::Unknown(_))));
+        // At /authorize several resources may be consented at once; the first names the token.
+        let r = parse_authorize_scopes(
+            "openid offline_access https://api.security.microsoft.com/Incident.Read https://graph.microsoft.com/ThreatHunting.Read.All",
+        )
+        .unwrap();
+        assert_eq!((r.resource, r.permissions.clone()), (Some(DEFENDER_RESOURCE), vec!["Incident.Read".to_string()]));
+        assert_eq!(r.also, ["https://graph.microsoft.com/ThreatHunting.Read.All"]);
+        assert_eq!(
+            r.full_permissions(),
+            ["https://api.security.microsoft.com/Incident.Read", "https://graph.microsoft.com/ThreatHunting.Read.All"]
+        );
+        assert!(parse_authorize_scopes("https://api.security.microsoft.com/Incident.Read Mail.Read").is_err());
+        assert!(parse_authorize_scopes("openid User.Read").unwrap().also.is_empty());
         assert!(matches!(parse_scopes("Mail.Read"), Err(ScopeError::Unknown(_))));
     }
 }

@@ -61,7 +61,11 @@ async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
     let policy = {
         let index =
             st.opts.dist.as_ref().and_then(|d| std::fs::read_to_string(d.join("index.html")).ok()).unwrap_or_default();
-        csp(&inline_scripts(&index), &[&st.origins.idp, api_origin(&st)])
+        // Beside Defender, hunts go to the sandbox's Graph origin (a deployment allows Graph's the same way).
+        let graph = (st.opts.source == Source::Defender).then_some(st.origins.graph.as_str());
+        let origins: Vec<&str> =
+            [Some(st.origins.idp.as_str()), Some(api_origin(&st)), graph].into_iter().flatten().collect();
+        csp(&inline_scripts(&index), &origins)
     };
     let mut resp = if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
         StatusCode::METHOD_NOT_ALLOWED.into_response()
@@ -71,6 +75,8 @@ async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
             "client_id": CLIENT_ID,
             "source": match st.opts.source { Source::Defender => "defender", Source::Graph => "graph" },
             "api_base": api_origin(&st),
+            // Where hunts go beside the Defender source: the sandbox's Graph, not graph.microsoft.com.
+            "graph_base": st.origins.graph,
             // A deployer states the API's limits the same way; the page keeps under them.
             "rate_limit_per_minute": st.opts.rate_per_minute,
             "rate_limit_per_hour": st.opts.rate_per_hour,

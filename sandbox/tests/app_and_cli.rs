@@ -22,7 +22,8 @@ async fn serves_dist_with_config_and_security_headers() {
     assert_eq!(r.status(), 200);
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
     let expected =
-        onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.defender]);
+        // Beside Defender, hunts go to the sandbox's Graph origin too.
+        onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.defender, &s.h.origins.graph]);
     assert_eq!(csp, expected);
     assert!(csp.contains("'sha256-"));
     assert_eq!(r.headers()["referrer-policy"], "no-referrer");
@@ -34,6 +35,7 @@ async fn serves_dist_with_config_and_security_headers() {
     assert_eq!(cfg["client_id"], onbehalf_sandbox::directory::CLIENT_ID);
     assert_eq!(cfg["source"], "defender");
     assert_eq!(cfg["api_base"], s.h.origins.defender.as_str());
+    assert_eq!(cfg["graph_base"], s.h.origins.graph.as_str(), "hunts beside Defender go to the sandbox's Graph");
     // Encoded traversal is not decoded into a path: it falls back to the SPA shell.
     let body = s.c.get(format!("{app}/..%2f..%2fetc/passwd")).send().await.unwrap().text().await.unwrap();
     assert!(body.contains("<script type=\"module\">") && !body.contains("root:"));

@@ -232,10 +232,12 @@ async fn pkce_is_required_and_verified() {
 async fn scope_rules() {
     let s = start(|_| {}).await;
     let (_, c) = pkce();
+    // Two resources are refused at the token endpoint (AADSTS700022, see refresh_rotates_and_expires), not at
+    // /authorize, where one consent may cover several (a_refresh_token_redeems_for_another_resources_…).
     let cases = [
-        (format!("openid {DEFENDER_READ} https://graph.microsoft.com/User.Read"), "AADSTS700022"),
         ("openid https://api.security.microsoft.com/Machine.Isolate".to_string(), "AADSTS70011"),
         ("openid https://unknown.example/.default".to_string(), "AADSTS70011"),
+        (format!("openid {DEFENDER_READ} https://graph.microsoft.com/Mail.Send"), "AADSTS70011"),
     ];
     for (scope, code) in cases {
         let r = s.get_idp(&s.authorize_url(&scope, &c, &[])).await;
@@ -400,4 +402,52 @@ async fn id_token_faults() {
     let r = s.control(reqwest::Method::DELETE, "faults", None).await;
     let f: Value = r.json().await.unwrap();
     assert_eq!(f["id_token_alg_none"], false);
+}
+
+/// Issue 21.8: beside a Defender sign-in, the refresh token redeems for Graph's hunting permission once the user
+/// has consented to it — asked on the same consent page, one authorize request naming both resources (Entra:
+/// "the scope can cover multiple resources" at /authorize); until then Entra's AADSTS65001, which leaves the
+/// refresh token good.
+#[tokio::test]
+async fn a_refresh_token_redeems_for_another_resources_consented_permission() {
+    let mut s = start(|_| {}).await;
+    let scope = format!("openid offline_access {DEFENDER_READ}");
+    let body = s.sign_in("analyst", &scope).await;
+    let rt = body["refresh_token"].as_str().unwrap().to_string();
+    let origin = s.h.origins.app.clone();
+    let hunt = "openid offline_access https://graph.microsoft.com/ThreatHunting.Read.All";
+    let (status, b, _) = refresh(&s, &origin, &rt, hunt).await;
+    assert_eq!(status, 400);
+    assert!(b["error_description"].as_str().unwrap().starts_with("AADSTS65001"), "{b}");
+    let (status, b, _) = refresh(&s, &origin, &rt, &scope).await;
+    assert_eq!(status, 200, "the refused grant did not burn the refresh token: {b}");
+
+    // One consent page for both resources; the code's token is for the first one named.
+    let (v, c) = pkce();
+    let both = format!("{scope} https://graph.microsoft.com/ThreatHunting.Read.All");
+    let page = s.get_idp(&s.authorize_url(&both, &c, &[])).await.text().await.unwrap();
+    assert!(page.contains("consent-accept") && page.contains("https://graph.microsoft.com/ThreatHunting.Read.All"));
+    assert!(!page.contains("value=\"https://api.security.microsoft.com/Incident.Read\""), "asked only what is new");
+    let r = s.consent(&page, true, &["https://graph.microsoft.com/ThreatHunting.Read.All"]).await;
+    let code = location_params(&r).1["code"].clone();
+    let (status, body, _) = s.redeem(&code, &v).await;
+    assert_eq!(status, 200, "{body}");
+    let token = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(
+        (token["aud"].as_str(), token["scp"].as_str()),
+        (Some("https://api.security.microsoft.com"), Some("Incident.Read"))
+    );
+    let (status, b, _) = refresh(&s, &origin, body["refresh_token"].as_str().unwrap(), hunt).await;
+    assert_eq!(status, 200, "{b}");
+    let token = claims(b["access_token"].as_str().unwrap());
+    assert_eq!(token["aud"], "https://graph.microsoft.com");
+    assert_eq!(token["scp"], "ThreatHunting.Read.All");
+}
+
+async fn refresh(s: &Sandbox, origin: &str, rt: &str, scope: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    s.token(
+        &[("client_id", CLIENT_ID), ("grant_type", "refresh_token"), ("refresh_token", rt), ("scope", scope)],
+        Some(origin),
+    )
+    .await
 }

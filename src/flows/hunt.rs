@@ -55,8 +55,9 @@ pub(crate) enum RunState {
         /// The full scope to ask for.
         scope: String,
     },
-    /// Hunting cannot run in this deployment; the sentence says what is needed.
-    Unavailable(String),
+    /// Hunting cannot run now (beside a Defender session, without the Graph token it needs): what is needed,
+    /// and the permission to ask for when consent is what is missing.
+    Unavailable(crate::problem::HuntBlocked),
 }
 
 /// A table's columns as (name, type as `getschema` spells it), or why they could not be read.
@@ -69,7 +70,8 @@ pub(crate) struct Hunt {
     pub view: RwSignal<Option<HuntView>>,
     /// The last run.
     pub run: RwSignal<RunState>,
-    /// The last result (kept when a later run fails, so what was on screen stays).
+    /// The last result (kept when a later run fails, so what was on screen stays, labelled as the previous
+    /// query's and not exportable: see `ui/hunt.rs`).
     pub result: RwSignal<Option<HuntResult>>,
     /// Columns of each table, once asked for (`getschema`).
     pub schema: RwSignal<Vec<TableColumns>>,
@@ -135,9 +137,15 @@ fn needs_consent(cfg: &Config, session: &Session) -> bool {
     cfg.source == Source::Graph && !session.has_any_scope(HUNT_ACCEPTED)
 }
 
-/// The analyst agreed to go to the provider for the hunting permission; the hunt comes back with them.
+/// The analyst agreed to go to the provider for the hunting permission; the hunt comes back with them. Beside
+/// a Defender session the permission is Graph's, asked on the same sign-in page (Entra lets one consent cover
+/// two resources; the session's token stays Defender's, and the Graph token follows from the refresh token).
 pub(crate) fn ask_consent(ctx: Ctx) {
-    let RunState::NeedsConsent { scope } = ctx.hunt.run.get_untracked() else { return };
+    let scope = match ctx.hunt.run.get_untracked() {
+        RunState::NeedsConsent { scope } => scope,
+        RunState::Unavailable(crate::problem::HuntBlocked { consent: Some(scope), .. }) => scope,
+        _ => return,
+    };
     let Some(view) = ctx.hunt.view.get_untracked() else { return };
     step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Hunt(view).to_json() });
 }
@@ -146,7 +154,10 @@ pub(crate) fn ask_consent(ctx: Ctx) {
 /// page shows it, and runs it if the permission is now there (the analyst's gesture was Run); otherwise it says
 /// the permission was not granted.
 pub(crate) fn came_back(ctx: Ctx, up: &StepUp, view: HuntView, session: Option<&Session>) {
-    let granted = session.is_some_and(|s| s.has_any_scope(HUNT_ACCEPTED));
+    // Beside Defender the session's token names Defender's API, never Graph's permission: a sign-in that came
+    // back means consent was given, and the Graph token's grant says the rest.
+    let defender = ctx.cfg().is_some_and(|c| c.source != Source::Graph);
+    let granted = session.is_some_and(|s| defender || s.has_any_scope(HUNT_ACCEPTED));
     let scope = up.scopes.join(" ");
     // A task of its own runs after the callback has put the returned-to view in place (before its first
     // await), so a query too long for the return address still comes back to the hunting page.

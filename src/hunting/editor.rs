@@ -1,5 +1,5 @@
 //! What the KQL editor needs besides a textarea: which bracket closes the one at the caret, where a character
-//! offset is as (line, column), and the pivots' look-back window rewritten in place. Offsets are in characters
+//! offset is as (line, column), and the pivots' window (a look-back or an incident's span) rewritten in place. Offsets are in characters
 //! (what `selectionStart` counts for text without surrogate pairs).
 
 /// Where the caret's bracket and its partner are: `(bracket, partner)`, partner `None` when unmatched.
@@ -129,6 +129,44 @@ pub fn lookback_of(query: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// Where the query's first `Timestamp between (datetime(<from>) .. datetime(<to>))` (as the pivots write it)
+/// is: the byte range of the condition and its two instants. `None` when there is none, or a time in it is not
+/// an RFC 3339 instant.
+fn between_at(query: &str) -> Option<(std::ops::Range<usize>, i64, i64)> {
+    const HEAD: &str = "Timestamp between (datetime(";
+    const MID: &str = ") .. datetime(";
+    const TAIL: &str = "))";
+    let start = query.find(HEAD)?;
+    let a_at = start + HEAD.len();
+    let a_len = query.get(a_at..)?.find(')')?;
+    let a = query.get(a_at..a_at + a_len)?;
+    let b_at = a_at + a_len + MID.len();
+    if query.get(a_at + a_len..b_at)? != MID {
+        return None;
+    }
+    let b_len = query.get(b_at..)?.find(')')?;
+    let b = query.get(b_at..b_at + b_len)?;
+    let end = b_at + b_len + TAIL.len();
+    if query.get(b_at + b_len..end)? != TAIL {
+        return None;
+    }
+    let parse = crate::incidents::query::parse_rfc3339;
+    Some((start..end, parse(a)?, parse(b)?))
+}
+
+/// The span (Unix seconds, from and to) the query's `Timestamp between (datetime(…) .. datetime(…))` names.
+pub fn between_of(query: &str) -> Option<(i64, i64)> {
+    between_at(query).map(|(_, a, b)| (a, b))
+}
+
+/// The query with its span rewritten: the first `Timestamp between (…)` becomes `from .. to` (swapped when
+/// reversed). `None` when the query has no such condition.
+pub fn with_between(query: &str, from: i64, to: i64) -> Option<String> {
+    let (range, _, _) = between_at(query)?;
+    let condition = super::Window::between(from, to).condition();
+    Some(format!("{}{condition}{}", query.get(..range.start)?, query.get(range.end..)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +215,32 @@ mod tests {
         assert_eq!(lookback_of("T | where Timestamp > ago(d)"), None);
         let p = &super::super::pivots(super::super::EntityKind::Ip, "1.2.3.4", super::super::Lookback::DEFAULT)[0];
         assert_eq!(lookback_of(&with_lookback(&p.query, 1).unwrap()), Some(1));
+    }
+
+    #[test]
+    fn the_span_is_read_and_rewritten_in_place() {
+        let w = super::super::Window::between(1_795_000_000, 1_795_200_000);
+        let p = &super::super::pivots(super::super::EntityKind::Device, "ws-1", w)[0];
+        assert_eq!(between_of(&p.query), Some((1_795_000_000, 1_795_200_000)));
+        let q = with_between(&p.query, 1_795_300_000, 1_795_100_000).unwrap();
+        assert_eq!(between_of(&q), Some((1_795_100_000, 1_795_300_000)), "reversed is swapped");
+        assert_eq!(
+            q.replace(&super::super::Window::between(1_795_100_000, 1_795_300_000).condition(), "W"),
+            p.query.replace(&w.condition(), "W"),
+            "only the condition changed"
+        );
+        assert_eq!(lookback_of(&p.query), None, "a span is not a look-back");
+        let typed = "T | where Timestamp between (datetime(2026-11-01T00:00:00.5Z) .. datetime(2026-11-02T00:00:00+01:00)) | take 1";
+        assert_eq!(between_of(typed), Some((1_793_491_200, 1_793_574_000)));
+        assert!(with_between(typed, 0, 86_400).unwrap().ends_with("datetime(1970-01-02T00:00:00Z)) | take 1"));
+        for no in [
+            "T | take 1",
+            "T | where Timestamp between (datetime(x) .. datetime(2026-11-02T00:00:00Z))",
+            "T | where Timestamp between (datetime(2026-11-01T00:00:00Z) .. now())",
+            "Timestamp between (datetime(",
+        ] {
+            assert_eq!(between_of(no), None, "{no}");
+            assert_eq!(with_between(no, 0, 1), None, "{no}");
+        }
     }
 }

@@ -22,13 +22,19 @@ mod pivot;
 mod result;
 mod token;
 mod view;
+mod window;
 
-pub use editor::{line_col, line_count, lookback_of, match_bracket, with_lookback, BracketMatch};
+pub use editor::{
+    between_of, line_col, line_count, lookback_of, match_bracket, with_between, with_lookback, BracketMatch,
+};
 pub use error::{map_hunt_response, HuntError, Position, QuotaLimit};
 pub use pivot::{entity_targets, kql_string, pivots, EntityKind, Lookback, Pivot, EXAMPLES, TABLES};
-pub use result::{parse_hunt_result, Cell, Column, ColumnType, HuntResult, MAX_CELL_CHARS, MAX_ROWS};
+pub use result::{
+    parse_hunt_result, row_limit, Cell, Column, ColumnType, HuntResult, MAX_CELLS, MAX_CELL_CHARS, MAX_ROWS,
+};
 pub use token::{hunt_token_scopes, HuntToken, HUNT_TOKEN_KEY};
 pub use view::{HuntView, MAX_HASH_LEN, MAX_QUERY_CHARS};
+pub use window::{Window, SPAN_MARGIN_SECS};
 
 use crate::auth::secret::AccessToken;
 use crate::http::{HttpRequest, Method};
@@ -50,13 +56,13 @@ pub fn graph_base() -> &'static str {
     crate::incidents::source::api(Source::Graph).default_api_base
 }
 
-/// Where hunts go: the configured API base with the Graph source (the same Graph, or its sandbox), Microsoft
-/// Graph itself beside the Defender source.
+/// Where hunts go: the configured API base with the Graph source (the same Graph, or its sandbox); beside the
+/// Defender source `graph_base` (Microsoft Graph itself unless configured, e.g. the sandbox's Graph origin).
 pub fn hunt_base(cfg: &crate::config::Config) -> &str {
     if cfg.source == Source::Graph {
         &cfg.api_base
     } else {
-        graph_base()
+        &cfg.graph_base
     }
 }
 
@@ -130,5 +136,7 @@ mod tests {
         assert_eq!(hunt_base(&cfg), "http://127.0.0.1:8403", "the Graph source's own base (a sandbox here)");
         cfg.source = Source::Defender;
         assert_eq!(hunt_base(&cfg), "https://graph.microsoft.com", "beside Defender: Graph itself");
+        cfg.graph_base = "http://127.0.0.1:8403".into();
+        assert_eq!(hunt_base(&cfg), "http://127.0.0.1:8403", "or the configured Graph (the sandbox's)");
     }
 }

@@ -1,7 +1,10 @@
 //! Prepared hunts from an incident's entities: for a device, user, address, file hash, URL or mailbox, the
-//! queries an analyst reaches for first, over an editable window, with the value quoted as a KQL string
-//! literal. Tables and columns as in Microsoft's advanced hunting schema reference (DeviceProcessEvents,
-//! DeviceNetworkEvents, DeviceLogonEvents, DeviceFileEvents, IdentityLogonEvents, EmailEvents).
+//! queries an analyst reaches for first, over an editable window (the incident's own span when it has one,
+//! see `window.rs`), with the value quoted as a KQL string literal. Tables and columns as in Microsoft's
+//! advanced hunting schema reference (DeviceProcessEvents, DeviceNetworkEvents, DeviceLogonEvents,
+//! DeviceFileEvents, IdentityLogonEvents, EmailEvents).
+
+use super::window::Window;
 
 /// The longest entity value put into a query (characters).
 const MAX_VALUE_CHARS: usize = 1_000;
@@ -44,10 +47,11 @@ impl Lookback {
     pub fn get(self) -> u8 {
         self.0
     }
+}
 
-    /// The KQL condition: `Timestamp > ago(7d)`.
-    fn condition(self) -> String {
-        format!("Timestamp > ago({}d)", self.0)
+impl From<Lookback> for Window {
+    fn from(days: Lookback) -> Window {
+        Window::Back(days)
     }
 }
 
@@ -87,7 +91,7 @@ pub fn kql_string(value: &str) -> String {
 }
 
 /// One table's rows for `condition` over `window`, newest first.
-fn hunt(table: &str, window: Lookback, condition: &str, columns: &str) -> String {
+fn hunt(table: &str, window: Window, condition: &str, columns: &str) -> String {
     format!(
         "{table}\n| where {}\n| where {condition}\n| project {columns}\n| order by Timestamp desc\n| take {PIVOT_ROWS}",
         window.condition()
@@ -95,7 +99,8 @@ fn hunt(table: &str, window: Lookback, condition: &str, columns: &str) -> String
 }
 
 /// The prepared hunts for an entity, the one to open first leading; empty when `value` is blank.
-pub fn pivots(kind: EntityKind, value: &str, window: Lookback) -> Vec<Pivot> {
+pub fn pivots(kind: EntityKind, value: &str, window: impl Into<Window>) -> Vec<Pivot> {
+    let window = window.into();
     let value = value.trim();
     if value.is_empty() {
         return vec![];
@@ -304,6 +309,15 @@ mod tests {
                 let template = p.query.replace(&kql_string(evil), "<v>");
                 assert!(template.contains("<v>") && !template.contains("union"), "{template}");
             }
+        }
+    }
+
+    #[test]
+    fn a_pivot_from_an_incident_covers_its_alerts_time() {
+        let w = Window::between(1_795_000_000, 1_795_200_000);
+        for p in pivots(EntityKind::Device, "ws-1", w) {
+            assert!(p.query.contains(&format!("\n| where {}\n", w.condition())), "{}", p.query);
+            assert!(!p.query.contains("ago("), "no look-back from now: {}", p.query);
         }
     }
 

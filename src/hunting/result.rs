@@ -9,6 +9,10 @@ use std::cmp::Ordering;
 
 /// The API's row cap: no answer has more, so more is not kept.
 pub const MAX_ROWS: usize = 100_000;
+/// The most cells an answer keeps (rows × columns): 2,000,000 is 100,000 rows of 20 columns, and at about 32
+/// bytes a cell plus its text some 100 MB at worst. Without it a 0.3 MB answer of 500 columns and 100,000 `{}`
+/// rows became 50 million cells (~1.2 GB). Rows past the budget are not kept, and the page says so.
+pub const MAX_CELLS: usize = 2_000_000;
 /// A cell's text is cut here (a hostile or huge value must not exhaust the tab).
 pub const MAX_CELL_CHARS: usize = 2_000;
 /// Columns beyond this are dropped.
@@ -171,10 +175,9 @@ impl Cell {
         match (self, other) {
             (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
             (Cell::Integer(a), Cell::Integer(b)) => a.cmp(b),
-            (Cell::Real(a), Cell::Real(b)) => a.total_cmp(b),
-            // i64 → f64 may round; exact enough to order a table.
-            (Cell::Integer(a), Cell::Real(b)) => (*a as f64).total_cmp(b),
-            (Cell::Real(a), Cell::Integer(b)) => a.total_cmp(&(*b as f64)),
+            (Cell::Real(a), Cell::Real(b)) => cmp_reals(*a, *b),
+            (Cell::Integer(a), Cell::Real(b)) => cmp_int_real(*a, *b),
+            (Cell::Real(a), Cell::Integer(b)) => cmp_int_real(*b, *a).reverse(),
             (Cell::Time(a, sa), Cell::Time(b, sb)) => a.cmp(b).then_with(|| sa.cmp(sb)),
             (Cell::Text(a), Cell::Text(b)) | (Cell::Dynamic(a), Cell::Dynamic(b)) => {
                 a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b))
@@ -184,9 +187,74 @@ impl Cell {
     }
 }
 
+/// Reals by value, exactly: `-0.0` equals `0.0` (as it equals the integer 0), NaN after every number. (JSON has
+/// no NaN; the rule only keeps the order total whatever a cell holds.)
+fn cmp_reals(a: f64, b: f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// An integer against a real, exactly (issue 23.8): converting the integer to f64 rounds above 2^53, and then
+/// 2^53+1 equalled the real 2^53 which equalled the integer 2^53 — not an order, and `sort_by` panics on that
+/// since Rust 1.81. Here the real's whole part (which fits an i64 once the range is checked) is compared with
+/// the integer, then its fraction decides.
+fn cmp_int_real(a: i64, b: f64) -> Ordering {
+    // 2^63, exactly representable: every i64 is below it, and at least -2^63.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if b.is_nan() || b >= TWO_63 {
+        return Ordering::Less;
+    }
+    if b < -TWO_63 {
+        return Ordering::Greater;
+    }
+    let whole = b.trunc();
+    // In range: -2^63 <= whole < 2^63, so the cast is exact.
+    match a.cmp(&(whole as i64)) {
+        Ordering::Equal => cmp_reals(0.0, b - whole),
+        o => o,
+    }
+}
+
 fn text(s: &str) -> Cell {
     Cell::Text(cap(s, MAX_CELL_CHARS))
 }
+
+/// A cell as a column sorts it: a total order (`Ord`), values per their type, empty cells last in either
+/// direction.
+struct SortKey<'a> {
+    cell: &'a Cell,
+    desc: bool,
+}
+
+impl Ord for SortKey<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.cell, other.cell) {
+            (Cell::Null, Cell::Null) => Ordering::Equal,
+            (Cell::Null, _) => Ordering::Greater,
+            (_, Cell::Null) => Ordering::Less,
+            (x, y) if self.desc => y.compare(x),
+            (x, y) => x.compare(y),
+        }
+    }
+}
+
+impl PartialOrd for SortKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for SortKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for SortKey<'_> {}
 
 /// A hunt's answer.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -195,8 +263,22 @@ pub struct HuntResult {
     pub columns: Vec<Column>,
     /// Rows; each has one cell per column.
     pub rows: Vec<Vec<Cell>>,
-    /// More rows came than [`MAX_ROWS`]; the rest were not kept.
+    /// More rows came than were kept ([`MAX_ROWS`], or fewer under the cell budget).
     pub truncated: bool,
+    /// The most rows this answer could keep: [`MAX_ROWS`], or fewer when its columns would exceed [`MAX_CELLS`].
+    pub row_limit: usize,
+}
+
+impl HuntResult {
+    /// The rows were cut by the page's cell budget, not by the API's row cap.
+    pub fn cut_by_cells(&self) -> bool {
+        self.truncated && self.row_limit < MAX_ROWS
+    }
+}
+
+/// How many rows of `columns` columns fit the cell budget (at most [`MAX_ROWS`]).
+pub fn row_limit(columns: usize) -> usize {
+    MAX_CELLS.checked_div(columns).map_or(MAX_ROWS, |n| n.min(MAX_ROWS))
 }
 
 /// The first of `keys` present in `o` (the API spells its properties in more than one case).
@@ -231,7 +313,8 @@ fn read_columns(schema: Option<&Value>, first_row: Option<&Value>) -> Vec<Column
 }
 
 /// Reads a `runHuntingQuery` answer (`schema` + `results`, in any of the documented spellings). Never panics;
-/// rows that are not objects are skipped; at most [`MAX_ROWS`] rows and [`MAX_CELL_CHARS`] per cell are kept.
+/// rows that are not objects are skipped; at most [`MAX_ROWS`] rows, [`MAX_CELLS`] cells and [`MAX_CELL_CHARS`]
+/// per cell are kept.
 pub fn parse_hunt_result(body: &str) -> Result<HuntResult, String> {
     let v: Value = serde_json::from_str(body).map_err(|e| format!("not JSON ({})", cap(&e.to_string(), 120)))?;
     let o = v.as_object().ok_or_else(|| "not a JSON object".to_string())?;
@@ -241,30 +324,29 @@ pub fn parse_hunt_result(body: &str) -> Result<HuntResult, String> {
         _ => return Err("no results list".into()),
     };
     let columns = read_columns(any_key(o, &["schema", "Schema"]), results.first());
+    let limit = row_limit(columns.len());
     let rows = results
         .iter()
         .filter_map(Value::as_object)
-        .take(MAX_ROWS)
+        .take(limit)
         .map(|r| columns.iter().map(|c| r.get(&c.name).map_or(Cell::Null, |v| Cell::read(v, &c.kind))).collect())
         .collect();
-    let truncated = results.iter().filter(|r| r.is_object()).nth(MAX_ROWS).is_some();
-    Ok(HuntResult { columns, rows, truncated })
+    let truncated = results.iter().filter(|r| r.is_object()).nth(limit).is_some();
+    Ok(HuntResult { columns, rows, truncated, row_limit: limit })
 }
 
 impl HuntResult {
     /// Sorts the rows by column `col` per its type, ascending or descending; empty cells last either way; ties
-    /// keep the API's order. An unknown column leaves the rows as they are.
+    /// keep the API's order. An unknown column leaves the rows as they are. The order is total ([`SortKey`]), so
+    /// the sort cannot panic whatever the cells hold.
     pub fn sort_by_column(&mut self, col: usize, desc: bool) {
         if col >= self.columns.len() {
             return;
         }
-        self.rows.sort_by(|a, b| match (a.get(col).unwrap_or(&Cell::Null), b.get(col).unwrap_or(&Cell::Null)) {
-            (Cell::Null, Cell::Null) => Ordering::Equal,
-            (Cell::Null, _) => Ordering::Greater,
-            (_, Cell::Null) => Ordering::Less,
-            (x, y) if desc => y.compare(x),
-            (x, y) => x.compare(y),
-        });
+        fn key(row: &[Cell], col: usize, desc: bool) -> SortKey<'_> {
+            SortKey { cell: row.get(col).unwrap_or(&Cell::Null), desc }
+        }
+        self.rows.sort_by(|a, b| key(a, col, desc).cmp(&key(b, col, desc)));
     }
 
     /// CSV: a header of column names, then one line per row; text goes through the incidents export's quoting
@@ -435,5 +517,113 @@ mod tests {
         assert_eq!(back, r);
         let t = table();
         assert_eq!(parse_hunt_result(&t.to_json()).unwrap(), t);
+    }
+
+    #[test]
+    fn integers_and_reals_sort_exactly_and_the_sort_cannot_panic() {
+        // Issue 23.8: as f64, 2^53+1 == 2^53 (real) == 2^53 (int) but 2^53+1 > 2^53 (int): not an order.
+        let p = 1i64 << 53;
+        let (big, real, int) = (Cell::Integer(p + 1), Cell::Real(p as f64), Cell::Integer(p));
+        assert_eq!(big.compare(&real), Ordering::Greater);
+        assert_eq!(real.compare(&int), Ordering::Equal);
+        assert_eq!(big.compare(&int), Ordering::Greater);
+        assert_eq!(Cell::Integer(i64::MAX).compare(&Cell::Real(2f64.powi(63))), Ordering::Less, "2^63");
+        assert_eq!(Cell::Integer(i64::MIN).compare(&Cell::Real(-(2f64.powi(63)))), Ordering::Equal);
+        assert_eq!(Cell::Integer(-3).compare(&Cell::Real(-2.5)), Ordering::Less);
+        assert_eq!(Cell::Integer(-2).compare(&Cell::Real(-2.5)), Ordering::Greater);
+        assert_eq!(Cell::Integer(0).compare(&Cell::Real(-0.0)), Ordering::Equal);
+        assert_eq!(Cell::Real(-0.0).compare(&Cell::Real(0.0)), Ordering::Equal, "as the integer 0 equals both");
+        let mut r = HuntResult {
+            columns: vec![Column { name: "N".into(), kind: ColumnType::Integer }],
+            rows: [
+                big.clone(),
+                real.clone(),
+                int.clone(),
+                Cell::Null,
+                Cell::Real(f64::INFINITY),
+                Cell::Integer(i64::MIN),
+            ]
+            .into_iter()
+            .cycle()
+            .take(600)
+            .map(|c| vec![c])
+            .collect(),
+            ..Default::default()
+        };
+        r.sort_by_column(0, false);
+        assert_eq!(r.rows[0][0], Cell::Integer(i64::MIN));
+        assert_eq!((&r.rows[100][0], &r.rows[101][0]), (&real, &int), "equal values keep the API's order");
+        assert_eq!(r.rows[299][0], int);
+        assert_eq!(r.rows[300][0], big);
+        assert_eq!(r.rows[400][0], Cell::Real(f64::INFINITY));
+        assert_eq!(r.rows[599][0], Cell::Null);
+    }
+
+    /// Cells of every kind a column can hold, with the numbers near the edges where f64 rounds.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn any_cell() -> impl proptest::strategy::Strategy<Value = Cell> {
+        use proptest::prelude::*;
+        let p = 1i64 << 53;
+        let edge_int = prop_oneof![Just(p - 1), Just(p), Just(p + 1), Just(i64::MAX), Just(i64::MIN), -5i64..5];
+        let edge_real = prop_oneof![
+            Just(p as f64),
+            Just((p + 2) as f64),
+            Just(2f64.powi(63)),
+            Just(-(2f64.powi(63))),
+            Just(-0.0),
+            Just(0.5),
+            Just(f64::INFINITY),
+            Just(f64::NAN),
+            -5.0f64..5.0
+        ];
+        prop_oneof![
+            Just(Cell::Null),
+            edge_int.clone().prop_map(Cell::Integer),
+            any::<i64>().prop_map(Cell::Integer),
+            edge_real.prop_map(Cell::Real),
+            any::<f64>().prop_map(Cell::Real),
+            any::<bool>().prop_map(Cell::Bool),
+            "[aAbB]{0,2}".prop_map(Cell::Text),
+            (edge_int, "[0-9]{0,1}").prop_map(|(t, s)| Cell::Time(t, s)),
+        ]
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// The comparison is a total order on any three cells (antisymmetric, transitive), so `sort_by` has
+        /// nothing to panic about; before, (2^53+1, 2^53 real, 2^53 int) broke transitivity.
+        #[test]
+        fn the_cell_order_is_total(a in any_cell(), b in any_cell(), c in any_cell()) {
+            use Ordering::*;
+            let key = |x| SortKey { cell: x, desc: false };
+            let (ab, bc, ac) = (key(&a).cmp(&key(&b)), key(&b).cmp(&key(&c)), key(&a).cmp(&key(&c)));
+            proptest::prop_assert_eq!(ab, key(&b).cmp(&key(&a)).reverse());
+            if ab != Greater && bc != Greater {
+                proptest::prop_assert!(ac != Greater, "{a:?} <= {b:?} <= {c:?} but {ac:?}");
+            }
+            if ab == Equal && bc == Equal {
+                proptest::prop_assert_eq!(ac, Equal);
+            }
+        }
+    }
+
+    #[test]
+    fn a_wide_answer_keeps_only_the_cell_budget() {
+        // Issue 23.9: 500 columns × 100,000 empty rows would be 50 million cells.
+        let schema: Vec<Value> =
+            (0..500).map(|i| serde_json::json!({"name": format!("c{i}"), "type": "string"})).collect();
+        let body = format!(r#"{{"schema":{},"results":[{}]}}"#, Value::Array(schema), vec!["{}"; 100_000].join(","));
+        assert!(body.len() < 400_000, "a small answer");
+        let r = parse_hunt_result(&body).unwrap();
+        assert_eq!(r.columns.len(), 500);
+        assert_eq!(r.rows.len(), MAX_CELLS / 500);
+        assert!(r.truncated && r.cut_by_cells());
+        assert!(r.rows.len() * r.columns.len() <= MAX_CELLS);
+        // A narrow answer still keeps the API's 100,000 rows, and says nothing about cells.
+        assert_eq!(row_limit(20), MAX_ROWS);
+        assert_eq!(row_limit(0), MAX_ROWS);
+        assert_eq!(row_limit(21), MAX_CELLS / 21);
+        let r = parse_hunt_result(r#"{"schema":[{"name":"a","type":"long"}],"results":[{"a":1}]}"#).unwrap();
+        assert!(!r.truncated && !r.cut_by_cells() && r.row_limit == MAX_ROWS);
     }
 }

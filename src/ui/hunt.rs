@@ -3,27 +3,26 @@
 //! rows in the DOM, exportable). Also the "Hunt" links the incident page puts next to each entity.
 
 use super::ctx;
-use crate::browser::{clock, download, page};
+use crate::browser::page;
 use crate::flows::hunt::{ask_consent, load_columns, run, RunState};
 use crate::format::wait;
 use crate::hunting::{
-    line_count, lookback_of, match_bracket, pivots, with_lookback, Cell, ColumnType, EntityKind, HuntView, Lookback,
-    Position, EXAMPLES, MAX_ROWS, TABLES,
+    between_of, line_count, lookback_of, match_bracket, pivots, with_between, with_lookback, EntityKind, HuntView,
+    Position, Window, EXAMPLES, TABLES,
 };
-use crate::problem::Problem;
-use crate::queue::export::file_name;
+use crate::incidents::query::{parse_rfc3339, rfc3339};
+use crate::problem::{group, hunt_rows_cut};
 use leptos::prelude::*;
-
-/// Rows in the DOM at once.
-const PAGE_ROWS: usize = 50;
 /// The look-back choices the window menu offers (days).
 const WINDOWS: [u32; 5] = [1, 3, 7, 14, 30];
 
 /// "Hunt: Processes · Network connections · …" for one entity value: each link opens the hunting page with the
-/// prepared query (its window is editable there).
+/// prepared query over the incident's own span (the [`Window`] its page provides; 7 days back without one), the
+/// window editable there.
 #[component]
 pub(super) fn HuntLinks(kind: EntityKind, value: String) -> impl IntoView {
-    let links = pivots(kind, &value, Lookback::DEFAULT)
+    let window = use_context::<Window>().unwrap_or_default();
+    let links = pivots(kind, &value, window)
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -106,6 +105,18 @@ pub(super) fn HuntPage() -> impl IntoView {
             draft.set(q);
         }
     };
+    // A pivot from an incident names its span: each end is editable, and an end that reads as an instant
+    // rewrites the query's `between (…)` in place.
+    let span = move || between_of(&draft.get());
+    let set_end = move |ev, from_end: bool| {
+        let Some(t) = parse_rfc3339(&event_target_value(&ev)) else { return };
+        let q = draft.get_untracked();
+        let Some((from, to)) = between_of(&q) else { return };
+        let (from, to) = if from_end { (t, to) } else { (from, t) };
+        if let Some(q) = with_between(&q, from, to) {
+            draft.set(q);
+        }
+    };
     let examples = EXAMPLES
         .iter()
         .map(|(label, q)| {
@@ -143,6 +154,16 @@ pub(super) fn HuntPage() -> impl IntoView {
                                 </select>
                             </label>
                         })}
+                        {move || span().map(|(from, to)| view! {
+                            <label class="inline">{crate::problem::HUNT_SPAN_FROM}
+                                <input type="text" class="mono" data-testid="hunt-span-from" size="20" title=crate::problem::HUNT_SPAN_FORMAT
+                                    prop:value=rfc3339(from) on:change=move |ev| set_end(ev, true)/>
+                            </label>
+                            <label class="inline">{crate::problem::HUNT_SPAN_TO}
+                                <input type="text" class="mono" data-testid="hunt-span-to" size="20" title=crate::problem::HUNT_SPAN_FORMAT
+                                    prop:value=rfc3339(to) on:change=move |ev| set_end(ev, false)/>
+                            </label>
+                        })}
                         <label class="inline">"Timespan "
                             <input type="text" class="mono" data-testid="hunt-timespan" size="14" placeholder="P30D" title="ISO 8601: P7D, start/end…; blank: the API's 30 days"
                                 prop:value=move || timespan.get() on:input=move |ev| timespan.set(event_target_value(&ev))/>
@@ -154,7 +175,7 @@ pub(super) fn HuntPage() -> impl IntoView {
                         </button>
                     </div>
                     <Status area=area draft=draft/>
-                    <Results/>
+                    <super::hunt_results::Results/>
                 </div>
                 <aside class="hunt-side">
                     <h2>"Examples"</h2>
@@ -184,9 +205,12 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
         RunState::Idle => None,
         RunState::Running => Some(view! { <p class="muted" role="status" data-testid="hunt-status">"Running the query…"</p> }.into_any()),
         RunState::Done { ms } => {
-            let (n, cut) = hunt.result.with(|r| r.as_ref().map_or((0, false), |r| (r.rows.len(), r.truncated)));
-            let text = format!("{} row{} in {:.2} s", thousands(n), if n == 1 { "" } else { "s" }, ms as f64 / 1000.0);
-            let cut = cut.then(|| format!(" The API returns at most {} rows; there are more: narrow the query.", thousands(MAX_ROWS)));
+            let (n, cut) = hunt.result.with(|r| {
+                r.as_ref().map_or((0, None), |r| {
+                    (r.rows.len(), r.truncated.then(|| hunt_rows_cut(r.row_limit, r.columns.len(), r.cut_by_cells())))
+                })
+            });
+            let text = format!("{} row{} in {:.2} s", group(n), if n == 1 { "" } else { "s" }, ms as f64 / 1000.0);
             Some(view! { <p class="muted" role="status" data-testid="hunt-status">{text}{cut}</p> }.into_any())
         }
         RunState::Failed { message, at, near, retry_at } => {
@@ -228,162 +252,21 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
             </div>
         }
         .into_any()),
-        RunState::Unavailable(why) => Some(view! { <p class="banner warn" data-testid="hunt-unavailable">{why}</p> }.into_any()),
-    }
-    }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The result table: sortable headers, one page of rows, export.
-#[component]
-fn Results() -> impl IntoView {
-    let ctx = ctx();
-    let hunt = ctx.hunt;
-    let page_no = RwSignal::new(0usize);
-    let sort = RwSignal::new(None::<(usize, bool)>);
-    let save_failed = RwSignal::new(None::<Problem>);
-    // Each run's answer starts unsorted, on its first page (sorting changes the result, not the run).
-    Effect::new(move |_| {
-        hunt.run.track();
-        page_no.set(0);
-        sort.set(None);
-    });
-    let count = move || hunt.result.with(|r| r.as_ref().map_or(0, |r| r.rows.len()));
-    let pages = move || count().div_ceil(PAGE_ROWS).max(1);
-    let sort_by = move |col: usize| {
-        let desc = matches!(sort.get_untracked(), Some((c, false)) if c == col);
-        hunt.result.update(|r| {
-            if let Some(r) = r {
-                r.sort_by_column(col, desc);
-            }
-        });
-        sort.set(Some((col, desc)));
-        page_no.set(0);
-    };
-    let export = move |json: bool| {
-        let text = hunt.result.with_untracked(|r| r.as_ref().map(|r| if json { r.to_json() } else { r.to_csv() }));
-        if let Some(text) = text {
-            let (ext, mime) = if json { ("json", "application/json") } else { ("csv", "text/csv") };
-            let saved = download::save(&file_name("hunt", ext, clock::now() as i64), mime, &text);
-            save_failed.set(saved.err().map(Problem::new));
-        }
-    };
-    let head = move || {
-        hunt.result.with(|r| {
-            r.as_ref().map(|r| {
-                r.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let name = c.name.clone();
-                        let kind = c.kind.kusto_name().to_string();
-                        let aria = move || match sort.get() {
-                            Some((s, false)) if s == i => "ascending",
-                            Some((s, true)) if s == i => "descending",
-                            _ => "none",
-                        };
-                        let arrow = move || match sort.get() {
-                            Some((s, d)) if s == i => if d { " ↓" } else { " ↑" },
-                            _ => "",
-                        };
-                        view! {
-                            <th scope="col" aria-sort=aria>
-                                <button class="sort" data-testid="hunt-col" data-column=name.clone() on:click=move |_| sort_by(i)>
-                                    {name.clone()}{arrow}
-                                </button>
-                                <span class="muted small col-type">{kind}</span>
-                            </th>
-                        }
-                    })
-                    .collect_view()
-            })
-        })
-    };
-    let body = move || {
-        let start = page_no.get() * PAGE_ROWS;
-        hunt.result.with(|r| {
-            let Some(r) = r else { return vec![] };
-            let nums: Vec<bool> =
-                r.columns.iter().map(|c| matches!(c.kind, ColumnType::Integer | ColumnType::Real)).collect();
-            r.rows
-                .iter()
-                .skip(start)
-                .take(PAGE_ROWS)
-                .map(|row| {
-                    let cells = row
-                        .iter()
-                        .zip(&nums)
-                        .map(|(c, num)| {
-                            let class = if *num {
-                                "num"
-                            } else if matches!(c, Cell::Dynamic(_)) {
-                                "mono"
-                            } else {
-                                ""
-                            };
-                            // One line per row (a long command line is cut, whole in its tooltip), so a page of
-                            // rows stays a page.
-                            let text = crate::incidents::model::visible(&c.display());
-                            let title = text.clone();
-                            view! { <td class=class title=title>{text}</td> }
-                        })
-                        .collect_view();
-                    view! { <tr data-testid="hunt-row">{cells}</tr> }
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let range = move || {
-        let n = count();
-        let start = (page_no.get() * PAGE_ROWS).min(n);
-        let end = (start + PAGE_ROWS).min(n);
-        if n == 0 {
-            "No rows.".to_string()
-        } else {
-            format!("Rows {}–{} of {}", thousands(start + 1), thousands(end), thousands(n))
-        }
-    };
-    move || {
-        hunt.result.with(Option::is_some).then(|| {
-            view! {
-                <div class="hunt-results" data-testid="hunt-results">
-                    <div class="queue-head">
-                        <span class="muted" data-testid="hunt-range">{range}</span>
-                        <span class="spacer"></span>
-                        <button class="ghost" data-testid="hunt-export-csv" on:click=move |_| export(false)>"Export CSV"</button>
-                        <button class="ghost" data-testid="hunt-export-json" on:click=move |_| export(true)>"Export JSON"</button>
-                    </div>
-                    {move || save_failed.get().map(|p| view! {
-                        <p class="banner error" role="alert" data-testid="hunt-export-error">{p.message}</p>
-                    })}
-                    <div class="table-wrap" tabindex="0" role="region" aria-label="Hunting results">
-                        <table class="incidents hunt-table">
-                            <thead><tr>{head}</tr></thead>
-                            <tbody>{body}</tbody>
-                        </table>
-                    </div>
-                    <nav class="pager" aria-label="Result pages">
-                        <button class="ghost" data-testid="hunt-prev" disabled=move || page_no.get() == 0
-                            on:click=move |_| page_no.update(|p| *p = p.saturating_sub(1))>"← Previous"</button>
-                        <span class="muted">{move || format!("Page {} of {}", page_no.get() + 1, pages())}</span>
-                        <button class="ghost" data-testid="hunt-next" disabled=move || page_no.get() + 1 >= pages()
-                            on:click=move |_| page_no.update(|p| *p += 1)>"Next →"</button>
-                    </nav>
+        RunState::Unavailable(why) => {
+            let ask = why.consent.map(|_| view! {
+                " " <button class="primary" data-testid="hunt-consent" on:click=move |_| ask_consent(ctx)>"Ask for the permission"</button>
+            });
+            Some(view! {
+                <div class="banner warn" data-testid="hunt-unavailable">
+                    <p>{why.problem.message}</p>
+                    {why.problem.hint.map(|h| view! { <p class="small">{h}</p> })}
+                    {ask}
+                    <super::status::Details text=why.problem.details/>
                 </div>
             }
-        })
+            .into_any())
+        }
+    }
     }
 }
 

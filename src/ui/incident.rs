@@ -122,6 +122,8 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
             .filter(|d| seen.insert(d.device_dns_name.clone().or(d.device_id.clone())))
             .collect::<Vec<_>>()
     };
+    // Hunt links under this incident look at its own span, not back from now (issue 21.3).
+    provide_context(crate::hunting::Window::around_alerts(&inc.alerts));
     let name = shown(&inc.name);
     page::set_title(&format!("#{} {} · Onbehalf", inc.id, name));
     // The opened incident starts at its top with focus on its title (once per opening, not per update).

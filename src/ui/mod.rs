@@ -10,6 +10,7 @@ mod export;
 mod filters;
 mod header;
 mod hunt;
+mod hunt_results;
 mod incident;
 mod keyboard;
 mod pair;

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::clock::now_ms;
-use crate::directory::{find_user, parse_scopes, User, APP_NAME, CLIENT_ID};
+use crate::directory::{find_user, parse_authorize_scopes, User, APP_NAME, CLIENT_ID};
 use crate::pkce::valid_s256_challenge;
 use crate::state::{lock, random_token, AppState, AuthRequest, CodeGrant, Pending};
 
@@ -172,7 +172,7 @@ pub(crate) async fn authorize(
     if scope.trim().is_empty() {
         return err("invalid_request", &missing_parameter("scope"));
     }
-    let scopes = match parse_scopes(scope) {
+    let scopes = match parse_authorize_scopes(scope) {
         Ok(s) => s,
         Err(e) => return err("invalid_scope", &e.description()),
     };

@@ -349,19 +349,28 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
                 "AADSTS700084: The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of {}, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on {}.",
                 lifetime_text(st.opts.refresh_lifetime), iso_secs(g.chain_start_ms)));
         }
-        // Rotation: the presented token dies now, whatever happens next.
-        rts.remove(rt);
         g
     };
     let resource = scopes.resource.unwrap_or(GRAPH_RESOURCE);
     let granted: Vec<String> = if scopes.resource.is_none() {
         vec!["User.Read".to_string()]
     } else {
+        // A refresh token redeems for another resource's permissions the user has consented to (Entra's are
+        // multi-resource); without that consent Entra refuses this grant and the token stays good.
         if !undecided_scopes(st, grant.user, &grant.client_id, &scopes).is_empty() {
             return token_error(o, bad, "invalid_grant", &format!("AADSTS65001: The user or administrator has not consented to use the application with ID '{CLIENT_ID}'. Send an interactive authorization request for this user and resource."));
         }
         granted_permissions(st, grant.user, &grant.client_id, &scopes)
     };
+    // Rotation: the presented token dies with the grant it buys (a second use of it, even a racing one, fails).
+    if lock(&st.refresh).remove(rt).is_none() {
+        return token_error(
+            o,
+            bad,
+            "invalid_grant",
+            "AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
+        );
+    }
     // A refresh always yields a new refresh token, even if offline_access is not repeated.
     let mut oidc = scopes.oidc.clone();
     if !oidc.iter().any(|s| s == "offline_access") {
