@@ -20,6 +20,7 @@ pub(crate) mod problem;
 pub mod queue;
 pub mod request;
 pub mod route;
+pub mod secret;
 pub mod shortcuts;
 pub(crate) mod writes_text;
 

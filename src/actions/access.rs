@@ -1,5 +1,5 @@
 //! Who may make which call: the delegated permission each call needs per source (the token panel lists them),
-//! whether a token holds it, which side refused a 403, and when a failed write may be sent again.
+//! whether a token holds it, and which side refused a 403 ([`Refusal`]).
 //!
 //! Permissions: Defender update `Incident.ReadWrite` (api-update-incidents.md, delegated); Graph update and
 //! create-comment `SecurityIncident.ReadWrite.All` (security-incident-update-permissions.md,
@@ -114,37 +114,7 @@ pub(crate) fn is_granted(session: &Session, source: Source, call: Call) -> bool 
     session.has_any_scope(call_info(source, call).accepted)
 }
 
-/// Which side refused a 403.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The token lacks the delegated permission: consent to it (an admin's, for these APIs) fixes it.
-    AppPermission {
-        /// The permission to consent to.
-        needed_scope: &'static str,
-    },
-    /// The token holds the permission, so the API refused the user: an admin must grant a role.
-    UserRole {
-        /// The kind of role that allows the call.
-        role_hint: &'static str,
-        /// What the API said.
-        message: String,
-    },
-}
-
-impl Refusal {
-    /// A plain sentence for the page (render as text).
-    pub fn user_message(&self) -> String {
-        match self {
-            Refusal::AppPermission { needed_scope } => format!(
-                "This page has not been granted the delegated permission {needed_scope}. An administrator can grant it (admin consent); then sign in again."
-            ),
-            Refusal::UserRole { role_hint, message } => format!(
-                "The API refused your account: the page holds the permission, but your account needs {role_hint}. An administrator can grant it.{}",
-                if message.is_empty() { String::new() } else { format!(" The API said: {message}") }
-            ),
-        }
-    }
-}
+pub use crate::request::refusal::Refusal;
 
 pub(crate) fn role_hint(source: Source, call: Call) -> &'static str {
     let api = crate::incidents::source::api(source);

@@ -8,7 +8,8 @@ pub mod error;
 pub mod jwks;
 pub mod jwt;
 pub mod pkce;
-pub mod secret;
+/// The secrets' newtypes live below every room (`crate::secret`): the incidents' requests carry a token too.
+pub use crate::secret;
 pub mod session;
 pub mod stored;
 pub mod token;

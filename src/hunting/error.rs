@@ -3,13 +3,13 @@
 //! the one token renewal every call gets); the page shows the failure and waits for the analyst.
 
 use super::HUNT_SCOPE;
-use crate::actions::access::Refusal;
 use crate::auth::error::AuthError;
 use crate::format::cap;
 use crate::http::HttpResponse;
 use crate::incidents::query::required_scope;
 use crate::incidents::source::Source;
 use crate::request::error::{body_retry_seconds, map_response, ApiError};
+use crate::request::refusal::Refusal;
 use crate::request::retry::{Failure, Fault};
 
 /// The role a delegated hunt needs besides the permission (Defender: "View Data" and access to the devices'

@@ -73,9 +73,12 @@ pub(crate) fn read_page(
     }
 }
 
+/// One screen of the queue: the rows the page holds at a time, and the first request's size.
+pub const PAGE_SIZE: usize = 50;
+
 /// The first request asks for one screen of rows: the first row paints after the smallest response the
 /// API can give (a full Defender page with alerts is ~1 MB of JSON to transfer and parse).
-pub const FIRST_PAGE: u32 = crate::queue::view::PAGE_SIZE as u32;
+pub const FIRST_PAGE: u32 = PAGE_SIZE as u32;
 
 /// A view loads at most this many incidents; narrower views are the way past it.
 pub const MAX_INCIDENTS: usize = 10_000;

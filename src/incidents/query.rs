@@ -1,9 +1,9 @@
 //! Request URLs for both incidents APIs, OData `$filter` building, RFC 3339 time conversion, and API requests.
 
-use crate::auth::secret::AccessToken;
 use crate::http::{host_name, percent_encode, split_url, HttpRequest, Method};
 use crate::incidents::source::Source;
 use crate::incidents::source::{api, Dialect, Paging};
+use crate::secret::AccessToken;
 
 /// One page request.
 #[derive(Debug, Clone, PartialEq, Eq)]

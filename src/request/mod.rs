@@ -7,6 +7,7 @@
 pub mod budget;
 pub mod driver;
 pub mod error;
+pub mod refusal;
 pub mod retry;
 
 pub use error::ApiError;

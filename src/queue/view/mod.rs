@@ -12,8 +12,9 @@ pub(crate) use order::visible_indices;
 pub use order::SortKey;
 pub(crate) use order::{primary, then_ties};
 
-/// Rows per screen: enough to scan, few enough that 10,000 incidents never reach the DOM at once.
-pub const PAGE_SIZE: usize = 50;
+/// Rows per screen: enough to scan, few enough that 10,000 incidents never reach the DOM at once (the first
+/// request asks for exactly one screen, so the constant lives with the paging).
+pub use crate::incidents::paging::PAGE_SIZE;
 
 /// Who an incident is assigned to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
