@@ -5,7 +5,7 @@
 
 use super::drive::{Call, Shown};
 use super::sign_in::step_up;
-use super::state::{ActResult, Activity, BulkPending, Ctx};
+use super::state::{ActResult, Activity, Ctx};
 use crate::actions::access::classify_forbidden;
 use crate::actions::activity::{self, ACTIVITY_KEY};
 use crate::actions::intent::consent_needed;
@@ -61,66 +61,6 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
     });
 }
 
-/// A bulk action (one confirmation for all): each incident in turn, paced by the request budget like every
-/// request, with the same retry rules as one write; progress and results are shown as they come.
-pub(crate) fn bulk(ctx: Ctx, ids: Vec<String>, action: Action) {
-    let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return };
-    let Some(session) = ctx.session() else { return };
-    if ids.is_empty() || ctx.acting.with_untracked(|a| a.bulk_running) {
-        return;
-    }
-    if let Some(scope) = consent_needed(&cfg, &session, &action) {
-        ctx.acting.update(|a| a.bulk_consent = Some((scope, action)));
-        return;
-    }
-    ctx.acting.update(|a| {
-        a.bulk_running = true;
-        a.bulk_consent = None;
-        a.bulk_declined = None;
-        a.bulk = ids.iter().map(|id| (id.clone(), None)).collect();
-    });
-    let epoch = ctx.epoch();
-    spawn_local(async move {
-        let me = session.id_claims.preferred_username.clone();
-        for id in ids {
-            if !ctx.still(epoch) {
-                return;
-            }
-            // An incident being acted on from its own page is skipped rather than written twice at once.
-            if ctx.acting.with_untracked(|a| a.in_flight.contains(&id)) {
-                continue;
-            }
-            ctx.acting.update(|a| a.in_flight.push(id.clone()));
-            // The token may have been renewed while the bulk action ran.
-            let session = ctx.session().unwrap_or_else(|| session.clone());
-            let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
-            if !ctx.still(epoch) {
-                return;
-            }
-            record(ctx, &id, &action, me.as_deref(), &outcome);
-            ctx.acting.update(|a| {
-                a.in_flight.retain(|x| x != &id);
-                if let Some(entry) = a.bulk.iter_mut().find(|(i, _)| *i == id) {
-                    entry.1 = Some((outcome.ended(), outcome.short()));
-                }
-            });
-        }
-        ctx.acting.update(|a| a.bulk_running = false);
-    });
-}
-
-/// Incremental consent for a bulk action: the permission is asked for, and the selection and the action travel
-/// in the step-up's intent, to be confirmed again when back (nothing is sent by itself).
-pub(crate) fn ask_bulk_consent(ctx: Ctx) {
-    let (consent, selected) = ctx.acting.with_untracked(|a| (a.bulk_consent.clone(), a.selected.clone()));
-    let Some((scope, action)) = consent else { return };
-    if selected.is_empty() {
-        return;
-    }
-    let intent = Intent { target: Target::Selection(selected), action };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
-}
-
 /// The analyst agreed to go to the provider for the permission the held action needs.
 pub(crate) fn ask_consent(ctx: Ctx) {
     let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
@@ -139,14 +79,8 @@ pub(crate) fn came_back(ctx: Ctx, cfg: &Config, up: &StepUp, intent: Intent, ses
     match (intent.target.clone(), missing) {
         (Target::Incident(_), None) if cfg.actions => ctx.acting.update(|a| a.held = Some(intent)),
         (Target::Incident(id), Some(scope)) => declined(ctx, &id, &scope),
-        (Target::Selection(ids), None) if cfg.actions => ctx.acting.update(|a| {
-            a.selected = ids;
-            a.bulk_pending = Some(BulkPending { action: intent.action, after_consent: true });
-        }),
-        (Target::Selection(ids), Some(scope)) => ctx.acting.update(|a| {
-            a.selected = ids;
-            a.bulk_declined = Some(crate::problem::consent_declined(&scope));
-        }),
+        (Target::Selection(ids), None) if cfg.actions => super::bulk::came_back(ctx, ids, Ok(intent.action)),
+        (Target::Selection(ids), Some(scope)) => super::bulk::came_back(ctx, ids, Err(scope)),
         _ => {}
     }
 }
@@ -165,7 +99,7 @@ pub(crate) fn drop_held(ctx: Ctx) {
     });
 }
 
-async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: &Action) -> Outcome {
+pub(super) async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: &Action) -> Outcome {
     let writes = match update_requests(cfg.source, &cfg.api_base, id, action, &session.access_token) {
         Ok(w) => w,
         Err(e) => return Outcome::Invalid(e),
@@ -268,7 +202,7 @@ async fn send_write(
 }
 
 /// Adds the activity line and the result shown next to the incident.
-fn record(ctx: Ctx, id: &str, action: &Action, me: Option<&str>, outcome: &Outcome) {
+pub(super) fn record(ctx: Ctx, id: &str, action: &Action, me: Option<&str>, outcome: &Outcome) {
     let what = action.describe(id, me);
     let ok = *outcome == Outcome::Done;
     let line = Activity { at: clock::hh_mm(clock::now()), what: what.clone(), outcome: outcome.short(), ok };

@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod boot;
+pub mod bulk;
 pub mod callback;
 pub mod drive;
 pub mod hunt;

@@ -111,6 +111,7 @@ pub(crate) fn sign_out(ctx: Ctx) {
     // A new generation, not a reset to 0: a load still running must see its generation gone.
     ctx.queue.update(|q| *q = Queue { generation: q.generation + 1, ..Default::default() });
     ctx.acting.set(Default::default());
+    ctx.bulk.set(Default::default());
     ctx.hunt.result.set(None);
     ctx.api_error.set(None);
     ctx.reauth.set(None);

@@ -102,21 +102,26 @@ pub(crate) struct Acting {
     pub role_refused: bool,
     /// This tab's activity, newest last.
     pub log: Vec<Activity>,
-    /// Incidents selected in the queue for a bulk action.
-    pub selected: Vec<String>,
-    /// The last row clicked without shift: a shift-click selects the rows between it and the clicked one.
-    pub anchor: Option<String>,
-    /// The current or last bulk action: each incident, and once ended which count it goes to and how it ended.
-    pub bulk: Vec<(String, Option<(crate::actions::Ended, String)>)>,
-    /// A bulk action is running (a second one is not started).
-    pub bulk_running: bool,
-    /// A bulk action waits for the write permission: the permission to ask for, and the action (it travels
-    /// with the selection across the consent redirect).
-    pub bulk_consent: Option<(String, crate::actions::Action)>,
-    /// The bulk action the confirmation names; nothing is sent until the analyst confirms it.
-    pub bulk_pending: Option<BulkPending>,
-    /// Consent for a bulk action was not given: what the bulk bar says (the selection stays).
-    pub bulk_declined: Option<String>,
+}
+
+/// The queue's bulk actions: the selection, the action waiting for consent or confirmation, the run and its
+/// results. Apart from [`Acting`] (one incident's writes), so a bulk run and an incident page never write into
+/// each other's state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Bulk {
+    /// Incidents selected in the queue.
+    pub selection: crate::queue::selection::Selection,
+    /// The current or last run: each incident, and once ended which count it goes to and how it ended.
+    pub results: Vec<(String, Option<(crate::actions::Ended, String)>)>,
+    /// A run is under way (a second one is not started).
+    pub running: bool,
+    /// The action waits for the write permission: the permission to ask for, and the action (it travels with
+    /// the selection across the consent redirect).
+    pub consent: Option<(String, crate::actions::Action)>,
+    /// The action the confirmation names; nothing is sent until the analyst confirms it.
+    pub pending: Option<BulkPending>,
+    /// Consent was not given: what the bulk bar says (the selection stays).
+    pub declined: Option<String>,
 }
 
 /// A bulk action waiting for the analyst's confirmation.
@@ -161,6 +166,8 @@ pub(crate) struct Ctx {
     pub budget: StoredValue<Budget>,
     /// Actions on incidents: in flight, results, consent, the activity list.
     pub acting: RwSignal<Acting>,
+    /// The queue's selection and its bulk action.
+    pub bulk: RwSignal<Bulk>,
     /// Bumped by sign-out: a renewal, load or sign-in that awaited across it finds it changed and writes
     /// nothing (no session may come back into sessionStorage after the analyst signed out).
     pub epoch: StoredValue<u64>,
@@ -190,6 +197,7 @@ impl Ctx {
             budget: StoredValue::new(Budget::new(50, 1500)),
             // The activity list outlives a reload (sessionStorage, removed by sign-out).
             acting: RwSignal::new(Acting { log: super::act::stored_activity(), ..Acting::default() }),
+            bulk: RwSignal::new(Bulk::default()),
             epoch: StoredValue::new(0),
             status: super::status::Status::new(),
             hunt: super::hunt::Hunt::new(),

@@ -7,6 +7,7 @@ pub(crate) mod changes;
 pub(crate) mod export;
 pub(crate) mod index;
 pub(crate) mod search;
+pub mod selection;
 pub(crate) mod stats;
 pub(crate) mod view;
 pub mod walk;

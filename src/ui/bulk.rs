@@ -5,39 +5,14 @@ use super::ctx;
 use super::pair::{Pair, PairPicker};
 use super::writes::{write_role, ActivityLog};
 use crate::actions::{tally, writable_statuses, Action, Ended};
-use crate::flows::act::{ask_bulk_consent, bulk};
+use crate::flows::bulk;
 use crate::flows::state::BulkPending;
 use crate::incidents::model::Status;
 use leptos::prelude::*;
 
 /// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).
 pub(super) fn select(screen: &[String], id: &str, on: bool, shift: bool) {
-    let ctx = ctx();
-    ctx.acting.update(|a| {
-        let range = match (shift, a.anchor.as_ref()) {
-            (true, Some(anchor)) => {
-                let from = screen.iter().position(|x| x == anchor);
-                let to = screen.iter().position(|x| x == id);
-                match (from, to) {
-                    (Some(f), Some(t)) => screen.get(f.min(t)..=f.max(t)).map(<[String]>::to_vec),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        let ids = range.unwrap_or_else(|| vec![id.to_string()]);
-        for i in ids {
-            let has = a.selected.contains(&i);
-            if on && !has {
-                a.selected.push(i);
-            } else if !on && has {
-                a.selected.retain(|x| *x != i);
-            }
-        }
-        if !shift {
-            a.anchor = Some(id.to_string());
-        }
-    });
+    bulk::select(ctx(), screen, id, on, shift);
 }
 
 /// The bar above the queue: selection, the action, its confirmation, progress.
@@ -47,19 +22,11 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     let Some(cfg) = ctx.cfg().filter(|c| c.actions) else { return ().into_any() };
     let source = cfg.source;
     let me = ctx.session().and_then(|s| s.id_claims.preferred_username.clone());
-    let count = Memo::new(move |_| ctx.acting.with(|a| a.selected.len()));
-    let running = Memo::new(move |_| ctx.acting.with(|a| a.bulk_running));
-    let all_on_screen = move || {
-        let sel = ctx.acting.with(|a| a.selected.clone());
-        screen.with(|s| !s.is_empty() && s.iter().all(|i| sel.contains(i)))
-    };
+    let count = Memo::new(move |_| ctx.bulk.with(|b| b.selection.len()));
+    let running = Memo::new(move |_| ctx.bulk.with(|b| b.running));
+    let all_on_screen = move || ctx.bulk.with(|b| screen.with(|s| b.selection.has_all(s)));
     // The action the confirmation names lives in the page's state: the consent redirect brings one back.
-    let ask = move |action: Option<Action>| {
-        ctx.acting.update(|a| {
-            a.bulk_pending = action.map(|action| BulkPending { action, after_consent: false });
-            a.bulk_declined = None;
-        })
-    };
+    let ask = move |action: Option<Action>| bulk::propose(ctx, action);
     let status_key = RwSignal::new(Status::InProgress.key().to_string());
     let pair = Pair::empty(source);
     // A role refusal proved bulk writes useless in this tab: the bar says so instead of inviting more.
@@ -67,7 +34,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     let none = move || count.get() == 0 || running.get() || blocked.get();
     // An action brought back from the consent redirect shows in the controls it was made with.
     Effect::new(move |_| {
-        let Some(BulkPending { action, after_consent: true }) = ctx.acting.with(|a| a.bulk_pending.clone()) else {
+        let Some(BulkPending { action, after_consent: true }) = ctx.bulk.with(|b| b.pending.clone()) else {
             return;
         };
         match action {
@@ -78,7 +45,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     });
 
     let confirm = move || {
-        ctx.acting.with(|a| a.bulk_pending.clone()).map(|BulkPending { action, after_consent }| {
+        ctx.bulk.with(|b| b.pending.clone()).map(|BulkPending { action, after_consent }| {
             let n = count.get();
             let what = match &action {
                 Action::AssignTo(_) => "Assign to you".to_string(),
@@ -95,9 +62,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
                     <p>{text}</p>
                     <button class="primary" data-testid="bulk-confirm" on:click=move |_| {
                         // Taken, not read: a second click on the same confirmation finds nothing to send.
-                        let Some(p) = ctx.acting.try_update(|a| a.bulk_pending.take()).flatten() else { return };
-                        let ids = ctx.acting.with_untracked(|a| a.selected.clone());
-                        bulk(ctx, ids, p.action);
+                        bulk::confirm(ctx);
                     }>{format!("Confirm ({n})")}</button>
                     <button class="ghost" on:click=move |_| ask(None)>"Cancel"</button>
                 </div>
@@ -105,25 +70,25 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
         })
     };
     let consent = move || {
-        ctx.acting.with(|a| a.bulk_consent.clone()).map(|(scope, _)| view! {
+        ctx.bulk.with(|b| b.consent.clone()).map(|(scope, _)| view! {
             <div class="banner info consent" data-testid="bulk-consent">
                 <p>"Bulk actions need the delegated permission " <span class="mono">{scope}</span>
                     ", which this page has not asked for yet. Your sign-in stays as it is; you come back to this \
                     selection and confirm the action."</p>
-                <button data-testid="bulk-consent-go" on:click=move |_| ask_bulk_consent(ctx)>"Ask for the permission"</button>
-                <button class="ghost" on:click=move |_| ctx.acting.update(|a| a.bulk_consent = None)>"Cancel"</button>
+                <button data-testid="bulk-consent-go" on:click=move |_| bulk::ask_consent(ctx)>"Ask for the permission"</button>
+                <button class="ghost" on:click=move |_| bulk::cancel_consent(ctx)>"Cancel"</button>
             </div>
         })
     };
     let declined = move || {
-        ctx.acting.with(|a| a.bulk_declined.clone()).map(|text| {
+        ctx.bulk.with(|b| b.declined.clone()).map(|text| {
             view! {
                 <p class="banner warn" role="status" data-testid="bulk-declined">{text}</p>
             }
         })
     };
     let progress = move || {
-        let items = ctx.acting.with(|a| a.bulk.clone());
+        let items = ctx.bulk.with(|b| b.results.clone());
         (!items.is_empty()).then(|| {
             // Counted apart: a refusal is not "done" (issue 21: three role refusals read "3 of 3 done").
             let counts = tally(items.iter().map(|(_, r)| r.as_ref().map(|(e, _)| *e)));
@@ -149,13 +114,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
             <label class="inline">
                 <input type="checkbox" data-testid="select-screen" prop:checked=all_on_screen on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    let ids = screen.get_untracked();
-                    ctx.acting.update(|a| {
-                        for id in ids {
-                            let has = a.selected.contains(&id);
-                            if on && !has { a.selected.push(id) } else if !on && has { a.selected.retain(|x| *x != id) }
-                        }
-                    });
+                    bulk::select_screen(ctx, &screen.get_untracked(), on);
                 }/>
                 " All on this screen"
             </label>
@@ -179,7 +138,7 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
                     ask(Some(Action::Classify { classification, determination }));
                 }
             }>"Classify"</button>
-            <button class="ghost" disabled=move || count.get() == 0 || running.get() on:click=move |_| ctx.acting.update(|a| { a.selected.clear(); a.bulk_pending = None; })>"Clear"</button>
+            <button class="ghost" disabled=move || count.get() == 0 || running.get() on:click=move |_| bulk::clear(ctx)>"Clear"</button>
         </div>
         {move || blocked.get().then(|| view! { <p class="banner warn small" data-testid="bulk-blocked">{crate::writes_text::blocked_by_role(write_role(ctx))}</p> })}
         {confirm}

@@ -295,7 +295,7 @@ fn Row(row: RowData, screen: Memo<Vec<String>>, actions: bool, preview: RwSignal
     let select = actions.then(|| {
         let id2 = id.clone();
         let id3 = id.clone();
-        let checked = move || ctx.acting.with(|a| a.selected.contains(&id2));
+        let checked = move || ctx.bulk.with(|b| b.selection.contains(&id2));
         view! {
             <input type="checkbox" class="row-select" data-testid="row-select" aria-label=format!("Select incident {id}") prop:checked=checked
                 on:click=move |ev| {
