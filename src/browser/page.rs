@@ -25,3 +25,8 @@ pub(crate) async fn copy(text: &str) -> bool {
 pub(crate) fn title() -> String {
     web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default()
 }
+
+/// The browser's language (`navigator.language`, e.g. `nl-NL`), or "" when it has none.
+pub(crate) fn language() -> String {
+    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default()
+}

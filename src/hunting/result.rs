@@ -3,7 +3,7 @@
 
 use crate::incidents::model::cap;
 use crate::incidents::query::parse_rfc3339;
-use crate::queue::export::csv_field;
+use crate::queue::export::{CsvWriter, Separator};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -349,23 +349,28 @@ impl HuntResult {
         self.rows.sort_by(|a, b| key(a, col, desc).cmp(&key(b, col, desc)));
     }
 
-    /// CSV: a header of column names, then one line per row; text goes through the incidents export's quoting
-    /// and formula-defusing rule. Numbers and booleans this page formatted itself are written bare.
+    /// CSV with commas (see [`HuntResult::to_csv_with`]).
     pub fn to_csv(&self) -> String {
-        let mut out = self.columns.iter().map(|c| csv_field(&c.name)).collect::<Vec<_>>().join(",");
-        out.push_str("\r\n");
+        self.to_csv_with(Separator::Comma)
+    }
+
+    /// CSV: a header of column names, then one line per row, through the one CSV writer (byte-order mark,
+    /// quoting, formula defusing). Numbers and booleans this page formatted itself are written bare.
+    pub fn to_csv_with(&self, sep: Separator) -> String {
+        let mut w = CsvWriter::new(sep);
+        let head: Vec<String> = self.columns.iter().map(|c| w.field(&c.name)).collect();
+        w.line(head);
         for row in &self.rows {
             let line: Vec<String> = row
                 .iter()
                 .map(|c| match c {
                     Cell::Integer(_) | Cell::Real(_) | Cell::Bool(_) => c.display(),
-                    _ => csv_field(&c.display()),
+                    _ => w.field(&c.display()),
                 })
                 .collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            w.line(line);
         }
-        out
+        w.finish()
     }
 
     /// JSON in the API's own shape (`schema` + `results`), so an export reads back with [`parse_hunt_result`].
@@ -511,7 +516,7 @@ mod tests {
         let r = parse_hunt_result(&body.to_string()).unwrap();
         let csv = r.to_csv();
         let mut lines = csv.lines();
-        assert_eq!(lines.next(), Some("'=Name,N,D"));
+        assert_eq!(lines.next(), Some("\u{FEFF}'=Name,N,D"));
         assert_eq!(lines.next(), Some(r#""'=HYPERLINK(""http://evil""), x",-5,"{""k"":""v,w""}""#));
         let back = parse_hunt_result(&r.to_json()).unwrap();
         assert_eq!(back, r);

@@ -1,22 +1,124 @@
-//! CSV and JSON export of the incidents a view shows.
+//! CSV and JSON export of the incidents a view shows, and the one CSV writer every export uses.
 
 use crate::incidents::model::Incident;
 use crate::incidents::source::portal_link;
 
-/// One CSV field: quoted when needed, and a leading formula character defused (also used by the hunting export).
-pub(crate) fn csv_field(s: &str) -> String {
-    // A leading = + - @ would make a spreadsheet run a formula from attacker-controlled text.
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+/// The character between a CSV file's fields. A double-clicked CSV is split by the spreadsheet at the list
+/// separator of the computer's region: a comma where the decimal mark is a point, a semicolon where it is a
+/// comma (Dutch, German, French… Excel opens a comma file there as one column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Separator {
+    /// `,`
+    Comma,
+    /// `;`
+    Semicolon,
+}
+
+/// Languages whose usual decimal mark is a comma (so their spreadsheets expect `;` between fields).
+const DECIMAL_COMMA_LANGUAGES: &[&str] = &[
+    "af", "az", "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fi", "fo", "fr", "gl", "hr", "hu",
+    "hy", "id", "is", "it", "ka", "kk", "ky", "lt", "lv", "mk", "mn", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru",
+    "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi",
+];
+
+/// Regions whose decimal mark is a point although their language's usual one is a comma.
+const DECIMAL_POINT_REGIONS: &[&str] =
+    &["es-mx", "es-us", "es-pr", "es-do", "es-gt", "es-hn", "es-ni", "es-pa", "es-sv"];
+
+impl Separator {
+    /// Both, in the order the page offers them.
+    pub const ALL: [Separator; 2] = [Separator::Comma, Separator::Semicolon];
+
+    /// The character.
+    pub fn char(self) -> char {
+        match self {
+            Separator::Comma => ',',
+            Separator::Semicolon => ';',
+        }
+    }
+
+    /// The choice's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Separator::Comma => "Comma (,)",
+            Separator::Semicolon => "Semicolon (;)",
+        }
+    }
+
+    /// The key a `<select>` carries.
+    pub fn key(self) -> &'static str {
+        match self {
+            Separator::Comma => "comma",
+            Separator::Semicolon => "semicolon",
+        }
+    }
+
+    /// The separator with this key.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Separator::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// The separator a spreadsheet in this locale expects (`navigator.language`, a BCP 47 tag such as `nl-NL`):
+    /// a semicolon where the decimal mark is a comma, else a comma.
+    pub fn for_locale(tag: &str) -> Self {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let lang = tag.split('-').next().unwrap_or("");
+        let comma_decimal = DECIMAL_COMMA_LANGUAGES.contains(&lang)
+            && !DECIMAL_POINT_REGIONS.iter().any(|r| tag == *r || tag.starts_with(&format!("{r}-")));
+        if comma_decimal {
+            Separator::Semicolon
+        } else {
+            Separator::Comma
+        }
+    }
+}
+
+/// The UTF-8 byte-order mark every CSV starts with: without it Excel reads the file in the computer's legacy
+/// code page, and "Müller" or "日本" arrive garbled.
+pub const BOM: char = '\u{FEFF}';
+
+/// One CSV writer for every export (the queue's and the hunt's): the byte-order mark, the chosen separator,
+/// CRLF line ends, quoting and the formula defusing of [`CsvWriter::field`].
+#[derive(Debug)]
+pub struct CsvWriter {
+    sep: Separator,
+    out: String,
+}
+
+impl CsvWriter {
+    /// An empty file (the byte-order mark only).
+    pub fn new(sep: Separator) -> Self {
+        CsvWriter { sep, out: BOM.to_string() }
+    }
+
+    /// One text field: quoted when it holds the separator, a quote or a line break, and a leading formula
+    /// character defused.
+    pub fn field(&self, s: &str) -> String {
+        // A leading = + - @ would make a spreadsheet run a formula from attacker-controlled text.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([self.sep.char(), '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+
+    /// One line of fields already made safe (by [`CsvWriter::field`], or numbers the page formatted itself).
+    pub fn line(&mut self, fields: impl IntoIterator<Item = String>) {
+        let sep = self.sep.char().to_string();
+        self.out.push_str(&fields.into_iter().collect::<Vec<_>>().join(&sep));
+        self.out.push_str("\r\n");
+    }
+
+    /// The file's text.
+    pub fn finish(self) -> String {
+        self.out
     }
 }
 
 /// The header and rows of the CSV export.
-pub fn to_csv(items: &[Incident]) -> String {
-    csv(items, None)
+pub fn to_csv(items: &[Incident], sep: Separator) -> String {
+    csv(items, None, sep)
 }
 
 /// The JSON export: the normalised incidents as the page understood them.
@@ -35,8 +137,8 @@ pub struct Evidence<'a> {
 
 /// The CSV export with three more columns: the portal link, the alerts ("title [severity, techniques]") and the
 /// entities ("User: ada@…"), several values in one cell separated by " | ".
-pub fn to_csv_with_evidence(items: &[Incident], ev: Evidence) -> String {
-    csv(items, Some(ev))
+pub fn to_csv_with_evidence(items: &[Incident], ev: Evidence, sep: Separator) -> String {
+    csv(items, Some(ev), sep)
 }
 
 /// The JSON export with each incident's portal link and its alerts with their entities and devices.
@@ -44,14 +146,25 @@ pub fn to_json_with_evidence(items: &[Incident], ev: Evidence) -> String {
     json(items, Some(ev))
 }
 
-fn csv(items: &[Incident], ev: Option<Evidence>) -> String {
-    let mut out = String::from(
-        "id,name,severity,status,assignedTo,classification,determination,createdTime,lastUpdateTime,alerts,tags",
-    );
+fn csv(items: &[Incident], ev: Option<Evidence>, sep: Separator) -> String {
+    let mut w = CsvWriter::new(sep);
+    let mut head = vec![
+        "id",
+        "name",
+        "severity",
+        "status",
+        "assignedTo",
+        "classification",
+        "determination",
+        "createdTime",
+        "lastUpdateTime",
+        "alerts",
+        "tags",
+    ];
     if ev.is_some() {
-        out.push_str(",portalLink,alertDetails,entities");
+        head.extend(["portalLink", "alertDetails", "entities"]);
     }
-    out.push_str("\r\n");
+    w.line(head.into_iter().map(String::from));
     for i in items {
         let mut cols = vec![
             i.id.clone(),
@@ -80,10 +193,10 @@ fn csv(items: &[Incident], ev: Option<Evidence>) -> String {
             cols.push(alerts.join(" | "));
             cols.push(entities(i).join(" | "));
         }
-        out.push_str(&cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        let fields: Vec<String> = cols.iter().map(|c| w.field(c)).collect();
+        w.line(fields);
     }
-    out
+    w.finish()
 }
 
 /// Each entity of the incident once, as its one-line summary.
@@ -156,7 +269,7 @@ mod tests {
     fn csv_quotes_and_defuses_formulas() {
         let mut a = inc("1", Severity::High, Status::Active, 10);
         a.name = "=HYPERLINK(\"http://evil\",\"x\"), with comma".into();
-        let csv = to_csv(&[a]);
+        let csv = to_csv(&[a], Separator::Comma);
         let line = csv.lines().nth(1).unwrap();
         assert!(line.starts_with("1,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\"), with comma\",High,Active"), "{line}");
         let json: serde_json::Value =
@@ -201,7 +314,7 @@ mod tests {
             },
         ];
         let ev = Evidence { tenant: Some("t-1") };
-        let csv = to_csv_with_evidence(std::slice::from_ref(&a), ev);
+        let csv = to_csv_with_evidence(std::slice::from_ref(&a), ev, Separator::Comma);
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().ends_with(",tags,portalLink,alertDetails,entities"));
         let row = lines.next().unwrap();
@@ -215,5 +328,33 @@ mod tests {
         assert_eq!(json[0]["portalLink"], "https://security.microsoft.com/incidents/42?tid=t-1");
         assert_eq!(json[0]["alerts"][0]["mitreTechniques"][0], "T1059.001");
         assert_eq!(json[0]["alerts"][1]["entities"][0]["summary"], "User: ada.analyst@contoso.com");
+    }
+
+    /// Issue 21.12: a Dutch or German Excel opened a double-clicked export as one column.
+    #[test]
+    fn csv_follows_the_locale_separator_and_starts_with_a_bom() {
+        for (tag, sep) in [
+            ("nl-NL", Separator::Semicolon),
+            ("de", Separator::Semicolon),
+            ("fr-FR", Separator::Semicolon),
+            ("pt_BR", Separator::Semicolon),
+            ("en-US", Separator::Comma),
+            ("en-GB", Separator::Comma),
+            ("ja-JP", Separator::Comma),
+            ("es-ES", Separator::Semicolon),
+            ("es-MX", Separator::Comma),
+            ("", Separator::Comma),
+        ] {
+            assert_eq!(Separator::for_locale(tag), sep, "{tag}");
+        }
+        let mut a = inc("1", Severity::High, Status::Active, 10);
+        a.name = "Müller; 1,5 million".into();
+        let csv = to_csv(&[a], Separator::Semicolon);
+        assert!(csv.starts_with("\u{FEFF}id;name;severity;"), "{csv}");
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.starts_with("1;\"Müller; 1,5 million\";High;Active"), "{line}");
+        let comma = to_csv(&[inc("2", Severity::Low, Status::Active, 1)], Separator::Comma);
+        assert!(comma.starts_with("\u{FEFF}id,name,"));
+        assert_eq!(Separator::from_key(Separator::Semicolon.key()), Some(Separator::Semicolon));
     }
 }

@@ -1,10 +1,11 @@
-//! The parts of the incident page that tell an alert's story: the expandable alert card, an entity with its
-//! labelled facts, copy buttons, MITRE techniques, the timeline and the raw view.
+//! The parts of the incident page that tell an alert's story: the expandable alert card, an entity or a device
+//! with its labelled facts, copy buttons, MITRE techniques, the timeline and the raw view. API enum values are
+//! shown by their labels (`api_label`), the value as sent in the tooltip.
 
 use crate::browser::clock::local_time;
 use crate::browser::page;
 use crate::incidents::mitre::{technique_name, technique_url};
-use crate::incidents::model::{norm, visible, Alert, Comment, Device, Entity, Fact, FactKind, Incident};
+use crate::incidents::model::{api_label, norm, visible, Alert, Comment, Device, Entity, Fact, FactKind, Incident};
 use crate::incidents::query::parse_rfc3339;
 use crate::incidents::story::{timeline, EventKind};
 use leptos::prelude::*;
@@ -43,7 +44,16 @@ fn fact_view(f: Fact) -> impl IntoView {
     let value = match f.kind {
         FactKind::Text => view! { <span class="clamp">{shown(&f.value)}</span> }.into_any(),
         FactKind::Time => view! { <span>{when(&Some(f.value.clone()))}</span> }.into_any(),
-        FactKind::Code | FactKind::Hash => view! {
+        FactKind::Label => {
+            view! { <span class="clamp" title=f.value.clone()>{shown(&api_label(&f.value))}</span> }.into_any()
+        }
+        // A hash is one word: it wraps only where the card is too narrow for it, never mid-line by choice.
+        FactKind::Hash => view! {
+            <code class="mono hash">{shown(&f.value)}</code>
+            " " <CopyButton text=f.value.clone() label=f.label.clone()/>
+        }
+        .into_any(),
+        FactKind::Code => view! {
             <code class="mono wrap">{shown(&f.value)}</code>
             " " <CopyButton text=f.value.clone() label=f.label.clone()/>
         }
@@ -72,22 +82,47 @@ pub(super) fn EntityView(e: Entity) -> impl IntoView {
     }
 }
 
+/// A device's one-line summary inside an alert card: name, OS, health, antivirus, group, risk — by their labels.
 fn device_line(d: &Device) -> impl IntoView {
-    let name = d.device_dns_name.clone().or(d.device_id.clone()).unwrap_or_else(|| "(unnamed device)".into());
-    let facts = [d.os_platform.clone(), d.health_status.clone(), d.risk_score.clone().map(|r| format!("risk {r}"))]
+    let name = d.name().unwrap_or("(unnamed device)").to_string();
+    let pick = |label: &str| d.facts.iter().find(|f| f.label == label).map(|f| (f.kind, f.value.clone()));
+    let facts = ["OS", "OS version", "Health", "Defender Antivirus", "Device group", "Risk"]
         .into_iter()
-        .flatten()
+        .filter_map(|l| {
+            pick(l).map(|(kind, v)| match (l, kind) {
+                ("Defender Antivirus", _) => format!("AV {}", api_label(&v).to_lowercase()),
+                ("Risk", _) => format!("risk {}", api_label(&v).to_lowercase()),
+                (_, FactKind::Label) => api_label(&v).into_owned(),
+                _ => v,
+            })
+        })
         .collect::<Vec<_>>()
         .join(" · ");
     let hunt = d.device_dns_name.clone().map(|n| {
         view! { " " <super::hunt::HuntLinks kind=crate::hunting::EntityKind::Device value=n/> }
     });
-    view! { <li><strong class="clamp">{shown(&name)}</strong> " " <span class="muted">{facts}</span>{hunt}</li> }
+    view! { <li><strong class="clamp">{shown(&name)}</strong> " " <span class="muted">{shown(&facts)}</span>{hunt}</li> }
 }
 
-/// The devices list, shared by the page and each alert.
+/// One device as a card: its name, then every documented fact (OS and version, health, Defender Antivirus,
+/// device group, risk, onboarding, ids).
+fn device_card(d: Device) -> impl IntoView {
+    let name = d.name().unwrap_or("(unnamed device)").to_string();
+    let hunt = d.device_dns_name.clone().map(|n| {
+        view! { <p><super::hunt::HuntLinks kind=crate::hunting::EntityKind::Device value=n/></p> }
+    });
+    view! {
+        <div class="entity device" data-testid="device-card">
+            <strong class="device-name wrap">{shown(&name)}</strong>
+            <dl class="kv">{d.facts.into_iter().map(fact_view).collect_view()}</dl>
+            {hunt}
+        </div>
+    }
+}
+
+/// The incident's devices as cards (`data-testid="devices"`).
 pub(super) fn devices_list(devices: Vec<Device>) -> impl IntoView {
-    view! { <ul class="plain" data-testid="devices">{devices.iter().map(device_line).collect_view()}</ul> }
+    view! { <div class="entities devices" data-testid="devices">{devices.into_iter().map(device_card).collect_view()}</div> }
 }
 
 /// The MITRE techniques with their names, each linking to its page on attack.mitre.org.
@@ -129,23 +164,20 @@ pub(super) fn comments(comments: &[Comment]) -> impl IntoView {
 #[component]
 pub(super) fn AlertCard(a: Alert) -> impl IntoView {
     let sev = a.severity.label().to_string();
-    let source = [a.service_source.clone(), a.detection_source.clone()].into_iter().flatten().collect::<Vec<_>>();
-    let line = [
-        Some(a.status.label().to_string()),
-        a.category.clone(),
-        source.first().cloned(),
-        Some(when(&a.first_activity)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let label = |v: &Option<String>| v.as_deref().map(|v| api_label(v).into_owned());
+    let source = [label(&a.service_source), label(&a.detection_source)].into_iter().flatten().collect::<Vec<_>>();
+    let status = api_label(a.status.label()).into_owned();
+    let line = [Some(status.clone()), label(&a.category), source.first().cloned(), Some(when(&a.first_activity))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     let decided = format!("{} · {}", a.classification.label(), a.determination.label());
     let rows: Vec<(&str, Option<String>)> = vec![
-        ("Status", Some(a.status.label().to_string())),
-        ("Category", a.category.clone()),
-        ("Service source", a.service_source.clone()),
-        ("Detection source", a.detection_source.clone()),
+        ("Status", Some(status)),
+        ("Category", label(&a.category)),
+        ("Service source", label(&a.service_source)),
+        ("Detection source", label(&a.detection_source)),
         ("First activity", a.first_activity.as_ref().map(|_| when(&a.first_activity))),
         ("Last activity", a.last_activity.as_ref().map(|_| when(&a.last_activity))),
         ("Created", a.created.as_ref().map(|_| when(&a.created))),
@@ -154,7 +186,7 @@ pub(super) fn AlertCard(a: Alert) -> impl IntoView {
         ("Threat", a.threat_name.clone().filter(|t| Some(t) != a.threat_family.as_ref())),
         ("Actor", a.actor.clone()),
         ("Assigned to", a.assigned_to.clone()),
-        ("Investigation state", a.investigation_state.clone()),
+        ("Investigation state", label(&a.investigation_state)),
         ("Classification", Some(decided)),
     ];
     let rows = rows
@@ -260,6 +292,11 @@ pub(super) fn raw_view(inc: &Incident) -> impl IntoView {
     for a in &inc.alerts {
         if let Some(r) = &a.raw {
             parts.push((format!("Alert {}", a.id), r.clone()));
+        }
+        for d in &a.devices {
+            if let Some(r) = &d.raw {
+                parts.push((format!("Alert {} · device {}", a.id, d.name().unwrap_or("")), r.clone()));
+            }
         }
         for e in &a.entities {
             if let Some(r) = &e.raw {

@@ -7,7 +7,7 @@ use crate::browser::{clock, download};
 use crate::flows::hunt::RunState;
 use crate::hunting::{Cell, ColumnType};
 use crate::problem::{group, Problem, HUNT_STALE_RESULTS};
-use crate::queue::export::file_name;
+use crate::queue::export::{file_name, Separator};
 use leptos::prelude::*;
 
 /// Rows in the DOM at once.
@@ -56,7 +56,15 @@ pub(super) fn Results() -> impl IntoView {
         if !matches!(hunt.run.get_untracked(), RunState::Done { .. }) {
             return;
         }
-        let text = hunt.result.with_untracked(|r| r.as_ref().map(|r| if json { r.to_json() } else { r.to_csv() }));
+        let text = hunt.result.with_untracked(|r| {
+            r.as_ref().map(|r| {
+                if json {
+                    r.to_json()
+                } else {
+                    r.to_csv_with(Separator::for_locale(&crate::browser::page::language()))
+                }
+            })
+        });
         if let Some(text) = text {
             let (ext, mime) = if json { ("json", "application/json") } else { ("csv", "text/csv") };
             let saved = download::save(&file_name("hunt", ext, clock::now() as i64), mime, &text);

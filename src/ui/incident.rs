@@ -1,6 +1,7 @@
-//! One incident, everything the API returned, readable: alerts as expandable cards with their evidence,
-//! devices, evidence by type, a timeline, comments, tags and the raw fields. An incident outside the loaded
-//! view is fetched by id. The story parts live in `evidence.rs`.
+//! One incident, everything the API returned, readable, the story first: the head (title, facts, summary),
+//! alerts as expandable cards, evidence by type, the devices with their facts, a timeline, comments and the raw
+//! fields; the actions in a column beside the story on a wide screen, after it on a narrow one. An incident
+//! outside the loaded view is fetched by id. The story parts live in `evidence.rs`.
 
 use super::ctx;
 use super::evidence::{comments, devices_list, evidence, raw_view, shown, timeline_view, when, AlertCard};
@@ -119,7 +120,7 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
         inc.alerts
             .iter()
             .flat_map(|a| a.devices.iter().cloned())
-            .filter(|d| seen.insert(d.device_dns_name.clone().or(d.device_id.clone())))
+            .filter(|d| seen.insert(d.name().map(str::to_string)))
             .collect::<Vec<_>>()
     };
     // Hunt links under this incident look at its own span, not back from now (issue 21.3).
@@ -138,6 +139,11 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
         }
     });
     let more_times = [("Last modified by", inc.last_modified_by.clone())];
+    let layout = if ctx.cfg().is_some_and(|c| c.actions) { "incident-layout with-side" } else { "incident-layout" };
+    let actions = ctx
+        .cfg()
+        .is_some_and(|c| c.actions)
+        .then(|| view! { <super::actions::Actions inc=inc.clone() drafts=drafts/> });
     view! {
         <article class="card incident" data-testid="incident-detail" data-incident-id=inc.id.clone()>
             <header class="incident-head">
@@ -163,26 +169,31 @@ fn Detail(inc: Incident, focused: StoredValue<bool>, drafts: StoredValue<super::
                 })}
                 {redirect.map(|(href, r)| view! { <p class="banner warn">"This incident was merged into " <a href=href data-testid="redirect-link">"incident " {r}</a> "."</p> })}
             </header>
-            {ctx.cfg().is_some_and(|c| c.actions).then(|| view! { <super::actions::Actions inc=inc.clone() drafts=drafts/> })}
+            <div class=layout>
+                <div class="incident-story">
+                    <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
+                    <ul class="plain alert-list" data-testid="alerts">
+                        {inc.alerts.iter().cloned().map(|a| view! { <AlertCard a=a/> }).collect_view()}
+                    </ul>
 
-            <h2>"Alerts (" {inc.alerts.len()} ")"</h2>
-            <ul class="plain alert-list" data-testid="alerts">
-                {inc.alerts.iter().cloned().map(|a| view! { <AlertCard a=a/> }).collect_view()}
-            </ul>
+                    <h2>"Evidence"</h2>
+                    {evidence(&inc.alerts)}
 
-            <h2>"Timeline"</h2>
-            {timeline_view(&inc)}
+                    <h2>"Devices (" {devices.len()} ")"</h2>
+                    {devices_list(devices)}
 
-            <h2>"Devices (" {devices.len()} ")"</h2>
-            {devices_list(devices)}
+                    <h2>"Timeline"</h2>
+                    {timeline_view(&inc)}
 
-            <h2>"Evidence"</h2>
-            {evidence(&inc.alerts)}
+                    <h2>"Comments (" {inc.comments.len()} ")"</h2>
+                    {comments(&inc.comments)}
 
-            <h2>"Comments (" {inc.comments.len()} ")"</h2>
-            {comments(&inc.comments)}
-
-            {raw_view(&inc)}
+                    {raw_view(&inc)}
+                </div>
+                // The actions are one component, placed: beside the story on a wide screen (sticky, so they stay
+                // in reach while reading), after it on a narrow one.
+                {actions.map(|a| view! { <aside class="incident-side" aria-label="Actions">{a}</aside> })}
+            </div>
         </article>
     }
 }

@@ -270,7 +270,7 @@ test('exports are named with the UTC minute, and can carry alerts, entities and 
   const stamp = plain.name.slice('incidents-'.length, -'.csv'.length);
   const now = new Date().toISOString();
   assert.ok(Math.abs(Date.parse(`${stamp.slice(0, 13)}:${stamp.slice(13, 15)}:00Z`) - Date.parse(now)) < 5 * 60_000, `${stamp} is now (${now})`);
-  assert.ok(plain.text.startsWith('id,name,severity,status,assignedTo,classification,determination,createdTime,lastUpdateTime,alerts,tags\r\n'));
+  assert.ok(plain.text.startsWith('\uFEFFid,name,severity,status,assignedTo,classification,determination,createdTime,lastUpdateTime,alerts,tags\r\n'));
   await app.page.getByTestId('export-evidence').check();
   const rich = await save('export-csv');
   assert.match(rich.name, /^incidents-.*\.csv$/);

@@ -155,8 +155,12 @@ fn graph_alert(a: &Value, incident_id: &Value) -> Value {
             "azureAdDeviceId": d.get("aadDeviceId").cloned().unwrap_or(Value::Null),
             "deviceDnsName": d.get("deviceDnsName").cloned().unwrap_or(Value::Null),
             "osPlatform": d.get("osPlatform").cloned().unwrap_or(Value::Null),
+            "version": d.get("version").cloned().unwrap_or(Value::Null),
             "osBuild": d.get("osBuild").cloned().unwrap_or(Value::Null),
             "healthStatus": map_str(d.get("healthStatus"), camel),
+            "defenderAvStatus": map_str(d.get("defenderAvStatus"), camel),
+            "onboardingStatus": map_str(d.get("onboardingStatus"), camel),
+            "vmMetadata": Value::Null,
             "riskScore": map_str(d.get("riskScore"), camel),
             "rbacGroupId": d.get("rbacGroupId").cloned().unwrap_or(Value::Null),
             "rbacGroupName": d.get("rbacGroupName").cloned().unwrap_or(Value::Null),
@@ -181,6 +185,8 @@ fn graph_alert(a: &Value, incident_id: &Value) -> Value {
                 json!({"@odata.type": "#microsoft.graph.security.processEvidence", "processId": f("processId"),
                 "processCommandLine": f("processCommandLine"), "processCreationDateTime": f("processCreationTime"),
                 "parentProcessId": f("parentProcessId"), "parentProcessCreationDateTime": f("parentProcessCreationTime"),
+                // Graph documents the parent's image file (the Defender entity has only its id and start time).
+                "parentProcessImageFile": {"fileName": "explorer.exe", "filePath": "C:\\Windows"},
                 "imageFile": {"fileName": f("fileName"), "filePath": f("filePath"), "sha1": f("sha1"), "sha256": f("sha256")},
                 "mdeDeviceId": f("deviceId")})
             }

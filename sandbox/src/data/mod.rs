@@ -171,6 +171,10 @@ mod tests {
         ] {
             assert!(text.contains(&format!("\"#microsoft.graph.security.{t}\"")), "missing evidence {t}");
         }
+        // Documented on deviceEvidence and processEvidence (issue 21.7: the app had nothing to show for them).
+        for f in ["defenderAvStatus", "onboardingStatus", "rbacGroupName", "\"version\"", "parentProcessImageFile"] {
+            assert!(text.contains(f), "missing {f}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Parsing a Defender `GET /api/incidents` page into the shared model.
 
-use super::evidence::DEFENDER_FACTS;
+use super::evidence::device;
+use super::evidence::{DEFENDER_DEVICE_FACTS, DEFENDER_FACTS};
 use super::{alert, entity, first_text, incident, objects, page, strings, text};
 use super::{Alert, AlertFields, Device, Entity, Incident};
 use crate::incidents::source::Source;
@@ -8,7 +9,7 @@ use crate::request::error::ApiError;
 use serde_json::{Map, Value};
 
 fn defender_device(d: &Map<String, Value>) -> Device {
-    Device {
+    let named = Device {
         device_id: first_text(d, &["mdatpDeviceId", "DeviceId", "deviceId"]),
         aad_device_id: text(d, "aadDeviceId"),
         device_dns_name: text(d, "deviceDnsName"),
@@ -16,7 +17,9 @@ fn defender_device(d: &Map<String, Value>) -> Device {
         health_status: text(d, "healthStatus"),
         risk_score: text(d, "riskScore"),
         first_seen: text(d, "firstSeen"),
-    }
+        ..Device::default()
+    };
+    device(d, DEFENDER_DEVICE_FACTS, &["deviceDnsName", "deviceId"], named)
 }
 
 fn defender_entity(e: &Map<String, Value>) -> Entity {

@@ -17,6 +17,9 @@ pub enum FactKind {
     Hash,
     /// An RFC 3339 time.
     Time,
+    /// An API enum value (`impairedCommunication`): shown by its label (`labels::api_label`), the value as given
+    /// in a tooltip.
+    Label,
 }
 
 /// One labelled fact of an entity, e.g. `Command line` → `vssadmin delete shadows /all /quiet`.
@@ -30,7 +33,7 @@ pub struct Fact {
     pub kind: FactKind,
 }
 
-use FactKind::{Code, Hash, Text, Time};
+use FactKind::{Code, Hash, Label, Text, Time};
 
 /// Defender `entities[]`: flat objects; (field, label, kind) in display order.
 pub(super) const DEFENDER_FACTS: &[(&str, &str, FactKind)] = &[
@@ -55,7 +58,7 @@ pub(super) const DEFENDER_FACTS: &[(&str, &str, FactKind)] = &[
     ("sender", "Sender", Text),
     ("recipient", "Recipient", Text),
     ("subject", "Subject", Text),
-    ("deliveryAction", "Delivery action", Text),
+    ("deliveryAction", "Delivery action", Label),
     ("clusterBy", "Clustered by", Text),
     ("securityGroupName", "Security group", Text),
     ("securityGroupId", "Security group id", Code),
@@ -83,10 +86,12 @@ pub(super) const GRAPH_FACTS: &[(&str, &str, FactKind)] = &[
     ("imageFile.filePath", "Image path", Code),
     ("imageFile.sha256", "SHA-256", Hash),
     ("imageFile.sha1", "SHA-1", Hash),
+    ("parentProcessImageFile.fileName", "Parent process", Text),
+    ("parentProcessImageFile.filePath", "Parent image path", Code),
     ("parentProcessId", "Parent process id", Text),
     ("parentProcessCreationDateTime", "Parent process started", Time),
-    ("parentProcessImageFile.fileName", "Parent image file", Text),
-    ("parentProcessImageFile.filePath", "Parent image path", Code),
+    ("parentProcessImageFile.sha256", "Parent SHA-256", Hash),
+    ("parentProcessImageFile.sha1", "Parent SHA-1", Hash),
     ("fileDetails.fileName", "File name", Text),
     ("fileDetails.filePath", "File path", Code),
     ("fileDetails.sha256", "SHA-256", Hash),
@@ -96,7 +101,7 @@ pub(super) const GRAPH_FACTS: &[(&str, &str, FactKind)] = &[
     ("fileDetails.signer", "Signer", Text),
     ("fileDetails.issuer", "Issuer", Text),
     ("fileDetails.filePublisher", "Publisher", Text),
-    ("detectionStatus", "Detection status", Text),
+    ("detectionStatus", "Detection status", Label),
     ("ipAddress", "IP address", Code),
     ("countryLetterCode", "Country", Text),
     ("url", "URL", Code),
@@ -107,9 +112,9 @@ pub(super) const GRAPH_FACTS: &[(&str, &str, FactKind)] = &[
     ("senderIp", "Sender IP", Code),
     ("recipientEmailAddress", "Recipient", Text),
     ("subject", "Subject", Text),
-    ("deliveryAction", "Delivery action", Text),
-    ("deliveryLocation", "Delivery location", Text),
-    ("antiSpamDirection", "Direction", Text),
+    ("deliveryAction", "Delivery action", Label),
+    ("deliveryLocation", "Delivery location", Label),
+    ("antiSpamDirection", "Direction", Label),
     ("receivedDateTime", "Received", Time),
     ("threats", "Threats", Text),
     ("threatDetectionMethods", "Detected by", Text),
@@ -137,9 +142,63 @@ pub(super) const GRAPH_FACTS: &[(&str, &str, FactKind)] = &[
     ("name", "Name", Text),
     ("category", "Category", Text),
     ("mdeDeviceId", "Device id", Code),
-    ("verdict", "Verdict", Text),
-    ("remediationStatus", "Remediation", Text),
-    ("roles", "Roles", Text),
+    ("verdict", "Verdict", Label),
+    ("remediationStatus", "Remediation", Label),
+    ("roles", "Roles", Label),
+];
+
+/// Defender `devices[]` of an alert (api-list-incidents: the devices table and its sample); the name
+/// (`deviceDnsName`) heads the card.
+pub(super) const DEFENDER_DEVICE_FACTS: &[(&str, &str, FactKind)] = &[
+    ("osPlatform", "OS", Label),
+    ("version", "OS version", Text),
+    ("osBuild", "OS build", Text),
+    ("osProcessor", "Processor", Text),
+    ("healthStatus", "Health", Label),
+    ("defenderAvStatus", "Defender Antivirus", Label),
+    ("riskScore", "Risk", Label),
+    ("rbacGroupName", "Device group", Text),
+    ("rbacGroupId", "Device group id", Text),
+    ("onboardingStatus", "Onboarding", Label),
+    ("firstSeen", "First seen", Time),
+    ("loggedOnUsers.accountName", "Logged-on users", Text),
+    ("tags", "Tags", Text),
+    ("vmMetadata.cloudProvider", "Cloud", Label),
+    ("vmMetadata.vmId", "VM id", Code),
+    ("vmMetadata.resourceId", "Cloud resource id", Code),
+    ("vmMetadata.subscriptionId", "Subscription id", Code),
+    ("mdatpDeviceId", "Device id", Code),
+    ("DeviceId", "Device id", Code),
+    ("aadDeviceId", "Entra device id", Code),
+];
+
+/// Graph `deviceEvidence` (security-deviceevidence, with `alertEvidence`'s own fields).
+pub(super) const GRAPH_DEVICE_FACTS: &[(&str, &str, FactKind)] = &[
+    ("osPlatform", "OS", Label),
+    ("version", "OS version", Text),
+    ("osBuild", "OS build", Text),
+    ("healthStatus", "Health", Label),
+    ("defenderAvStatus", "Defender Antivirus", Label),
+    ("riskScore", "Risk", Label),
+    ("rbacGroupName", "Device group", Text),
+    ("rbacGroupId", "Device group id", Text),
+    ("onboardingStatus", "Onboarding", Label),
+    ("firstSeenDateTime", "First seen", Time),
+    ("hostName", "Host name", Text),
+    ("dnsDomain", "DNS domain", Text),
+    ("ntDomain", "NT domain", Text),
+    ("ipInterfaces", "IP interfaces", Code),
+    ("loggedOnUsers.accountName", "Logged-on users", Text),
+    ("vmMetadata.cloudProvider", "Cloud", Label),
+    ("vmMetadata.vmId", "VM id", Code),
+    ("vmMetadata.resourceId", "Cloud resource id", Code),
+    ("vmMetadata.subscriptionId", "Subscription id", Code),
+    ("verdict", "Verdict", Label),
+    ("remediationStatus", "Remediation", Label),
+    ("roles", "Roles", Label),
+    ("tags", "Tags", Text),
+    ("mdeDeviceId", "Device id", Code),
+    ("azureAdDeviceId", "Entra device id", Code),
 ];
 
 /// Readable names of every documented entity type (Defender `entityType`) and evidence type (Graph
@@ -222,17 +281,23 @@ pub fn type_names(raw: Option<&str>) -> (String, String) {
     (words.clone(), words)
 }
 
-/// A value at a dotted path, as text: strings (capped), numbers, booleans, and arrays of those joined.
+/// A value at a dotted path, as text: strings (capped), numbers, booleans, and arrays of those joined; a path
+/// through an array of objects (`loggedOnUsers.accountName`) gathers the field of each.
 pub(super) fn at_path(o: &Map<String, Value>, path: &str) -> Option<String> {
-    let mut parts = path.split('.');
-    let mut cur = o.get(parts.next()?)?;
-    for p in parts {
-        cur = cur.as_object()?.get(p)?;
+    let (first, rest) = path.split_once('.').map_or((path, None), |(a, b)| (a, Some(b)));
+    let cur = o.get(first)?;
+    match (rest, cur) {
+        (Some(rest), Value::Object(inner)) => at_path(inner, rest),
+        (Some(rest), Value::Array(items)) => {
+            let got: Vec<String> = items.iter().filter_map(Value::as_object).filter_map(|x| at_path(x, rest)).collect();
+            (!got.is_empty()).then(|| cap(&got.join(", "), MAX_TEXT_CHARS))
+        }
+        (Some(_), _) => None,
+        (None, cur) => scalar(cur).or_else(|| {
+            let items: Vec<String> = cur.as_array()?.iter().filter_map(scalar).collect();
+            (!items.is_empty()).then(|| cap(&items.join(", "), MAX_TEXT_CHARS))
+        }),
     }
-    scalar(cur).or_else(|| {
-        let items: Vec<String> = cur.as_array()?.iter().filter_map(scalar).collect();
-        (!items.is_empty()).then(|| cap(&items.join(", "), MAX_TEXT_CHARS))
-    })
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -258,13 +323,26 @@ pub(super) fn facts(o: &Map<String, Value>, table: &[(&str, &str, FactKind)]) ->
     out
 }
 
+/// A device with its facts from `table` and the leftovers; `name_fields` are shown as its heading.
+pub(super) fn device(
+    d: &Map<String, Value>,
+    table: &[(&str, &str, FactKind)],
+    name_fields: &[&str],
+    named: super::Device,
+) -> super::Device {
+    let shown = table.iter().map(|(p, _, _)| *p).chain(name_fields.iter().copied());
+    super::Device { facts: facts(d, table), raw: leftovers(d, shown), ..named }
+}
+
 /// Largest leftover JSON kept per object, in characters.
 pub const MAX_RAW_CHARS: usize = 4_000;
 
 /// The fields of `o` the page does not show (not in `shown`, not null, not empty), as compact JSON capped at
 /// [`MAX_RAW_CHARS`]; `None` when nothing is left. A dotted entry in `shown` names its top-level field.
 pub(super) fn leftovers<'a>(o: &Map<String, Value>, shown: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let shown: Vec<&str> = shown.into_iter().map(|p| p.split('.').next().unwrap_or(p)).collect();
+    // `@odata.type` is a key with a dot in it, not a path.
+    let shown: Vec<&str> =
+        shown.into_iter().map(|p| if o.contains_key(p) { p } else { p.split('.').next().unwrap_or(p) }).collect();
     let rest: Map<String, Value> = o
         .iter()
         .filter(|(k, v)| !shown.contains(&k.as_str()) && !is_empty(v))

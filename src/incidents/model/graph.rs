@@ -1,6 +1,7 @@
 //! Parsing a Graph `GET /security/incidents` page into the shared model.
 
-use super::evidence::GRAPH_FACTS;
+use super::evidence::device;
+use super::evidence::{GRAPH_DEVICE_FACTS, GRAPH_FACTS};
 use super::{alert, cap, entity, incident, objects, page, raw_str, strings, sub, text};
 use super::{Alert, AlertFields, Device, Entity, Incident};
 use crate::incidents::source::safe_portal_url;
@@ -65,7 +66,7 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
     for e in objects(a, "evidence") {
         let is_device = raw_str(e, "@odata.type").is_some_and(|t| t.ends_with("deviceEvidence"));
         if is_device {
-            devices.push(Device {
+            let named = Device {
                 device_id: text(e, "mdeDeviceId"),
                 aad_device_id: text(e, "azureAdDeviceId"),
                 device_dns_name: text(e, "deviceDnsName"),
@@ -73,7 +74,9 @@ fn graph_alert(a: &Map<String, Value>) -> Alert {
                 health_status: text(e, "healthStatus"),
                 risk_score: text(e, "riskScore"),
                 first_seen: text(e, "firstSeenDateTime"),
-            });
+                ..Device::default()
+            };
+            devices.push(device(e, GRAPH_DEVICE_FACTS, &["@odata.type", "deviceDnsName"], named));
         } else {
             entities.push(graph_evidence(e));
         }

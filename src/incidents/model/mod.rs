@@ -7,6 +7,7 @@ mod defender;
 mod enums;
 mod evidence;
 mod graph;
+mod labels;
 
 use crate::incidents::query::parse_rfc3339;
 use crate::incidents::source::Source;
@@ -19,6 +20,7 @@ pub(crate) use enums::norm;
 pub use enums::{Classification, Determination, Known, Severity, Status};
 pub use evidence::{type_names, visible, Fact, FactKind, MAX_RAW_CHARS};
 pub use graph::parse_graph_page;
+pub use labels::api_label;
 
 /// Bodies larger than this are refused before parsing.
 pub(crate) const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
@@ -53,6 +55,20 @@ pub struct Device {
     pub risk_score: Option<String>,
     /// First seen (RFC 3339).
     pub first_seen: Option<String>,
+    /// Every documented field present, labelled, in display order (see `evidence.rs`): OS, health, antivirus,
+    /// device group, risk, onboarding, ids.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    /// The fields no label names, as compact JSON (bounded), for the "raw" view.
+    #[serde(default)]
+    pub raw: Option<String>,
+}
+
+impl Device {
+    /// The name the page calls it by: its DNS name, else its id.
+    pub fn name(&self) -> Option<&str> {
+        self.device_dns_name.as_deref().or(self.device_id.as_deref())
+    }
 }
 
 /// An entity (evidence) in an alert: one flat struct, every field optional.

@@ -423,7 +423,7 @@ fn defender_alert_fields_and_entities_are_read() {
     assert_eq!(fact(1, "Registry value"), Some(("C:\\Users\\Public\\evil.exe".into(), FactKind::Code)));
     assert_eq!(fact(1, "Registry hive"), Some(("HKEY_LOCAL_MACHINE".into(), FactKind::Text)));
     assert_eq!(fact(2, "Clustered by"), Some(("Subject;SenderIp".into(), FactKind::Text)));
-    assert_eq!(fact(3, "Delivery action"), Some(("Delivered".into(), FactKind::Text)));
+    assert_eq!(fact(3, "Delivery action"), Some(("Delivered".into(), FactKind::Label)));
     assert_eq!(fact(3, "Sender"), Some(("billing@fabrikam.example".into(), FactKind::Text)));
     assert_eq!(fact(4, "Security group"), Some(("Domain Admins".into(), FactKind::Text)));
     assert_eq!(a.entities[4].type_names().0, "Security group");
@@ -523,4 +523,72 @@ fn one_incident_by_id() {
     assert_eq!(parse_one_incident(Source::Graph, g).unwrap().name, "g");
     assert!(parse_one_incident(Source::Graph, r#"{"displayName": "no id"}"#).is_err());
     assert!(parse_one_incident(Source::Defender, "[]").is_err());
+}
+
+/// Issue 21.7: the device facts the APIs return (antivirus, device group, OS version, health) were read into
+/// nothing, not even "raw".
+#[test]
+fn defender_device_facts_are_read() {
+    let body = r#"{"value": [{"incidentId": 7, "alerts": [{"alertId": "da1", "devices": [{
+        "mdatpDeviceId": "30a8fa2826abf24d24379b23f8a44d471f00feab", "aadDeviceId": null,
+        "deviceDnsName": "ws-17.contoso.com", "osPlatform": "Windows10", "version": "1709", "osProcessor": "x64",
+        "osBuild": 16299, "healthStatus": "ImpairedCommunication", "riskScore": "High", "rbacGroupName": "Gold",
+        "rbacGroupId": 4, "firstSeen": "2020-02-06T14:16:01.9330135Z", "defenderAvStatus": "NotUpdated",
+        "onboardingStatus": "Onboarded", "loggedOnUsers": [{"accountName": "ada", "domainName": "CORP"}],
+        "futureField": "kept"}]}]}]}"#;
+    let inc = parse_defender_page(body).unwrap().remove(0);
+    let d = &inc.alerts[0].devices[0];
+    let fact = |label: &str| d.facts.iter().find(|f| f.label == label).map(|f| (f.value.as_str(), f.kind));
+    assert_eq!(fact("OS"), Some(("Windows10", FactKind::Label)));
+    assert_eq!(fact("OS version"), Some(("1709", FactKind::Text)));
+    assert_eq!(fact("OS build"), Some(("16299", FactKind::Text)));
+    assert_eq!(fact("Health"), Some(("ImpairedCommunication", FactKind::Label)));
+    assert_eq!(fact("Defender Antivirus"), Some(("NotUpdated", FactKind::Label)));
+    assert_eq!(fact("Device group"), Some(("Gold", FactKind::Text)));
+    assert_eq!(fact("Risk"), Some(("High", FactKind::Label)));
+    assert_eq!(fact("Onboarding"), Some(("Onboarded", FactKind::Label)));
+    assert_eq!(fact("Logged-on users"), Some(("ada", FactKind::Text)));
+    assert_eq!(fact("Device id"), Some(("30a8fa2826abf24d24379b23f8a44d471f00feab", FactKind::Code)));
+    assert_eq!(d.name(), Some("ws-17.contoso.com"));
+    assert_eq!(d.raw.as_deref(), Some(r#"{"futureField":"kept"}"#), "an undocumented field stays in raw");
+}
+
+#[test]
+fn graph_device_and_parent_process_facts_are_read() {
+    let body = r##"{"value": [{"id": "g1", "alerts": [{"id": "a1", "serviceSource": "microsoftDefenderForEndpoint",
+        "evidence": [
+        {"@odata.type": "#microsoft.graph.security.deviceEvidence", "mdeDeviceId": "abc", "deviceDnsName": "ws-17",
+         "osPlatform": "Windows11", "version": "23H2", "osBuild": 22631, "healthStatus": "impairedCommunication",
+         "defenderAvStatus": "notUpdated", "rbacGroupName": "Finance", "rbacGroupId": 4, "riskScore": "high",
+         "onboardingStatus": "onboarded", "vmMetadata": {"cloudProvider": "azure", "vmId": "vm-1"},
+         "createdDateTime": "2024-01-01T00:00:00Z", "verdict": "suspicious"},
+        {"@odata.type": "#microsoft.graph.security.processEvidence", "processId": 4242,
+         "parentProcessId": 4000, "parentProcessCreationDateTime": "2024-01-01T00:00:00Z",
+         "parentProcessImageFile": {"fileName": "explorer.exe", "filePath": "C:\\Windows"},
+         "imageFile": {"fileName": "powershell.exe", "sha256": "ab12"}}]}]}]}"##;
+    let (mut incs, _) = parse_graph_page(body).unwrap();
+    let a = &incs.remove(0).alerts[0];
+    let d = &a.devices[0];
+    let fact = |facts: &[Fact], label: &str| facts.iter().find(|f| f.label == label).map(|f| f.value.clone());
+    assert_eq!(fact(&d.facts, "Health").as_deref(), Some("impairedCommunication"));
+    assert_eq!(fact(&d.facts, "Defender Antivirus").as_deref(), Some("notUpdated"));
+    assert_eq!(fact(&d.facts, "OS version").as_deref(), Some("23H2"));
+    assert_eq!(fact(&d.facts, "Device group").as_deref(), Some("Finance"));
+    assert_eq!(fact(&d.facts, "Cloud").as_deref(), Some("azure"));
+    assert_eq!(d.raw.as_deref(), Some(r#"{"createdDateTime":"2024-01-01T00:00:00Z"}"#));
+    let p = &a.entities[0].facts;
+    let labels: Vec<&str> = p.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Process id",
+            "Image file",
+            "SHA-256",
+            "Parent process",
+            "Parent image path",
+            "Parent process id",
+            "Parent process started"
+        ]
+    );
+    assert_eq!(fact(p, "Parent process").as_deref(), Some("explorer.exe"));
 }
