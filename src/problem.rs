@@ -330,6 +330,30 @@ pub(crate) fn renewal_failure(err: &AuthError) -> String {
     }
 }
 
+/// While an incident outside the loaded view is asked for by id (`id` as shown).
+pub(crate) fn incident_asking(id: &str) -> String {
+    format!("Incident {id} is not in the loaded view: asking the API for it by id…")
+}
+
+/// Above an incident opened by id: whether the view has loaded in full (`complete`).
+pub(crate) fn opened_by_id(complete: bool) -> &'static str {
+    if complete {
+        "Opened by id: this incident is outside the loaded view."
+    } else {
+        "Opened by id while the view loads."
+    }
+}
+
+/// An incident asked for by id that could not be shown (`id` as shown).
+pub(crate) fn incident_unloaded(id: &str, err: &ApiError) -> String {
+    match err {
+        ApiError::NotFound => {
+            format!("Incident {id} was not found: the API has no incident with this id that your account can see.")
+        }
+        e => format!("Incident {id} could not be loaded: {}", e.user_message()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,24 +9,8 @@ use crate::browser::page;
 use crate::flows::queue::fetch_incident;
 use crate::incidents::model::{norm, Incident};
 use crate::incidents::source::portal_link;
-use crate::request::error::ApiError;
+use crate::problem;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-
-/// An incident that is not in the loaded view, asked for by id.
-#[derive(Clone, PartialEq)]
-enum ById {
-    /// Not asked (yet).
-    Idle,
-    /// Asked, waiting for the answer.
-    Loading,
-    /// The API returned it.
-    Found(Box<Incident>),
-    /// The API answered 404.
-    Missing,
-    /// Another failure, as text.
-    Failed(String),
-}
 
 /// The incident page for `#/incidents/{id}`.
 #[component]
@@ -39,64 +23,55 @@ pub fn IncidentPage(id: String) -> impl IntoView {
         ctx.cfg().map_or(crate::incidents::source::Source::Defender, |c| c.source),
     ));
     let in_view = Memo::new(move |_| ctx.queue.with(|q| q.items.items().iter().find(|i| i.id == id2).cloned()));
-    let by_id = RwSignal::new(ById::Idle);
     // Not among the incidents loaded so far: ask the source for it by id at once, in parallel with the queue's
-    // load, once. Waiting for a page to arrive without it guessed wrong whenever a later page had it; waiting
-    // for the whole view could take minutes (up to 10,000 incidents under the request budget). One request buys
-    // the analyst the incident they followed a link to as soon as the API can answer; a row clicked in the
-    // queue is loaded already and costs nothing. If the load brings it after all, the queue's copy is shown.
+    // load (the resource follows only whether the incident is missing, so pages arriving ask nothing more). Waiting for
+    // a page to arrive without it guessed wrong whenever a later page had it; waiting for the whole view could
+    // take minutes (up to 10,000 incidents under the request budget). A row clicked in the queue is loaded
+    // already and costs nothing. If the load brings it after all, the queue's copy is shown.
     let id3 = id.clone();
-    Effect::new(move |_| {
-        if in_view.with(Option::is_none) && by_id.get_untracked() == ById::Idle {
-            by_id.set(ById::Loading);
-            let id = id3.clone();
-            spawn_local(async move {
-                let r = match fetch_incident(ctx, &id).await {
-                    Ok(inc) => ById::Found(Box::new(inc)),
-                    Err(ApiError::NotFound) => ById::Missing,
-                    Err(e) => ById::Failed(e.to_string()),
-                };
-                let _ = by_id.try_set(r);
-            });
+    let missing = Memo::new(move |_| in_view.with(Option::is_none));
+    let by_id = LocalResource::new(move || {
+        let wanted = missing.get();
+        let id = id3.clone();
+        async move {
+            match wanted {
+                true => Some(fetch_incident(ctx, &id).await),
+                false => None,
+            }
         }
     });
     let original_title = page::title();
     on_cleanup(move || page::set_title(&original_title));
     let focused = StoredValue::new(false);
     let walk_id = id.clone();
-    let body = move || {
-        match in_view.get() {
+    let body = move || match in_view.get() {
         Some(inc) => view! { <Detail inc=inc focused=focused drafts=drafts/> }.into_any(),
-        None => match by_id.get() {
-            ById::Found(inc) => view! {
-                <p class="muted small" data-testid="opened-by-id">{move || if ctx.queue.with(|q| q.complete) {
-                    "Opened by id: this incident is outside the loaded view."
-                } else {
-                    "Opened by id while the view loads."
-                }}</p>
-                <Detail inc=*inc focused=focused drafts=drafts/>
+        None => {
+            let id = id.clone();
+            let asking = id.clone();
+            view! {
+                <Transition fallback=move || view! {
+                    <p class="muted placeholder" role="status" data-testid="incident-loading">
+                        {problem::incident_asking(&shown(&asking))}
+                    </p>
+                }>
+                    {move || by_id.get().flatten().map(|answer| match answer {
+                        Ok(inc) => view! {
+                            <p class="muted small" data-testid="opened-by-id">
+                                {move || problem::opened_by_id(ctx.queue.with(|q| q.complete))}
+                            </p>
+                            <Detail inc=inc focused=focused drafts=drafts/>
+                        }
+                        .into_any(),
+                        Err(e) => view! {
+                            <p class="empty" data-testid="incident-missing">{problem::incident_unloaded(&shown(&id), &e)}</p>
+                        }
+                        .into_any(),
+                    })}
+                </Transition>
             }
-            .into_any(),
-            ById::Idle | ById::Loading => view! {
-                <p class="muted placeholder" role="status" data-testid="incident-loading">
-                    "Incident " {shown(&id)} " is not in the loaded view: asking the API for it by id…"
-                </p>
-            }
-            .into_any(),
-            ById::Missing => view! {
-                <p class="empty" data-testid="incident-missing">
-                    "Incident " {shown(&id)} " was not found: the API has no incident with this id that your account can see."
-                </p>
-            }
-            .into_any(),
-            ById::Failed(msg) => view! {
-                <p class="empty" data-testid="incident-missing">
-                    "Incident " {shown(&id)} " could not be loaded: " {msg}
-                </p>
-            }
-            .into_any(),
-        },
-    }
+            .into_any()
+        }
     };
     view! {
         <section class="incident-page">
