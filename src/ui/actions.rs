@@ -1,6 +1,7 @@
 //! The incident page's actions (issue 14): assign, status, classify, resolve, tags, comment; the consent
 //! prompt and the held action's confirmation; the result and this tab's activity list. Every write is a click.
 
+use super::consent::ConsentPrompt;
 use super::ctx;
 use super::pair::{Pair, PairPicker};
 use super::writes::{role_seen, write_role, ActivityLog, Saving, WriteConfirm};
@@ -9,6 +10,7 @@ use crate::actions::{edit_tags, writable_statuses, Action, Intent};
 use crate::flows::act::{act, act_then, ask_consent, drop_held};
 use crate::incidents::model::Incident;
 use crate::incidents::source::Source;
+use crate::problem::ConsentFor;
 use crate::writes_text as text;
 use leptos::prelude::*;
 
@@ -171,14 +173,10 @@ pub fn Actions(inc: Incident, drafts: StoredValue<Drafts>) -> impl IntoView {
     let consent = move || {
         ctx.acting.with(|a| a.needs_consent.clone()).filter(|(_, i)| i.incident() == Some(id.get_value().as_str())).map(|(scope, i)| {
             view! {
-                <div class="banner info consent" data-testid="action-consent">
-                    <p>{format!("To {} this page needs the delegated permission ", i.action.label().to_lowercase())}
-                        <span class="mono" data-testid="action-consent-scope">{scope}</span>
-                        ", which it has not asked for yet. Your sign-in stays as it is; you come back here and confirm the action."</p>
-                    <p data-testid="action-consent-role">{text::consent_role_note(write_role(ctx), &role_seen(ctx))}</p>
-                    <button data-testid="action-consent-go" on:click=move |_| ask_consent(ctx)>"Ask for the permission"</button>
-                    <button class="ghost" on:click=move |_| drop_held(ctx)>"Cancel"</button>
-                </div>
+                <ConsentPrompt what=ConsentFor::Action(i.action.label()) scope=scope testid="action-consent"
+                    go_testid="action-consent-go" extra=text::consent_role_note(write_role(ctx), &role_seen(ctx))
+                    extra_testid="action-consent-role"
+                    on_go=Callback::new(move |_| ask_consent(ctx)) on_cancel=Callback::new(move |_| drop_held(ctx))/>
             }
         })
     };

@@ -1,6 +1,7 @@
 //! The queue's bulk actions (issue 14): rows selected with their checkboxes (shift-click for a range, or all on
 //! this screen), one action, a confirmation naming the count, then per-incident progress and results.
 
+use super::consent::ConsentPrompt;
 use super::ctx;
 use super::pair::{Pair, PairPicker};
 use super::writes::{write_role, ActivityLog};
@@ -8,6 +9,7 @@ use crate::actions::{tally, writable_statuses, Action, Ended};
 use crate::flows::bulk;
 use crate::flows::state::BulkPending;
 use crate::incidents::model::Status;
+use crate::problem::ConsentFor;
 use leptos::prelude::*;
 
 /// Toggles `id` (a plain click) or sets every row from the anchor to `id` to `on` (a shift-click).
@@ -71,13 +73,8 @@ pub fn BulkBar(screen: Memo<Vec<String>>) -> impl IntoView {
     };
     let consent = move || {
         ctx.bulk.with(|b| b.consent.clone()).map(|(scope, _)| view! {
-            <div class="banner info consent" data-testid="bulk-consent">
-                <p>"Bulk actions need the delegated permission " <span class="mono">{scope}</span>
-                    ", which this page has not asked for yet. Your sign-in stays as it is; you come back to this \
-                    selection and confirm the action."</p>
-                <button data-testid="bulk-consent-go" on:click=move |_| bulk::ask_consent(ctx)>"Ask for the permission"</button>
-                <button class="ghost" on:click=move |_| bulk::cancel_consent(ctx)>"Cancel"</button>
-            </div>
+            <ConsentPrompt what=ConsentFor::Bulk scope=scope testid="bulk-consent" go_testid="bulk-consent-go"
+                on_go=Callback::new(move |_| bulk::ask_consent(ctx)) on_cancel=Callback::new(move |_| bulk::cancel_consent(ctx))/>
         })
     };
     let declined = move || {

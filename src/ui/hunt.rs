@@ -2,6 +2,7 @@
 //! queries, the tables and their columns, and the results typed from the answer's schema (sortable, one page of
 //! rows in the DOM, exportable). Also the "Hunt" links the incident page puts next to each entity.
 
+use super::consent::ConsentPrompt;
 use super::ctx;
 use crate::browser::page;
 use crate::flows::hunt::{ask_consent, load_columns, run, RunState};
@@ -11,6 +12,7 @@ use crate::hunting::{
     Position, Window, EXAMPLES, TABLES,
 };
 use crate::incidents::query::{parse_rfc3339, rfc3339};
+use crate::problem::ConsentFor;
 use crate::problem::{group, hunt_rows_cut};
 use leptos::prelude::*;
 /// The look-back choices the window menu offers (days).
@@ -244,17 +246,14 @@ fn Status(area: NodeRef<leptos::html::Textarea>, draft: RwSignal<String>) -> imp
             .into_any())
         }
         RunState::NeedsConsent { scope } => Some(view! {
-            <div class="banner warn" data-testid="hunt-needs-consent">
-                <p>"Hunting needs the delegated permission " <code class="mono">{scope.clone()}</code>
-                   ", which your sign-in does not hold yet. You will be asked once, on the sign-in page; the query runs when you are back."</p>
-                <button class="primary" data-testid="hunt-consent" on:click=move |_| ask_consent(ctx)>"Ask for the permission"</button>
-                " " <button class="ghost" data-testid="hunt-consent-cancel" on:click=move |_| hunt.run.set(RunState::Idle)>"Not now"</button>
-            </div>
+            <ConsentPrompt what=ConsentFor::Hunt scope=scope.clone() testid="hunt-needs-consent" go_testid="hunt-consent"
+                cancel_testid="hunt-consent-cancel"
+                on_go=Callback::new(move |_| ask_consent(ctx)) on_cancel=Callback::new(move |_| hunt.run.set(RunState::Idle))/>
         }
         .into_any()),
         RunState::Unavailable(why) => {
             let ask = why.consent.map(|_| view! {
-                " " <button class="primary" data-testid="hunt-consent" on:click=move |_| ask_consent(ctx)>"Ask for the permission"</button>
+                " " <button class="primary" data-testid="hunt-consent" on:click=move |_| ask_consent(ctx)>{crate::problem::ASK_FOR_PERMISSION}</button>
             });
             Some(view! {
                 <div class="banner warn" data-testid="hunt-unavailable">

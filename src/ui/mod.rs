@@ -5,6 +5,7 @@ mod banners;
 mod bulk;
 mod charts;
 mod config_error;
+mod consent;
 mod evidence;
 mod export;
 mod filters;
