@@ -68,7 +68,7 @@ describe('the request driver (defender)', () => {
     const before = await activity().count();
     await gesture();
     await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="activity-log"] li').length > n, before, { timeout: 30_000 });
-    return activity().first().innerText();
+    return activity().first().textContent();
   };
 
   test('a write whose token the API refuses renews it and sends one PATCH that succeeds', async () => {
