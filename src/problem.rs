@@ -8,7 +8,12 @@ use crate::hunting::HUNT_SCOPE;
 use crate::request::error::ApiError;
 use std::fmt::Display;
 
+mod prompts;
 pub(crate) mod walk;
+
+// Natively nothing reads them: their readers are the wasm-only flows and UI.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub(crate) use prompts::*;
 
 /// A problem to show as a sentence, with an optional hint and link.
 #[derive(Clone, Debug, PartialEq)]
@@ -327,70 +332,6 @@ pub(crate) fn renewal_failure(err: &AuthError) -> String {
         | AuthError::NotConfigured
         | AuthError::NotSignedIn => err.to_string(),
         e => format!("Your session could not be renewed: {e}"),
-    }
-}
-
-/// What a consent prompt asks for.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum ConsentFor {
-    /// An incident's action, by its label ("Assign to me").
-    Action(&'static str),
-    /// A bulk action on the selection.
-    Bulk,
-    /// A hunt.
-    Hunt,
-}
-
-/// The button that goes to the provider for a permission.
-pub(crate) const ASK_FOR_PERMISSION: &str = "Ask for the permission";
-/// The button that declines, for now.
-pub(crate) const NOT_NOW: &str = "Not now";
-
-/// The consent prompt's sentence, around the permission's name: (before it, after it). Said once for every
-/// feature: the permission is asked for once, the sign-in stays as it is, and what happens once back.
-pub(crate) fn consent_prompt(what: &ConsentFor) -> (String, &'static str) {
-    let lead = match what {
-        ConsentFor::Action(label) => format!("To {} this page needs the delegated permission", label.to_lowercase()),
-        ConsentFor::Bulk => "Bulk actions need the delegated permission".to_string(),
-        ConsentFor::Hunt => "Hunting needs the delegated permission".to_string(),
-    };
-    let tail = match what {
-        ConsentFor::Action(_) => {
-            ", which it has not asked for yet. Your sign-in stays as it is; you come back here and confirm the action."
-        }
-        ConsentFor::Bulk => {
-            ", which this page has not asked for yet. Your sign-in stays as it is; you come back to this selection \
-             and confirm the action."
-        }
-        ConsentFor::Hunt => {
-            ", which your sign-in does not hold yet. You will be asked once, on the sign-in page; the query runs \
-             when you are back."
-        }
-    };
-    (lead, tail)
-}
-
-/// While an incident outside the loaded view is asked for by id (`id` as shown).
-pub(crate) fn incident_asking(id: &str) -> String {
-    format!("Incident {id} is not in the loaded view: asking the API for it by id…")
-}
-
-/// Above an incident opened by id: whether the view has loaded in full (`complete`).
-pub(crate) fn opened_by_id(complete: bool) -> &'static str {
-    if complete {
-        "Opened by id: this incident is outside the loaded view."
-    } else {
-        "Opened by id while the view loads."
-    }
-}
-
-/// An incident asked for by id that could not be shown (`id` as shown).
-pub(crate) fn incident_unloaded(id: &str, err: &ApiError) -> String {
-    match err {
-        ApiError::NotFound => {
-            format!("Incident {id} was not found: the API has no incident with this id that your account can see.")
-        }
-        e => format!("Incident {id} could not be loaded: {}", e.user_message()),
     }
 }
 

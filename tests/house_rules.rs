@@ -76,3 +76,44 @@ fn every_api_call_goes_through_the_one_driver() {
         assert!(!uses_retry, "{}: decides retries itself; describe the call and use flows::drive::Call", p.display());
     }
 }
+
+/// A string literal that reads as a sentence: a capital, then at least three words.
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for (i, part) in code.split('"').enumerate() {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let sentence = i % 2 == 1
+                && words.len() >= 4
+                && part.chars().next().is_some_and(char::is_uppercase)
+                && words
+                    .iter()
+                    .skip(1)
+                    .take(3)
+                    .all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_lowercase));
+            if sentence {
+                out.push(part.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_flows_pass_values_and_say_no_sentences() {
+    assert_eq!(sentences(r#"let x = "Your session has ended. Sign in again.";"#).len(), 1);
+    assert!(sentences(r#"let x = "Accept"; // "Not a sentence in a comment at all""#).is_empty());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    rust_files(&root.join("src/flows"), &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|p| {
+            sentences(&fs::read_to_string(p).unwrap_or_default())
+                .into_iter()
+                .map(move |s| format!("{}: {s}", p.display()))
+        })
+        .collect();
+    assert!(found.is_empty(), "page text belongs in problem.rs (or a text module beside it): {found:?}");
+}

@@ -80,11 +80,7 @@ pub(crate) fn start(ctx: Ctx, mount: impl FnOnce() + 'static) {
                 return;
             }
             ctx.auth_error.set(None);
-            ctx.notice.set(Some(
-                "A sign-in response in the address bar did not belong to a sign-in started in this tab; it was \
-                 ignored, and you are still signed in."
-                    .into(),
-            ));
+            ctx.notice.set(Some(crate::problem::STRAY_SIGN_IN_IGNORED.into()));
         }
         match restore_session() {
             Some(session) => {
@@ -92,8 +88,7 @@ pub(crate) fn start(ctx: Ctx, mount: impl FnOnce() + 'static) {
                 if session.is_expired(now) && !session.refresh_possible(now) {
                     storage::remove(SESSION_KEY);
                     ctx.auth.set(AuthState::SignedOut);
-                    ctx.auth_error
-                        .set(Some(Problem::new("Your session has ended. Sign in again to see the incident queue.")));
+                    ctx.auth_error.set(Some(Problem::new(crate::problem::SESSION_ENDED)));
                     discover_in_background(ctx, cfg);
                     return;
                 }

@@ -104,9 +104,8 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback, pending: Option<PendingAut
         return Err(AuthError::NotSignedIn);
     }
     let tokens = parse_token_response(&resp)?;
-    let id_token = tokens.id_token.as_ref().ok_or_else(|| {
-        AuthError::TokenEndpoint("The token response has no ID token, so the sign-in cannot be verified.".into())
-    })?;
+    let id_token =
+        tokens.id_token.as_ref().ok_or_else(|| AuthError::TokenEndpoint(crate::problem::NO_ID_TOKEN.into()))?;
     let claims =
         validate_id_token(id_token, &meta, &cfg.client_id, &pending.nonce, clock::now()).map_err(AuthError::IdToken)?;
     verify_id_token_signature(&meta, id_token, pending.jwks.clone())

@@ -118,11 +118,7 @@ pub(crate) fn sign_out(ctx: Ctx) {
     let Some(cfg) = ctx.cfg() else { return };
     let back = cfg.post_logout_uri_for(&location::page_url());
     let Some(url) = sign_out_url(session.as_ref(), meta.as_ref(), &cfg.client_id, &back) else {
-        ctx.notice.set(Some(
-            "Signed out of this tab only: the sign-in service's session was not ended (its sign-out address is \
-             not known yet). Close the browser to end it."
-                .into(),
-        ));
+        ctx.notice.set(Some(crate::problem::SIGNED_OUT_TAB_ONLY.into()));
         return;
     };
     if let Err(e) = location::assign(&url) {
