@@ -1,7 +1,8 @@
 // The one request driver (issue 20), seen from the wire: a write whose token the API refuses renews it and lands
 // with exactly one successful PATCH; a write waiting out a 503 and a hunt waiting on the request budget send
-// nothing more once the analyst has signed out. The sign-out's trip to the provider is held (a route that never
-// answers), so the page that started the call stays alive and could still send: only the driver's fence stops it.
+// nothing more once the analyst has signed out. The provider names no end-session endpoint, so signing out ends
+// only this tab's session and the page that started the call stays alive and could still send: only the driver's
+// fence stops it.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, startBrowser, newPage } from './harness.mjs';
@@ -13,21 +14,26 @@ const WIDE = '#/incidents?status=all&severity=all&range=all';
 const QUIET_MS = 9_000;
 
 /**
- * Signs out, holding the provider's sign-out page so this document keeps running; resolves with the list that
- * collects every API request the page starts from then on.
+ * A provider whose discovery document names no end-session endpoint: signing out then ends only this tab's
+ * session and the page stays, so a call still waiting in it could send (only the driver's fence stops it).
  */
-const signOutHeld = async (app, sandbox) => {
+const withoutEndSession = (page) => page.route(/openid-configuration/, async (route) => {
+  const response = await route.fetch();
+  const json = await response.json();
+  delete json.end_session_endpoint;
+  await route.fulfill({ response, json });
+});
+
+/** Signs out (this tab only); resolves with the list that collects every API request the page starts from then on. */
+const signOutHere = async (app, sandbox) => {
   const late = [];
   app.page.on('request', (r) => {
     const u = r.url();
     if (u.startsWith(sandbox.defender) || u.startsWith(sandbox.graph)) late.push(`${r.method()} ${new URL(u).pathname}`);
   });
-  await app.page.route(/\/oauth2\/v2\.0\/logout/, () => { /* never answered */ });
-  // A click through the DOM: Playwright's own click would wait for the navigation this test holds.
-  await app.page.evaluate(() => document.querySelector('[data-testid="sign-out"]').click());
-  // Through evaluate, not a locator: locators wait for the held navigation too.
-  await until(() => app.page.evaluate(() => sessionStorage.getItem('onbehalf.session') === null
-    && !!document.querySelector('[data-testid="sign-in"]')), 'the page signed out');
+  await app.clickSignOut();
+  await app.page.getByTestId('sign-in').waitFor();
+  assert.equal(await app.page.evaluate(() => sessionStorage.getItem('onbehalf.session')), null);
   return late;
 };
 
@@ -45,6 +51,7 @@ describe('the request driver (defender)', () => {
     sandbox = await startSandbox(['--source', 'defender', '--incidents', '40', '--seed', '11']);
     browser = await startBrowser();
     app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
+    await withoutEndSession(app.page);
   });
   after(async () => {
     const errors = app?.page.errors ?? [];
@@ -105,7 +112,7 @@ describe('the request driver (defender)', () => {
     await app.page.getByTestId('action-assign-me').click();
     // The first PATCH failed: the driver now waits (1 s, then 2, then 4) before sending it again.
     await until(async () => (await patches()).length > 0, 'the PATCH was sent');
-    const late = await signOutHeld(app, sandbox);
+    const late = await signOutHere(app, sandbox);
     await sandbox.faults({ error_rate: 0.0 });
     await new Promise((r) => setTimeout(r, QUIET_MS));
     assert.deepEqual(late, [], 'no API call after the sign-out');
@@ -119,6 +126,7 @@ describe('the request driver (graph hunting)', () => {
     sandbox = await startSandbox(['--source', 'graph', '--incidents', '40', '--seed', '7']);
     browser = await startBrowser();
     app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
+    await withoutEndSession(app.page);
   });
   after(async () => {
     const errors = app?.page.errors ?? [];
@@ -156,7 +164,7 @@ describe('the request driver (graph hunting)', () => {
     await sandbox.clearRequests();
     await app.page.getByTestId('hunt-run').click();
     await app.page.getByTestId('hunt-status').waitFor();
-    const late = await signOutHeld(app, sandbox);
+    const late = await signOutHere(app, sandbox);
     await new Promise((r) => setTimeout(r, QUIET_MS));
     assert.equal((await hunts()).length, 0, 'the hunt that waited on the budget was never sent');
     assert.deepEqual(late, [], 'no API call after the sign-out');
