@@ -9,7 +9,10 @@ use super::state::{ActResult, Activity, BulkPending, Ctx};
 use crate::actions::access::classify_forbidden;
 use crate::actions::activity::{self, ACTIVITY_KEY};
 use crate::actions::intent::consent_needed;
-use crate::actions::{action_call, update_requests, Action, Intent, Outcome, Target, WriteError};
+use crate::actions::{
+    action_call, alternative_write, update_requests, update_requests_spelled, Action, Intent, Outcome, Spelling, Target,
+    WriteError,
+};
 use crate::auth::authorize::StepUp;
 use crate::auth::secret::AccessToken;
 use crate::auth::session::Session;
@@ -171,14 +174,31 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
         Err(e) => return Outcome::Invalid(e),
     };
     let mut last: Option<HttpResponse> = None;
-    for (i, w) in writes.iter().enumerate() {
+    let mut spelling = Spelling::default();
+    let mut respelled = false;
+    let mut i = 0;
+    while let Some(w) = writes.get(i) {
         // Each send builds the write afresh with the token the driver hands it (a renewed one after a 401).
-        let sent = Call::new(ctx, |token| send_write(cfg, id, action, i, token))
+        let sent = Call::new(ctx, |token| send_write(cfg, id, action, spelling, i, token))
             .shown(Shown::Writing)
             .run(w.kind.policy())
             .await;
+        // A 400 that names the determination sent applied nothing: the write goes once more in the other
+        // documented spelling, as the write's own rule says (never more than once).
+        let respell = match &sent {
+            Err(WriteError::Api(e)) if !respelled => alternative_write(cfg.source, action, spelling, e),
+            _ => None,
+        };
+        if let Some(other) = respell {
+            spelling = other;
+            respelled = true;
+            continue;
+        }
         match sent {
-            Ok(resp) => last = Some(resp),
+            Ok(resp) => {
+                last = Some(resp);
+                i += 1;
+            }
             Err(failure) => {
                 return match failure {
                     WriteError::Api(ApiError::SignedOut) => Outcome::Failed(ApiError::SignedOut),
@@ -253,10 +273,11 @@ async fn send_write(
     cfg: &Config,
     id: &str,
     action: &Action,
+    spelling: Spelling,
     index: usize,
     token: AccessToken,
 ) -> Result<HttpResponse, WriteError> {
-    let writes = update_requests(cfg.source, &cfg.api_base, id, action, &token)
+    let writes = update_requests_spelled(cfg.source, &cfg.api_base, id, action, &token, spelling)
         .map_err(|e| WriteError::Api(ApiError::BadRequest { code: "InvalidAction".into(), message: e.to_string() }))?;
     let Some(w) = writes.get(index) else { return Err(WriteError::Api(ApiError::NotFound)) };
     let resp = fetch::send(&w.http).await.map_err(|e| WriteError::Api(ApiError::Network(e.to_string())))?;
