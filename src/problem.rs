@@ -168,6 +168,15 @@ pub(crate) fn consent_declined(scope: &str) -> String {
     declined(scope, "the page stays read-only", "You are still signed in; act again to be asked once more")
 }
 
+/// A step-up came back signed in as another account than the one that asked: what it held (an action, a bulk
+/// action, a hunt) is dropped, never offered to the account that came back (`who`: the one now signed in).
+pub(crate) fn step_up_other_account(who: Option<&str>) -> String {
+    let now = who.map(|w| format!(" ({})", crate::format::cap(w, 80))).unwrap_or_default();
+    format!(
+        "You came back from the sign-in page as another account{now} than the one that asked for the permission,          so what was waiting to be confirmed was dropped and nothing was sent. Start it again as this account if          you mean to."
+    )
+}
+
 /// The hunt stays on the page, not run, because the hunting permission was not granted.
 pub(crate) fn hunt_consent_declined(scope: &str) -> String {
     declined(
@@ -424,6 +433,13 @@ mod tests {
             let ApiNotice::Banner(p) = api_failure(&e, &cfg(), "https://app/") else { panic!() };
             assert_eq!((p.message, p.retry, p.retry_at), (e.user_message(), true, None));
         }
+    }
+
+    #[test]
+    fn a_step_up_returned_as_another_account_says_so() {
+        let m = step_up_other_account(Some("bob@contoso.com"));
+        assert!(m.contains("another account (bob@contoso.com)") && m.contains("nothing was sent"), "{m}");
+        assert!(!step_up_other_account(None).contains("()"));
     }
 
     #[test]

@@ -121,13 +121,13 @@ pub(crate) fn ask_bulk_consent(ctx: Ctx) {
         return;
     }
     let intent = Intent { target: Target::Selection(selected), action };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
+    step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Action(intent).to_json()));
 }
 
 /// The analyst agreed to go to the provider for the permission the held action needs.
 pub(crate) fn ask_consent(ctx: Ctx) {
     let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
+    step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Action(intent).to_json()));
 }
 
 /// Back from the provider with an incident action's intent: `session` is the new one, or `None` when the
