@@ -305,7 +305,8 @@ fn capabilities(obj: &serde_json::Map<String, Value>) -> Result<Vec<String>, Con
             return Err(ConfigError::WrongType { field: "client_capabilities", expected: "an array of strings" });
         };
         let c = c.trim();
-        let short = !c.is_empty() && c.len() <= 32 && c.chars().all(|x| x.is_ascii_alphanumeric() || x == '-' || x == '_');
+        let short =
+            !c.is_empty() && c.len() <= 32 && c.chars().all(|x| x.is_ascii_alphanumeric() || x == '-' || x == '_');
         if !short || out.len() >= 10 {
             return Err(ConfigError::BadCapability(crate::format::cap(c, 40)));
         }
@@ -413,7 +414,10 @@ mod tests {
         assert_eq!(with("").unwrap().client_capabilities, ["cp1"]);
         assert_eq!(with(r#","client_capabilities":null"#).unwrap().client_capabilities, ["cp1"]);
         assert!(with(r#","client_capabilities":[]"#).unwrap().client_capabilities.is_empty());
-        assert_eq!(with(r#","client_capabilities":[" cp1 ","cp1","x_2"]"#).unwrap().client_capabilities, ["cp1", "x_2"]);
+        assert_eq!(
+            with(r#","client_capabilities":[" cp1 ","cp1","x_2"]"#).unwrap().client_capabilities,
+            ["cp1", "x_2"]
+        );
         for bad in [r#""cp1""#, "[1]", "true"] {
             let e = with(&format!(r#","client_capabilities":{bad}"#)).unwrap_err();
             assert!(matches!(e, ConfigError::WrongType { field: "client_capabilities", .. }), "{bad}: {e:?}");

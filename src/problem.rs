@@ -444,7 +444,12 @@ mod tests {
 
     #[test]
     fn a_wait_counts_down_to_the_next_try() {
-        let p = Problem::waiting(&ApiError::RateLimited { retry_after_secs: 12, quota: Quota::Minute, stated: true }, &cfg(), 12, 1000);
+        let p = Problem::waiting(
+            &ApiError::RateLimited { retry_after_secs: 12, quota: Quota::Minute, stated: true },
+            &cfg(),
+            12,
+            1000,
+        );
         assert_eq!(p.retry_at, Some(1012));
         assert!(p.message.contains("Microsoft Defender XDR allows about 50 requests a minute"), "{}", p.message);
         // Issue 23: the hourly quota says it is hourly, and a wait the server did not name says what it waits for.

@@ -112,7 +112,10 @@ fn patch_body(source: Source, change: &Change, spelling: Spelling) -> Option<Map
     if let Some((c, d)) = &change.classification {
         // validate() let only documented pairs through, so both spellings exist.
         body.insert("classification".into(), classification_wire(source, c).map_or(Value::Null, Value::from));
-        body.insert("determination".into(), determination_spelled(source, d, spelling).map_or(Value::Null, Value::from));
+        body.insert(
+            "determination".into(),
+            determination_spelled(source, d, spelling).map_or(Value::Null, Value::from),
+        );
     }
     if let Some(tags) = &change.tags {
         let key = if api(source).dialect == Dialect::Defender { "tags" } else { "customTags" };

@@ -115,7 +115,10 @@ mod tests {
         let a = classify(Determination::CompromisedUser);
         let d = Source::Defender;
         assert_eq!(alternative_write(d, &a, Spelling::Resource, &refused("CompromisedUser")), Some(Spelling::Update));
-        assert_eq!(alternative_write(d, &a, Spelling::Update, &refused("CompromisedAccount")), Some(Spelling::Resource));
+        assert_eq!(
+            alternative_write(d, &a, Spelling::Update, &refused("CompromisedAccount")),
+            Some(Spelling::Resource)
+        );
         // A refusal about something else, another error, a value both pages spell alike, Graph: no second try.
         assert_eq!(alternative_write(d, &a, Spelling::Resource, &refused("TruePositive")), None);
         assert_eq!(alternative_write(d, &a, Spelling::Resource, &ApiError::NotFound), None);
@@ -127,13 +130,17 @@ mod tests {
             determination: Determination::InsufficientData,
             comment: None,
         };
-        assert_eq!(alternative_write(d, &resolve, Spelling::Resource, &refused("InsufficientData")), Some(Spelling::Update));
+        assert_eq!(
+            alternative_write(d, &resolve, Spelling::Resource, &refused("InsufficientData")),
+            Some(Spelling::Update)
+        );
         assert_eq!(alternative_write(d, &Action::Comment("x".into()), Spelling::Resource, &refused("x")), None);
     }
 
     #[test]
     fn every_spelling_written_reads_back_as_the_same_determination() {
-        for d in [Determination::CompromisedUser, Determination::ConfirmedUserActivity, Determination::InsufficientData] {
+        for d in [Determination::CompromisedUser, Determination::ConfirmedUserActivity, Determination::InsufficientData]
+        {
             for source in [Source::Defender, Source::Graph] {
                 for s in [Spelling::Resource, Spelling::Update] {
                     let wire = determination_spelled(source, &d, s).unwrap_or_default();

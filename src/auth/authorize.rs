@@ -239,7 +239,8 @@ pub(crate) mod tests {
     #[test]
     fn a_step_up_adds_its_scope_to_the_sign_in() {
         let mut p = pending("s", 100);
-        p.step_up = Some(StepUp::new(vec!["https://api.security.microsoft.com/Incident.ReadWrite".into()], "{}".into()));
+        p.step_up =
+            Some(StepUp::new(vec!["https://api.security.microsoft.com/Incident.ReadWrite".into()], "{}".into()));
         let u = authorize_url(&meta(), &config(), &p, None, None);
         let q = parse_query(u.split_once('?').unwrap().1);
         assert_eq!(

@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn cp1_is_declared_as_entra_documents_it() {
-        assert_eq!(claims_parameter(&cp1(), None).as_deref(), Some(r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#));
+        assert_eq!(
+            claims_parameter(&cp1(), None).as_deref(),
+            Some(r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#)
+        );
         assert_eq!(claims_parameter(&[], None), None, "turned off: no claims parameter at all");
     }
 

@@ -10,8 +10,8 @@ use crate::actions::access::classify_forbidden;
 use crate::actions::activity::{self, ACTIVITY_KEY};
 use crate::actions::intent::consent_needed;
 use crate::actions::{
-    action_call, alternative_write, update_requests, update_requests_spelled, Action, Intent, Outcome, Spelling, Target,
-    WriteError,
+    action_call, alternative_write, own_tags, update_requests, update_requests_spelled, Action, Intent, Outcome,
+    Spelling, Target, WriteError,
 };
 use crate::auth::authorize::StepUp;
 use crate::auth::secret::AccessToken;
@@ -40,9 +40,15 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
         return;
     }
     if let Some(scope) = consent_needed(&cfg, &session, &action) {
-        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent::one(id, action))));
+        // A tag edit remembers the tags it was computed from, to be applied to the server's tags once back.
+        let own = queued(ctx, &id).map(|inc| own_tags(&inc)).unwrap_or_default();
+        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent::one(id, action).computed_from(own))));
         return;
     }
+    // Confirming the action held across the consent redirect (the same one, for this incident).
+    let held = ctx.acting.with_untracked(|a| {
+        a.held.clone().filter(|h| h.incident() == Some(id.as_str()) && h.action == action && h.tags_before.is_some())
+    });
     ctx.acting.update(|a| {
         a.in_flight.push(id.clone());
         a.needs_consent = None;
@@ -50,6 +56,21 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
     });
     let epoch = ctx.epoch();
     spawn_local(async move {
+        // A held tag edit is applied to the tags the server holds now (read again), not to those seen before
+        // the redirect.
+        let action = match held {
+            Some(h) => match super::queue::fetch_incident(ctx, &id).await {
+                Ok(inc) => h.tags_now(&own_tags(&inc)),
+                Err(e) => {
+                    if ctx.still(epoch) {
+                        record(ctx, &id, &action, session.id_claims.preferred_username.as_deref(), &Outcome::Failed(e));
+                        ctx.acting.update(|a| a.in_flight.retain(|x| x != &id));
+                    }
+                    return;
+                }
+            },
+            None => action,
+        };
         let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
         // Signed out meanwhile: nothing of this tab's activity comes back onto the page.
         if !ctx.still(epoch) {
@@ -120,7 +141,7 @@ pub(crate) fn ask_bulk_consent(ctx: Ctx) {
     if selected.is_empty() {
         return;
     }
-    let intent = Intent { target: Target::Selection(selected), action };
+    let intent = Intent { target: Target::Selection(selected), action, tags_before: None };
     step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Action(intent).to_json()));
 }
 
@@ -224,7 +245,7 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
             }
         }
     }
-    let old = ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned());
+    let old = queued(ctx, id);
     let answered = last.and_then(|r| parse_one_incident(cfg.source, &r.body).ok());
     // Graph's comment POST answers with the comments, and a PATCH answer may leave out the alerts the queue
     // asked for: then the incident is read again, so what is on screen is what the API holds.
@@ -238,6 +259,11 @@ async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &str, action: 
         show(ctx, inc);
     }
     Outcome::Done
+}
+
+/// The incident as the queue holds it.
+fn queued(ctx: Ctx, id: &str) -> Option<Incident> {
+    ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned())
 }
 
 /// Puts the server's version of an incident on screen, unless the analyst signed out meanwhile.

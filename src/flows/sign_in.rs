@@ -2,8 +2,8 @@
 
 use super::state::{Ctx, Queue};
 use super::{provider, signing_keys};
-use crate::auth::authorize::{authorize_url, pending_key, sign_out_url, PendingAuth, StepUp};
 use crate::auth::account::Account;
+use crate::auth::authorize::{authorize_url, pending_key, sign_out_url, PendingAuth, StepUp};
 use crate::auth::claims::claims_parameter;
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;

@@ -229,7 +229,9 @@ fn wait_at(rest: &str) -> Option<u64> {
 /// A 429's wait: the body's (Defender documents the reset time there, and no `Retry-After`), else the
 /// `Retry-After` header's; `None` when neither names one. Clamped to 1..=3600.
 pub fn retry_after(resp: &HttpResponse) -> Option<u64> {
-    body_retry_seconds(&resp.body).or_else(|| resp.header("retry-after").and_then(header_seconds)).map(|s| s.clamp(1, 3600))
+    body_retry_seconds(&resp.body)
+        .or_else(|| resp.header("retry-after").and_then(header_seconds))
+        .map(|s| s.clamp(1, 3600))
 }
 
 /// The `auth-param`s of a `WWW-Authenticate` challenge (RFC 9110 §11.6.1), names lowercased, values unquoted.
