@@ -289,24 +289,19 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
     })
 }
 
-/// `client_capabilities`: absent means `["cp1"]` (CAE); each one a short name of letters, digits, `-` or `_`
-/// (it travels inside the `claims` JSON), at most 10.
+/// `client_capabilities`: absent means `["cp1"]` (CAE); else at most 10 short names of letters, digits, `-`, `_`
+/// (they travel inside the `claims` JSON).
 fn capabilities(obj: &serde_json::Map<String, Value>) -> Result<Vec<String>, ConfigError> {
+    let wrong = ConfigError::WrongType { field: "client_capabilities", expected: "an array of strings" };
     let items = match obj.get("client_capabilities") {
         None | Some(Value::Null) => return Ok(vec!["cp1".into()]),
         Some(Value::Array(items)) => items,
-        Some(_) => {
-            return Err(ConfigError::WrongType { field: "client_capabilities", expected: "an array of strings" })
-        }
+        Some(_) => return Err(wrong),
     };
     let mut out: Vec<String> = Vec::new();
     for it in items {
-        let Value::String(c) = it else {
-            return Err(ConfigError::WrongType { field: "client_capabilities", expected: "an array of strings" });
-        };
-        let c = c.trim();
-        let short =
-            !c.is_empty() && c.len() <= 32 && c.chars().all(|x| x.is_ascii_alphanumeric() || x == '-' || x == '_');
+        let c = it.as_str().ok_or(wrong.clone())?.trim();
+        let short = !c.is_empty() && c.len() <= 32 && c.chars().all(|x| x.is_ascii_alphanumeric() || "-_".contains(x));
         if !short || out.len() >= 10 {
             return Err(ConfigError::BadCapability(crate::format::cap(c, 40)));
         }

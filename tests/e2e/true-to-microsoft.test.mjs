@@ -62,7 +62,10 @@ describe('the hunting token belongs to its analyst (defender)', () => {
     const kept = JSON.parse((await app.storage()).session['onbehalf.hunt_token']);
     assert.equal(kept.account.oid, ANALYST_OID, 'the kept token says whose it is');
 
-    // A's session ends (the token is still in this tab), and someone else signs in with "Use another account".
+    // A's session ends (the token is still in this tab), and someone else signs in with "Use another account"
+    // from the queue (the sign-in returns to the view it started from).
+    await app.page.evaluate((h) => { location.hash = h; }, WIDE);
+    await app.waitForRows();
     await app.page.evaluate(() => sessionStorage.removeItem('onbehalf.session'));
     await app.page.reload();
     await app.page.getByTestId('sign-in-other').click();
