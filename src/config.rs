@@ -31,6 +31,11 @@ pub struct Config {
     /// Offer actions on incidents (assign, status, classify, tag, comment). The write permission is asked for
     /// only when the analyst first acts (incremental consent); `false` shows no action and never asks for it.
     pub actions: bool,
+    /// Client capabilities declared on every sign-in and token request (`xms_cc` in the `claims` parameter):
+    /// `cp1` (the default) tells Entra the page handles Continuous Access Evaluation's claims challenges, so a
+    /// revoked session is refused at once instead of when its token expires. `[]` sends no `claims` parameter
+    /// (for providers that refuse it).
+    pub client_capabilities: Vec<String>,
 }
 
 /// What is wrong with `config.json`.
@@ -83,6 +88,9 @@ pub enum ConfigError {
     /// Scopes for several resources (Entra answers AADSTS700022).
     #[error("config.json: field \"scopes\" names more than one resource ({0}); a token covers one resource only (Entra would answer AADSTS700022)")]
     MultipleResources(String),
+    /// A client capability that is not a short name.
+    #[error("config.json: field \"client_capabilities\" must be an array of short names like [\"cp1\"] (or [] to declare none), got \"{0}\"")]
+    BadCapability(String),
     /// client_id not a GUID-looking value.
     #[error("config.json: field \"client_id\" must be the Application (client) ID GUID from the app registration, got \"{0}\"")]
     BadClientId(String),
@@ -264,6 +272,7 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(ConfigError::WrongType { field: "actions", expected: "true or false" }),
     };
+    let client_capabilities = capabilities(obj)?;
     Ok(Config {
         authority,
         client_id,
@@ -276,7 +285,31 @@ pub fn parse_config(json: &str) -> Result<Config, ConfigError> {
         rate_limit_per_minute,
         rate_limit_per_hour,
         actions,
+        client_capabilities,
     })
+}
+
+/// `client_capabilities`: absent means `["cp1"]` (CAE); else at most 10 short names of letters, digits, `-`, `_`
+/// (they travel inside the `claims` JSON).
+fn capabilities(obj: &serde_json::Map<String, Value>) -> Result<Vec<String>, ConfigError> {
+    let wrong = ConfigError::WrongType { field: "client_capabilities", expected: "an array of strings" };
+    let items = match obj.get("client_capabilities") {
+        None | Some(Value::Null) => return Ok(vec!["cp1".into()]),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(wrong),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for it in items {
+        let c = it.as_str().ok_or(wrong.clone())?.trim();
+        let short = !c.is_empty() && c.len() <= 32 && c.chars().all(|x| x.is_ascii_alphanumeric() || "-_".contains(x));
+        if !short || out.len() >= 10 {
+            return Err(ConfigError::BadCapability(crate::format::cap(c, 40)));
+        }
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// The answer to fetching `config.json` (`Err(reason)` when the request did not complete), as the sentence
@@ -365,6 +398,31 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_capabilities_default_to_cp1_and_can_be_turned_off() {
+        let with = |extra: &str| {
+            parse_config(&format!(
+                r#"{{"authority":"https://login.microsoftonline.com/t/v2.0","client_id":"00000000-0000-0000-0000-000000000001"{extra}}}"#
+            ))
+        };
+        assert_eq!(with("").unwrap().client_capabilities, ["cp1"]);
+        assert_eq!(with(r#","client_capabilities":null"#).unwrap().client_capabilities, ["cp1"]);
+        assert!(with(r#","client_capabilities":[]"#).unwrap().client_capabilities.is_empty());
+        assert_eq!(
+            with(r#","client_capabilities":[" cp1 ","cp1","x_2"]"#).unwrap().client_capabilities,
+            ["cp1", "x_2"]
+        );
+        for bad in [r#""cp1""#, "[1]", "true"] {
+            let e = with(&format!(r#","client_capabilities":{bad}"#)).unwrap_err();
+            assert!(matches!(e, ConfigError::WrongType { field: "client_capabilities", .. }), "{bad}: {e:?}");
+        }
+        for bad in [r#"[""]"#, r#"["c\"p"]"#, r#"["a b"]"#, &format!(r#"["{}"]"#, "x".repeat(33))] {
+            let e = with(&format!(r#","client_capabilities":{bad}"#)).unwrap_err();
+            assert!(matches!(e, ConfigError::BadCapability(_)), "{bad}: {e:?}");
+            assert!(e.to_string().contains("client_capabilities"), "{e}");
+        }
+    }
 
     const CID: &str = "11111111-2222-3333-4444-555555555555";
 

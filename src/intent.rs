@@ -39,10 +39,11 @@ mod tests {
 
     #[test]
     fn every_intent_round_trips_by_its_kind() {
-        let one = crate::actions::Intent { target: Target::Incident("7".into()), action: Action::Unassign };
+        let one = crate::actions::Intent::one("7", Action::Unassign);
         let bulk = crate::actions::Intent {
             target: Target::Selection(vec!["1".into(), "2".into()]),
             action: Action::Unassign,
+            tags_before: None,
         };
         let hunt = HuntView::new("DeviceInfo | take 1", Some("P7D"));
         for i in [Intent::Action(one), Intent::Action(bulk), Intent::Hunt(hunt), Intent::Hunt(HuntView::new("T", None))]

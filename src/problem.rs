@@ -5,7 +5,7 @@ use crate::actions::Outcome;
 use crate::auth::error::AuthError;
 use crate::config::Config;
 use crate::hunting::HUNT_SCOPE;
-use crate::request::error::ApiError;
+use crate::request::error::{ApiError, Quota};
 use std::fmt::Display;
 
 mod prompts;
@@ -60,10 +60,17 @@ impl Problem {
     /// An API failure being waited out (see `api::retry`): what happened, and a countdown to the next try.
     pub(crate) fn waiting(cause: &ApiError, cfg: &Config, secs: u64, now: u64) -> Self {
         let mut p = Problem::new(match cause {
-            ApiError::RateLimited { .. } => format!(
-                "The incidents API's rate limit was reached ({} allows about {} requests a minute). Waiting as the server asked, then retrying automatically.",
+            ApiError::RateLimited { quota: Quota::Hour, stated, .. } => format!(
+                "The incidents API's hourly quota was reached ({} allows about {} requests an hour). {}, then retrying automatically.",
                 cfg.source.label(),
-                cfg.rate_limit_per_minute
+                cfg.rate_limit_per_hour,
+                waiting_for(*stated)
+            ),
+            ApiError::RateLimited { stated, .. } => format!(
+                "The incidents API's rate limit was reached ({} allows about {} requests a minute). {}, then retrying automatically.",
+                cfg.source.label(),
+                cfg.rate_limit_per_minute,
+                waiting_for(*stated)
             ),
             // The countdown beside the banner is the only one (issue #13: "Retrying in 4 s." and "Retrying in
             // 0:01" at once).
@@ -74,6 +81,15 @@ impl Problem {
         });
         p.retry_at = Some(now.saturating_add(secs));
         p
+    }
+}
+
+/// How a 429's wait was chosen: the server's own time, or (when it named none) the end of the request window.
+fn waiting_for(stated: bool) -> &'static str {
+    if stated {
+        "Waiting as the server asked"
+    } else {
+        "Waiting until the request window ends"
     }
 }
 
@@ -155,6 +171,15 @@ pub(crate) fn action_result(what: &str, outcome: &Outcome) -> String {
 /// The page stays read-only because the write permission was not granted.
 pub(crate) fn consent_declined(scope: &str) -> String {
     declined(scope, "the page stays read-only", "You are still signed in; act again to be asked once more")
+}
+
+/// A step-up came back signed in as another account than the one that asked: what it held (an action, a bulk
+/// action, a hunt) is dropped, never offered to the account that came back (`who`: the one now signed in).
+pub(crate) fn step_up_other_account(who: Option<&str>) -> String {
+    let now = who.map(|w| format!(" ({})", crate::format::cap(w, 80))).unwrap_or_default();
+    format!(
+        "You came back from the sign-in page as another account{now} than the one that asked for the permission,          so what was waiting to be confirmed was dropped and nothing was sent. Start it again as this account if          you mean to."
+    )
 }
 
 /// The hunt stays on the page, not run, because the hunting permission was not granted.
@@ -416,10 +441,28 @@ mod tests {
     }
 
     #[test]
+    fn a_step_up_returned_as_another_account_says_so() {
+        let m = step_up_other_account(Some("bob@contoso.com"));
+        assert!(m.contains("another account (bob@contoso.com)") && m.contains("nothing was sent"), "{m}");
+        assert!(!step_up_other_account(None).contains("()"));
+    }
+
+    #[test]
     fn a_wait_counts_down_to_the_next_try() {
-        let p = Problem::waiting(&ApiError::RateLimited { retry_after_secs: 12 }, &cfg(), 12, 1000);
+        let p = Problem::waiting(
+            &ApiError::RateLimited { retry_after_secs: 12, quota: Quota::Minute, stated: true },
+            &cfg(),
+            12,
+            1000,
+        );
         assert_eq!(p.retry_at, Some(1012));
         assert!(p.message.contains("Microsoft Defender XDR allows about 50 requests a minute"), "{}", p.message);
+        // Issue 23: the hourly quota says it is hourly, and a wait the server did not name says what it waits for.
+        let hourly = ApiError::RateLimited { retry_after_secs: 1800, quota: Quota::Hour, stated: false };
+        let p = Problem::waiting(&hourly, &cfg(), 1800, 1000);
+        assert_eq!(p.retry_at, Some(2800));
+        assert!(p.message.contains("hourly quota") && p.message.contains("1500 requests an hour"), "{}", p.message);
+        assert!(p.message.contains("until the request window ends"), "{}", p.message);
         let p = Problem::waiting(&ApiError::Server { status: 503, message: String::new() }, &cfg(), 2, 1000);
         // Issue #13: the banner's live countdown is the only one; the sentence carries none of its own.
         assert_eq!(p.message, "The API had a temporary problem (HTTP 503). The page tries again by itself.");

@@ -123,6 +123,7 @@ fn pending() -> PendingAuth {
         authority: String::new(),
         step_up: None,
         jwks: None,
+        claims: None,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Intent {
     pub target: Target,
     /// What the analyst asked for.
     pub action: Action,
+    /// For a tag edit: the analyst's own tags it was computed from. Back from consent the edit is applied to the
+    /// tags the server holds then ([`Intent::tags_now`]), so tags changed meanwhile are not overwritten.
+    pub tags_before: Option<Vec<String>>,
 }
 
 fn status_from(key: &str) -> Status {
@@ -92,7 +95,30 @@ fn strings(v: &Value) -> Option<Vec<String>> {
 impl Intent {
     /// An action on one incident.
     pub fn one(incident: impl Into<String>, action: Action) -> Intent {
-        Intent { target: Target::Incident(incident.into()), action }
+        Intent { target: Target::Incident(incident.into()), action, tags_before: None }
+    }
+
+    /// A tag edit held across the consent redirect remembers the own tags it was computed from (`own`).
+    pub fn computed_from(mut self, own: Vec<String>) -> Intent {
+        if matches!(self.action, Action::SetTags(_)) {
+            self.tags_before = Some(own);
+        }
+        self
+    }
+
+    /// The action to send now that the server's own tags are `fresh`: a held tag edit becomes the same additions
+    /// and removals applied to `fresh` (case-insensitively, as [`super::edit_tags`] does); anything else as held.
+    pub fn tags_now(&self, fresh: &[String]) -> Action {
+        match (&self.action, &self.tags_before) {
+            (Action::SetTags(wanted), Some(before)) => {
+                let missing =
+                    |list: &[String], t: &String| !list.iter().any(|x| x.trim().eq_ignore_ascii_case(t.trim()));
+                let add: Vec<String> = wanted.iter().filter(|t| missing(before, t)).cloned().collect();
+                let remove: Vec<String> = before.iter().filter(|t| missing(wanted, t)).cloned().collect();
+                Action::SetTags(super::edit_tags(fresh, &add, &remove))
+            }
+            (action, _) => action.clone(),
+        }
     }
 
     /// The incident, when the intent is for one.
@@ -133,6 +159,9 @@ impl From<Intent> for Map<String, Value> {
             Target::Selection(ids) => o.insert("incidents".into(), ids.into()),
         };
         o.insert("action".into(), action_to_json(&i.action));
+        if let Some(before) = i.tags_before {
+            o.insert("tags_before".into(), before.into());
+        }
         o
     }
 }
@@ -148,7 +177,9 @@ impl TryFrom<Map<String, Value>> for Intent {
             (None, Some(ids)) => Target::Selection(strings(ids).filter(|ids| !ids.is_empty()).ok_or(BAD)?),
             _ => return Err(BAD),
         };
-        Ok(Intent { target, action: v.get("action").and_then(action_from_json).ok_or(BAD)? })
+        // Written only for a tag edit; intents from before it was kept have none (then sent as held).
+        let tags_before = v.get("tags_before").and_then(strings);
+        Ok(Intent { target, action: v.get("action").and_then(action_from_json).ok_or(BAD)?, tags_before })
     }
 }
 
@@ -276,12 +307,36 @@ mod tests {
         ]
     }
 
+    /// Issue 23 (review, Info): a tag edit computed before the consent redirect is applied to the tags the
+    /// server holds when it is confirmed, not written over them.
+    #[test]
+    fn a_held_tag_edit_is_applied_to_the_tags_the_server_holds_now() {
+        let own = |v: &[&str]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        // Before the redirect: tags A, B; the analyst removed B and added C.
+        let held = Intent::one("7", Action::SetTags(own(&["A", "C"]))).computed_from(own(&["A", "B"]));
+        let back = Intent::from_json(&held.to_json()).unwrap();
+        assert_eq!(back.tags_before, Some(own(&["A", "B"])));
+        // Meanwhile someone added D (and B is still there): D stays, B goes, C comes.
+        assert_eq!(back.tags_now(&own(&["A", "B", "D"])), Action::SetTags(own(&["A", "D", "C"])));
+        // Someone removed A meanwhile: it is not written back.
+        assert_eq!(back.tags_now(&own(&["b"])), Action::SetTags(own(&["C"])));
+        // Without a base (an older record) or for another action: as held.
+        let old = Intent::one("7", Action::SetTags(own(&["A"])));
+        assert_eq!(old.tags_now(&own(&["Z"])), Action::SetTags(own(&["A"])));
+        let other = Intent::one("7", Action::Unassign).computed_from(own(&["A"]));
+        assert_eq!(other.tags_before, None);
+    }
+
     #[test]
     fn every_action_survives_the_redirect() {
         for action in every_action() {
             let i = Intent::one("2170", action.clone());
             assert_eq!(Intent::from_json(&i.to_json()), Some(i.clone()), "{}", i.to_json());
-            let bulk = Intent { target: Target::Selection(vec!["7".into(), "12".into(), "3".into()]), action };
+            let bulk = Intent {
+                target: Target::Selection(vec!["7".into(), "12".into(), "3".into()]),
+                action,
+                tags_before: None,
+            };
             assert_eq!(Intent::from_json(&bulk.to_json()), Some(bulk.clone()), "{}", bulk.to_json());
         }
     }
@@ -291,6 +346,7 @@ mod tests {
         let bulk = Intent {
             target: Target::Selection(vec!["7".into(), "12".into()]),
             action: Action::SetStatus(Status::InProgress),
+            tags_before: None,
         };
         let v: Value = serde_json::from_str(&bulk.to_json()).unwrap();
         assert_eq!(

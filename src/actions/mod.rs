@@ -12,14 +12,19 @@ pub mod preview;
 pub mod request;
 pub mod role;
 pub mod rules;
+pub mod spelling;
 
 pub use access::{action_call, all_calls, call_info, calls, Call, CallInfo, Refusal};
 pub use intent::{tally, Ended, Intent, Outcome, Tally, Target};
-pub use request::{classification_wire, determination_wire, update_requests, WriteError, WriteKind, WriteRequest};
-pub use rules::{
-    edit_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change, MAX_ASSIGNEE_CHARS,
-    MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,
+pub use request::{
+    classification_wire, determination_wire, update_requests, update_requests_spelled, WriteError, WriteKind,
+    WriteRequest,
 };
+pub use rules::{
+    edit_tags, own_tags, valid_determinations, validate, writable_classifications, writable_statuses, Change,
+    MAX_ASSIGNEE_CHARS, MAX_COMMENT_CHARS, MAX_TAGS, MAX_TAG_CHARS,
+};
+pub use spelling::{alternative_write, Spelling};
 
 use crate::incidents::model::{Classification, Determination, Status};
 use crate::incidents::source::Source;

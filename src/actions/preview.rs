@@ -46,7 +46,7 @@ fn field(name: &'static str, old: impl Into<String>, new: impl Into<String>) -> 
 /// The fields `action` writes to `inc`, each with the value it holds now. `own_tags` are the tags the analyst
 /// edits (Graph's system tags are the service's and are not written).
 pub fn preview(action: &Action, inc: &Incident) -> Vec<Field> {
-    let own: Vec<String> = inc.tags.iter().filter(|t| !inc.system_tags.contains(t)).cloned().collect();
+    let own = super::rules::own_tags(inc);
     match action {
         Action::AssignTo(who) => vec![field("owner", owner(inc.assigned_to.as_deref()), owner(Some(who)))],
         Action::Unassign => vec![field("owner", owner(inc.assigned_to.as_deref()), "nobody")],

@@ -7,7 +7,8 @@
 //!   property) and `POST {api_base}/v1.0/security/incidents/{id}/comments` with
 //!   `{"@odata.type":"microsoft.graph.security.alertComment","comment":…}` (security-incident-post-comments.md).
 
-use super::rules::{canonical, validate, Change};
+use super::rules::{validate, Change};
+use super::spelling::{determination_spelled, Spelling};
 use super::{Action, ActionError};
 use crate::auth::secret::AccessToken;
 use crate::http::HttpResponse;
@@ -94,31 +95,13 @@ pub fn classification_wire(source: Source, c: &Classification) -> Option<&'stati
     Some(if api(source).dialect == Dialect::Defender { defender } else { graph })
 }
 
-/// A determination as each API writes it. Defender: the update page's names (`CompromisedAccount`,
-/// `ConfirmedActivity`, `Clean`, `NoEnoughDataToValidate`, spelled so there). Graph: the `alertDetermination`
-/// member table (`compromisedAccount`, `confirmedActivity`, `notMalicious`, `notEnoughDataToValidate`); its
-/// incident pages still show older names (`compromisedUser`, `clean`, `insufficientData`, `confirmedUserActivity`).
+/// A determination as each API writes it, in the spelling a GET returns ([`super::spelling`]).
 pub fn determination_wire(source: Source, d: &Determination) -> Option<&'static str> {
-    let (defender, graph) = match canonical(d) {
-        Determination::MultiStagedAttack => ("MultiStagedAttack", "multiStagedAttack"),
-        Determination::MaliciousUserActivity => ("MaliciousUserActivity", "maliciousUserActivity"),
-        Determination::CompromisedUser => ("CompromisedAccount", "compromisedAccount"),
-        Determination::Malware => ("Malware", "malware"),
-        Determination::Phishing => ("Phishing", "phishing"),
-        Determination::UnwantedSoftware => ("UnwantedSoftware", "unwantedSoftware"),
-        Determination::SecurityTesting => ("SecurityTesting", "securityTesting"),
-        Determination::LineOfBusinessApplication => ("LineOfBusinessApplication", "lineOfBusinessApplication"),
-        Determination::ConfirmedUserActivity => ("ConfirmedActivity", "confirmedActivity"),
-        Determination::NotMalicious => ("Clean", "notMalicious"),
-        Determination::InsufficientData => ("NoEnoughDataToValidate", "notEnoughDataToValidate"),
-        Determination::Other(s) if s == "Other" => ("Other", "other"),
-        _ => return None,
-    };
-    Some(if api(source).dialect == Dialect::Defender { defender } else { graph })
+    determination_spelled(source, d, Spelling::Resource)
 }
 
 /// The PATCH body for `change` (without Graph's comment), or `None` when nothing is left to patch.
-fn patch_body(source: Source, change: &Change) -> Option<Map<String, Value>> {
+fn patch_body(source: Source, change: &Change, spelling: Spelling) -> Option<Map<String, Value>> {
     let mut body = Map::new();
     if let Some(who) = &change.assigned_to {
         body.insert("assignedTo".into(), who.as_deref().map_or(Value::Null, |w| Value::String(w.into())));
@@ -129,7 +112,10 @@ fn patch_body(source: Source, change: &Change) -> Option<Map<String, Value>> {
     if let Some((c, d)) = &change.classification {
         // validate() let only documented pairs through, so both spellings exist.
         body.insert("classification".into(), classification_wire(source, c).map_or(Value::Null, Value::from));
-        body.insert("determination".into(), determination_wire(source, d).map_or(Value::Null, Value::from));
+        body.insert(
+            "determination".into(),
+            determination_spelled(source, d, spelling).map_or(Value::Null, Value::from),
+        );
     }
     if let Some(tags) = &change.tags {
         let key = if api(source).dialect == Dialect::Defender { "tags" } else { "customTags" };
@@ -166,13 +152,26 @@ pub fn update_requests(
     action: &Action,
     token: &AccessToken,
 ) -> Result<Vec<WriteRequest>, ActionError> {
+    update_requests_spelled(source, api_base, id, action, token, Spelling::Resource)
+}
+
+/// [`update_requests`] with the determination in `spelling` (the second try after a refusal that named it:
+/// [`super::spelling::alternative_write`]).
+pub fn update_requests_spelled(
+    source: Source,
+    api_base: &str,
+    id: &str,
+    action: &Action,
+    token: &AccessToken,
+    spelling: Spelling,
+) -> Result<Vec<WriteRequest>, ActionError> {
     if !is_secure_url(api_base) {
         return Err(ActionError::InsecureApiBase);
     }
     let url = incident_url(source, api_base, id)?;
     let change = validate(source, action)?;
     let mut out = Vec::with_capacity(2);
-    if let Some(body) = patch_body(source, &change) {
+    if let Some(body) = patch_body(source, &change, spelling) {
         let kind = if body.contains_key("comment") { WriteKind::AddsComment } else { WriteKind::Update };
         out.push(write(source, Method::Patch, url.clone(), Value::Object(body), kind, token));
     }
@@ -231,11 +230,11 @@ mod tests {
     fn classify_spellings_per_source() {
         let a = |c, d| Action::Classify { classification: c, determination: d };
         let r = one(Source::Defender, D, "1", a(Classification::TruePositive, Determination::CompromisedUser));
-        assert_eq!(body(&r), json!({"classification": "TruePositive", "determination": "CompromisedAccount"}));
+        assert_eq!(body(&r), json!({"classification": "TruePositive", "determination": "CompromisedUser"}));
         let r = one(Source::Graph, G, "1", a(Classification::TruePositive, Determination::CompromisedUser));
         assert_eq!(body(&r), json!({"classification": "truePositive", "determination": "compromisedAccount"}));
         let r = one(Source::Defender, D, "1", a(Classification::FalsePositive, Determination::InsufficientData));
-        assert_eq!(body(&r), json!({"classification": "FalsePositive", "determination": "NoEnoughDataToValidate"}));
+        assert_eq!(body(&r), json!({"classification": "FalsePositive", "determination": "InsufficientData"}));
         let r = one(Source::Graph, G, "1", a(Classification::FalsePositive, Determination::Clean));
         assert_eq!(body(&r), json!({"classification": "falsePositive", "determination": "notMalicious"}));
         let r = one(
@@ -246,7 +245,7 @@ mod tests {
         );
         assert_eq!(
             body(&r),
-            json!({"classification": "InformationalExpectedActivity", "determination": "ConfirmedActivity"})
+            json!({"classification": "InformationalExpectedActivity", "determination": "ConfirmedUserActivity"})
         );
     }
 

@@ -10,7 +10,7 @@
 //!   `resources/security-alert.md` (`alertDetermination` members and which classification each belongs to).
 
 use super::{Action, ActionError};
-use crate::incidents::model::{cap, Classification, Determination, Status, MAX_TEXT_CHARS};
+use crate::incidents::model::{cap, Classification, Determination, Incident, Status, MAX_TEXT_CHARS};
 use crate::incidents::source::Source;
 use std::sync::LazyLock;
 
@@ -203,6 +203,16 @@ pub fn validate(source: Source, action: &Action) -> Result<Change, ActionError> 
     Ok(change)
 }
 
+/// The tags the analyst edits on `inc`: Graph's `customTags` (a custom tag that reads like a system tag
+/// included: it is the analyst's), else the tags that are not the service's. A tag edit starts from these, so
+/// it never drops one of the analyst's tags nor writes one of the service's.
+pub fn own_tags(inc: &Incident) -> Vec<String> {
+    if !inc.custom_tags.is_empty() {
+        return inc.custom_tags.clone();
+    }
+    inc.tags.iter().filter(|t| !inc.system_tags.contains(t)).cloned().collect()
+}
+
 /// The tag list after adding `add` and removing `remove` (case-insensitively; removal wins over addition of the
 /// same tag), keeping the current order, for [`Action::SetTags`]. For Graph pass the incident's *custom* tags:
 /// system tags are not the analyst's to write.
@@ -371,6 +381,22 @@ mod tests {
             comment: None,
         };
         assert!(validate(Source::Defender, &bad).is_err());
+    }
+
+    /// Issue 23: a custom tag whose text equals a system tag was dropped on the next tag edit (Graph).
+    #[test]
+    fn a_custom_tag_named_like_a_system_tag_survives_the_next_edit() {
+        let json = r#"{"id":"7","displayName":"x","status":"active","severity":"high",
+            "customTags":["Phishing","Demo"],"systemTags":["Phishing","Defender Experts"]}"#;
+        let inc = crate::incidents::model::parse_one_incident(Source::Graph, json).unwrap();
+        assert_eq!(own_tags(&inc), ["Phishing", "Demo"]);
+        assert_eq!(edit_tags(&own_tags(&inc), &["new".into()], &[]), ["Phishing", "Demo", "new"]);
+        // Without customTags (Defender, or an answer that lists only tags): every tag but the service's.
+        let mut d = inc.clone();
+        d.custom_tags = vec![];
+        d.tags = vec!["Phishing".into(), "Defender Experts".into(), "Mine".into()];
+        d.system_tags = vec!["Defender Experts".into()];
+        assert_eq!(own_tags(&d), ["Phishing", "Mine"]);
     }
 
     #[test]

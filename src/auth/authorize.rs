@@ -37,6 +37,9 @@ pub struct PendingAuth {
     pub jwks: Option<super::jwks::Jwks>,
     /// Set when this sign-in asks for more than the configured permissions, to do something the analyst asked.
     pub step_up: Option<StepUp>,
+    /// The `claims` parameter the authorize request carried (the client capabilities, merged with a claims
+    /// challenge's claims when the sign-in answers one): the code redemption repeats it.
+    pub claims: Option<String>,
 }
 
 /// Incremental consent, for any feature: "ask the provider for these scopes (same resource), then bring back
@@ -48,6 +51,21 @@ pub struct StepUp {
     pub scopes: Vec<String>,
     /// What to offer again once back, as the feature wrote it.
     pub intent: String,
+    /// The account that asked (set when the sign-in starts): a return as anyone else drops the intent. `None`
+    /// in records written before it was kept.
+    pub account: Option<super::account::Account>,
+}
+
+impl StepUp {
+    /// A step-up for `scopes` that brings back `intent` (the account is the sign-in's to fill in).
+    pub fn new(scopes: Vec<String>, intent: String) -> StepUp {
+        StepUp { scopes, intent, account: None }
+    }
+
+    /// The sign-in came back as another account than the one that asked (a record without one: not known).
+    pub fn returned_as_another(&self, claims: &super::jwt::IdClaims) -> bool {
+        self.account.as_ref().is_some_and(|a| !a.is(claims))
+    }
 }
 
 impl PendingAuth {
@@ -130,6 +148,9 @@ pub(crate) fn authorize_url(
     if let Some(p) = prompt.filter(|p| !p.is_empty()) {
         pairs.push(("prompt", p));
     }
+    if let Some(c) = &pending.claims {
+        pairs.push(("claims", c));
+    }
     // Entra refuses login_hint together with prompt=select_account.
     if let Some(h) = login_hint.filter(|h| !h.is_empty()) {
         if prompt != Some("select_account") {
@@ -210,6 +231,7 @@ pub(crate) mod tests {
             authority: String::new(),
             jwks: None,
             step_up: None,
+            claims: None,
         }
     }
 
@@ -217,16 +239,28 @@ pub(crate) mod tests {
     #[test]
     fn a_step_up_adds_its_scope_to_the_sign_in() {
         let mut p = pending("s", 100);
-        p.step_up = Some(StepUp {
-            scopes: vec!["https://api.security.microsoft.com/Incident.ReadWrite".into()],
-            intent: "{}".into(),
-        });
+        p.step_up =
+            Some(StepUp::new(vec!["https://api.security.microsoft.com/Incident.ReadWrite".into()], "{}".into()));
         let u = authorize_url(&meta(), &config(), &p, None, None);
         let q = parse_query(u.split_once('?').unwrap().1);
         assert_eq!(
             query_get(&q, "scope"),
             Some("openid profile offline_access https://api.security.microsoft.com/Incident.Read https://api.security.microsoft.com/Incident.ReadWrite")
         );
+    }
+
+    /// Issue 23: the sign-in carries the `claims` parameter its pending record holds (cp1, or cp1 merged with a
+    /// claims challenge's claims), and none when there is none.
+    #[test]
+    fn the_authorize_request_carries_the_claims() {
+        let mut p = pending("s", 100);
+        let q = |p: &PendingAuth| {
+            let u = authorize_url(&meta(), &config(), p, None, None);
+            query_get(&parse_query(u.split_once('?').unwrap().1), "claims").map(str::to_string)
+        };
+        assert_eq!(q(&p), None);
+        p.claims = crate::auth::claims::claims_parameter(&config().client_capabilities, None);
+        assert_eq!(q(&p).as_deref(), Some(r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#));
     }
 
     #[test]

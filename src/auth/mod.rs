@@ -1,8 +1,10 @@
 //! Pure sign-in logic: secrets, PKCE, discovery, the authorize URL, callback checks, token and ID-token handling, session timing.
 
 pub mod aadsts;
+pub mod account;
 pub mod authorize;
 pub mod callback;
+pub mod claims;
 pub mod discovery;
 pub mod error;
 pub mod jwks;

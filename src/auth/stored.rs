@@ -7,6 +7,7 @@
 //! and writer to the download. A missing or mistyped required field refuses the whole record, an `Option`
 //! may be missing or null, and unknown fields are ignored.
 
+use super::account::Account;
 use super::authorize::{PendingAuth, StepUp};
 use super::discovery::ProviderMetadata;
 use super::jwks::Jwks;
@@ -156,13 +157,23 @@ pub(crate) fn pending_to_json(p: &PendingAuth) -> String {
     }
     // Written only when present, so a plain sign-in's record is exactly what it always was.
     if let Some(u) = &p.step_up {
-        fields.push(("step_up", object(vec![("scopes", list(&u.scopes)), ("intent", s(&u.intent))])));
+        let mut up = vec![("scopes", list(&u.scopes)), ("intent", s(&u.intent))];
+        if let Some(a) = &u.account {
+            up.push(("account", a.to_value()));
+        }
+        fields.push(("step_up", object(up)));
     }
+    push_some(&mut fields, "claims", p.claims.as_deref());
     object(fields).to_string()
 }
 
 fn step_up_from(o: &Obj) -> Option<StepUp> {
-    Some(StepUp { scopes: get_list(o, "scopes")?, intent: get_str(o, "intent")? })
+    Some(StepUp {
+        scopes: get_list(o, "scopes")?,
+        intent: get_str(o, "intent")?,
+        // Records from before it was kept have none (then the return is not checked against it).
+        account: o.get("account").and_then(Account::from_value),
+    })
 }
 
 fn provider_value(m: &ProviderMetadata) -> Value {
@@ -210,6 +221,7 @@ pub(crate) fn pending_from_json(json: &str) -> Option<PendingAuth> {
         // Records from before incremental consent have none; an unreadable one is dropped (the sign-in still
         // completes, without the held intent).
         step_up: o.get("step_up").and_then(Value::as_object).and_then(step_up_from),
+        claims: get_opt(o, "claims").flatten(),
     })
 }
 
@@ -257,6 +269,7 @@ pub(crate) mod tests {
             authority: String::new(),
             jwks: None,
             step_up: None,
+            claims: None,
         }
     }
 
@@ -391,13 +404,20 @@ pub(crate) mod tests {
         p.step_up = Some(StepUp {
             scopes: vec!["https://graph.microsoft.com/SecurityIncident.ReadWrite.All".into()],
             intent: r#"{"kind":"incident-action","incident":"7"}"#.into(),
+            account: Some(Account { tid: Some("t".into()), oid: Some("o".into()), sub: "s".into() }),
         });
+        p.claims = Some(r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#.into());
         let json = pending_to_json(&p);
         assert_eq!(
             value(&json)["step_up"]["scopes"],
             json!(["https://graph.microsoft.com/SecurityIncident.ReadWrite.All"])
         );
         assert_eq!(pending_from_json(&json).unwrap().step_up, p.step_up);
+        assert_eq!(pending_from_json(&json).unwrap().claims, p.claims);
+        // Issue 23: a step-up written before the account was kept reads back without one.
+        let mut v = value(&json);
+        v["step_up"].as_object_mut().unwrap().remove("account");
+        assert_eq!(pending_from_json(&v.to_string()).unwrap().step_up.unwrap().account, None);
         let mut v = value(&json);
         v["step_up"] = json!({"scopes": "x"});
         let back = pending_from_json(&v.to_string()).expect("the sign-in itself is still readable");

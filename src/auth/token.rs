@@ -28,17 +28,19 @@ pub(crate) fn code_exchange_request(
     pending: &PendingAuth,
 ) -> HttpRequest {
     let scope = cfg.request_scopes();
-    token_post(
-        meta,
-        form_urlencode(&[
-            ("client_id", &cfg.client_id),
-            ("grant_type", "authorization_code"),
-            ("code", code.secret()),
-            ("redirect_uri", &pending.redirect_uri),
-            ("code_verifier", pending.verifier.secret()),
-            ("scope", &scope),
-        ]),
-    )
+    let mut pairs = vec![
+        ("client_id", cfg.client_id.as_str()),
+        ("grant_type", "authorization_code"),
+        ("code", code.secret()),
+        ("redirect_uri", &pending.redirect_uri),
+        ("code_verifier", pending.verifier.secret()),
+        ("scope", &scope),
+    ];
+    // The claims the authorize request carried (the client capabilities, a challenge's claims).
+    if let Some(c) = &pending.claims {
+        pairs.push(("claims", c));
+    }
+    token_post(meta, form_urlencode(&pairs))
 }
 
 /// The refresh-token grant. Entra needs `scope` (one resource) here, or it fails (AADSTS90009/28003).
@@ -54,15 +56,18 @@ pub(crate) fn refresh_request_for(
     rt: &RefreshToken,
     scope: &str,
 ) -> HttpRequest {
-    token_post(
-        meta,
-        form_urlencode(&[
-            ("client_id", &cfg.client_id),
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt.secret()),
-            ("scope", scope),
-        ]),
-    )
+    let claims = super::claims::claims_parameter(&cfg.client_capabilities, None);
+    let mut pairs = vec![
+        ("client_id", cfg.client_id.as_str()),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", rt.secret()),
+        ("scope", scope),
+    ];
+    // The client capabilities again (Entra reads `xms_cc` from every token request; MSAL sends it on each).
+    if let Some(c) = &claims {
+        pairs.push(("claims", c));
+    }
+    token_post(meta, form_urlencode(&pairs))
 }
 
 /// A successful token endpoint answer.
@@ -176,6 +181,25 @@ mod tests {
         assert_eq!(query_get(&q, "redirect_uri"), Some(p.redirect_uri.as_str()));
         assert_eq!(query_get(&q, "client_id"), Some("11111111-2222-3333-4444-555555555555"));
         assert!(query_get(&q, "scope").unwrap().contains("Incident.Read"));
+    }
+
+    /// Issue 23: Continuous Access Evaluation reaches only clients that declare `cp1` on their token requests.
+    #[test]
+    fn token_requests_declare_the_client_capabilities() {
+        const CP1: &str = r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#;
+        let r = refresh_request(&meta(), &config(), &RefreshToken::new("rt".into()));
+        assert_eq!(query_get(&parse_query(r.body.as_deref().unwrap()), "claims"), Some(CP1));
+        let off = Config { client_capabilities: vec![], ..config() };
+        let r = refresh_request_for(&meta(), &off, &RefreshToken::new("rt".into()), "openid");
+        assert_eq!(query_get(&parse_query(r.body.as_deref().unwrap()), "claims"), None, "turned off");
+        // The code redemption repeats what the authorize request carried.
+        let mut p = pending("s", 1);
+        p.claims = Some(CP1.into());
+        let r = code_exchange_request(&meta(), &config(), &AuthCode::new("c".into()), &p);
+        assert_eq!(query_get(&parse_query(r.body.as_deref().unwrap()), "claims"), Some(CP1));
+        p.claims = None;
+        let r = code_exchange_request(&meta(), &config(), &AuthCode::new("c".into()), &p);
+        assert_eq!(query_get(&parse_query(r.body.as_deref().unwrap()), "claims"), None);
     }
 
     #[test]

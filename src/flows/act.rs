@@ -9,7 +9,10 @@ use super::state::{ActResult, Activity, Ctx};
 use crate::actions::access::classify_forbidden;
 use crate::actions::activity::{self, ACTIVITY_KEY};
 use crate::actions::intent::consent_needed;
-use crate::actions::{action_call, update_requests, Action, Intent, Outcome, Target, WriteError};
+use crate::actions::{
+    action_call, alternative_write, own_tags, update_requests, update_requests_spelled, Action, Intent, Outcome,
+    Spelling, Target, WriteError,
+};
 use crate::auth::authorize::StepUp;
 use crate::auth::secret::AccessToken;
 use crate::auth::session::Session;
@@ -37,9 +40,15 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
         return;
     }
     if let Some(scope) = consent_needed(&cfg, &session, &action) {
-        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent::one(id, action))));
+        // A tag edit remembers the tags it was computed from, to be applied to the server's tags once back.
+        let own = queued(ctx, &id).map(|inc| own_tags(&inc)).unwrap_or_default();
+        ctx.acting.update(|a| a.needs_consent = Some((scope, Intent::one(id, action).computed_from(own))));
         return;
     }
+    // Confirming the action held across the consent redirect (the same one, for this incident).
+    let held = ctx.acting.with_untracked(|a| {
+        a.held.clone().filter(|h| h.incident() == Some(id.as_str()) && h.action == action && h.tags_before.is_some())
+    });
     ctx.acting.update(|a| {
         a.in_flight.push(id.clone());
         a.needs_consent = None;
@@ -47,6 +56,21 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
     });
     let epoch = ctx.epoch();
     spawn_local(async move {
+        // A held tag edit is applied to the tags the server holds now (read again), not to those seen before
+        // the redirect.
+        let action = match held {
+            Some(h) => match super::queue::fetch_incident(ctx, &id).await {
+                Ok(inc) => h.tags_now(&own_tags(&inc)),
+                Err(e) => {
+                    if ctx.still(epoch) {
+                        record(ctx, &id, &action, session.id_claims.preferred_username.as_deref(), &Outcome::Failed(e));
+                        ctx.acting.update(|a| a.in_flight.retain(|x| x != &id));
+                    }
+                    return;
+                }
+            },
+            None => action,
+        };
         let outcome = carry_out(ctx, &cfg, &session, &id, &action).await;
         // Signed out meanwhile: nothing of this tab's activity comes back onto the page.
         if !ctx.still(epoch) {
@@ -64,7 +88,7 @@ pub(crate) fn act_then(ctx: Ctx, id: String, action: Action, on_done: impl FnOnc
 /// The analyst agreed to go to the provider for the permission the held action needs.
 pub(crate) fn ask_consent(ctx: Ctx) {
     let Some((scope, intent)) = ctx.acting.get_untracked().needs_consent else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
+    step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Action(intent).to_json()));
 }
 
 /// Back from the provider with an incident action's intent: `session` is the new one, or `None` when the
@@ -105,14 +129,31 @@ pub(super) async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &st
         Err(e) => return Outcome::Invalid(e),
     };
     let mut last: Option<HttpResponse> = None;
-    for (i, w) in writes.iter().enumerate() {
+    let mut spelling = Spelling::default();
+    let mut respelled = false;
+    let mut i = 0;
+    while let Some(w) = writes.get(i) {
         // Each send builds the write afresh with the token the driver hands it (a renewed one after a 401).
-        let sent = Call::new(ctx, |token| send_write(cfg, id, action, i, token))
+        let sent = Call::new(ctx, |token| send_write(cfg, id, action, spelling, i, token))
             .shown(Shown::Writing)
             .run(w.kind.policy())
             .await;
+        // A 400 that names the determination sent applied nothing: the write goes once more in the other
+        // documented spelling, as the write's own rule says (never more than once).
+        let respell = match &sent {
+            Err(WriteError::Api(e)) if !respelled => alternative_write(cfg.source, action, spelling, e),
+            _ => None,
+        };
+        if let Some(other) = respell {
+            spelling = other;
+            respelled = true;
+            continue;
+        }
         match sent {
-            Ok(resp) => last = Some(resp),
+            Ok(resp) => {
+                last = Some(resp);
+                i += 1;
+            }
             Err(failure) => {
                 return match failure {
                     WriteError::Api(ApiError::SignedOut) => Outcome::Failed(ApiError::SignedOut),
@@ -138,7 +179,7 @@ pub(super) async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &st
             }
         }
     }
-    let old = ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned());
+    let old = queued(ctx, id);
     let answered = last.and_then(|r| parse_one_incident(cfg.source, &r.body).ok());
     // Graph's comment POST answers with the comments, and a PATCH answer may leave out the alerts the queue
     // asked for: then the incident is read again, so what is on screen is what the API holds.
@@ -152,6 +193,11 @@ pub(super) async fn carry_out(ctx: Ctx, cfg: &Config, session: &Session, id: &st
         show(ctx, inc);
     }
     Outcome::Done
+}
+
+/// The incident as the queue holds it.
+fn queued(ctx: Ctx, id: &str) -> Option<Incident> {
+    ctx.queue.with_untracked(|q| q.items.items().iter().find(|i| i.id == id).cloned())
 }
 
 /// Puts the server's version of an incident on screen, unless the analyst signed out meanwhile.
@@ -187,10 +233,11 @@ async fn send_write(
     cfg: &Config,
     id: &str,
     action: &Action,
+    spelling: Spelling,
     index: usize,
     token: AccessToken,
 ) -> Result<HttpResponse, WriteError> {
-    let writes = update_requests(cfg.source, &cfg.api_base, id, action, &token)
+    let writes = update_requests_spelled(cfg.source, &cfg.api_base, id, action, &token, spelling)
         .map_err(|e| WriteError::Api(ApiError::BadRequest { code: "InvalidAction".into(), message: e.to_string() }))?;
     let Some(w) = writes.get(index) else { return Err(WriteError::Api(ApiError::NotFound)) };
     let resp = fetch::send(&w.http).await.map_err(|e| WriteError::Api(ApiError::Network(e.to_string())))?;

@@ -107,8 +107,8 @@ pub(crate) fn ask_consent(ctx: Ctx) {
     if selected.is_empty() {
         return;
     }
-    let intent = Intent { target: Target::Selection(selected), action };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Action(intent).to_json() });
+    let intent = Intent { target: Target::Selection(selected), action, tags_before: None };
+    step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Action(intent).to_json()));
 }
 
 /// Back from the consent redirect with the selection `ids`: the action waits for the analyst's confirmation

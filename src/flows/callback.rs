@@ -10,6 +10,7 @@ use crate::auth::session::{session_from_token_response, AuthState, Session, SESS
 use crate::auth::token::{code_exchange_request, parse_token_response};
 use crate::browser::{clock, fetch, location, storage};
 use crate::config::Config;
+use crate::hunting::HUNT_TOKEN_KEY;
 use crate::intent::Intent;
 use crate::problem::Problem;
 use leptos::prelude::*;
@@ -25,7 +26,13 @@ pub(crate) async fn handle(ctx: Ctx, cfg: Config, cb: Callback) -> bool {
     match redeem(ctx, &cfg, cb, pending).await {
         Ok(return_to) => {
             if let (Some((_, up)), Some(session)) = (back, ctx.session()) {
-                resume(ctx, &cfg, &up, Some(&session));
+                // What A asked for is never confirmed by B: a return as another account drops it.
+                if up.returned_as_another(&session.id_claims) {
+                    let who = session.id_claims.preferred_username.as_deref();
+                    ctx.notice.set(Some(crate::problem::step_up_other_account(who)));
+                } else {
+                    resume(ctx, &cfg, &up, Some(&session));
+                }
             }
             return_to_view(ctx, &return_to).await;
             true
@@ -118,6 +125,9 @@ async fn redeem(ctx: Ctx, cfg: &Config, cb: Callback, pending: Option<PendingAut
     let mut session = session_from_token_response(tokens, claims, issuer, clock::now());
     session.end_session_endpoint = meta.end_session_endpoint.clone();
     let json = crate::auth::stored::session_to_json(&session);
+    // A new sign-in (perhaps as someone else, or in another tenant) starts without the previous one's Graph
+    // token for hunting: it is obtained again for this session's account.
+    storage::remove(HUNT_TOKEN_KEY);
     storage::set(SESSION_KEY, &json).map_err(|e| AuthError::Storage(e.to_string()))?;
     ctx.auth_error.set(None);
     ctx.auth.set(AuthState::SignedIn(session));

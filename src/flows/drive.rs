@@ -12,6 +12,7 @@ use crate::browser::{clock, storage};
 use crate::config::Config;
 use crate::request::budget::{Budget, BUDGET_KEY};
 use crate::request::driver::{drive, Port};
+use crate::request::error::{ApiError, Quota};
 use crate::request::retry::{Failure, Policy};
 use leptos::prelude::*;
 use std::future::Future;
@@ -136,7 +137,13 @@ where
     }
 
     async fn send(&mut self, token: AccessToken) -> Result<T, E> {
-        (self.send)(token).await
+        let sent = (self.send)(token).await;
+        // A 429 that named no wait waits for the end of the budget's window (hunting's quotas name their own).
+        if !self.shares_budget {
+            return sent;
+        }
+        let ctx = self.ctx;
+        sent.map_err(|e| e.at_window_end(|q| ctx.budget.with_value(|b| b.window_end_secs(clock::wall_ms(), q))))
     }
 
     fn throttled(&mut self, secs: u64) {
@@ -170,22 +177,36 @@ where
     }
 }
 
-/// How a failure being waited out reads in the queue's banner (only reads show one).
-pub(crate) trait WaitText {
+/// How a failure being waited out reads in the queue's banner (only reads show one), and how long a 429 that
+/// named no wait lasts.
+pub(crate) trait WaitText: Sized {
     /// The banner with its countdown, or `None` when this failure is not shown there.
     fn wait_problem(&self, ctx: Ctx, secs: u64) -> Option<crate::problem::Problem>;
+    /// A 429 that named no wait, waiting until the budget's window ends (`ApiError::at_window_end`).
+    fn at_window_end(self, _window_end_secs: impl FnOnce(Quota) -> u64) -> Self {
+        self
+    }
 }
 
-impl WaitText for crate::request::error::ApiError {
+impl WaitText for ApiError {
     fn wait_problem(&self, ctx: Ctx, secs: u64) -> Option<crate::problem::Problem> {
         let cfg = ctx.cfg()?;
         Some(crate::problem::Problem::waiting(self, &cfg, secs, clock::now()))
+    }
+    fn at_window_end(self, window_end_secs: impl FnOnce(Quota) -> u64) -> Self {
+        ApiError::at_window_end(self, window_end_secs)
     }
 }
 
 impl WaitText for crate::actions::WriteError {
     fn wait_problem(&self, _: Ctx, _: u64) -> Option<crate::problem::Problem> {
         None
+    }
+    fn at_window_end(self, window_end_secs: impl FnOnce(Quota) -> u64) -> Self {
+        match self {
+            crate::actions::WriteError::Api(e) => crate::actions::WriteError::Api(e.at_window_end(window_end_secs)),
+            refused => refused,
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 use super::drive::{Bearer, Call};
 use super::sign_in::step_up;
 use super::state::Ctx;
+use crate::auth::account::Account;
 use crate::auth::authorize::StepUp;
 use crate::auth::error::AuthError;
 use crate::auth::secret::AccessToken;
@@ -147,7 +148,7 @@ pub(crate) fn ask_consent(ctx: Ctx) {
         _ => return,
     };
     let Some(view) = ctx.hunt.view.get_untracked() else { return };
-    step_up(ctx, StepUp { scopes: vec![scope], intent: crate::intent::Intent::Hunt(view).to_json() });
+    step_up(ctx, StepUp::new(vec![scope], crate::intent::Intent::Hunt(view).to_json()));
 }
 
 /// Back from the provider with a hunt held (`session`: the new one, or `None` when the provider refused): the
@@ -252,9 +253,10 @@ fn kept_hunt_token() -> Option<HuntToken> {
     storage::get(HUNT_TOKEN_KEY).and_then(|s| HuntToken::from_json(&s))
 }
 
-/// Beside a Defender session: does the kept Graph token let a hunt through now? (The token panel's row.)
-pub(crate) fn second_token_grants_hunting() -> bool {
-    kept_hunt_token().is_some_and(|t| t.grants_hunting(clock::now()))
+/// Beside a Defender session: does the kept Graph token (the session account's own) let a hunt through now?
+/// (The token panel's row.)
+pub(crate) fn second_token_grants_hunting(session: &Session) -> bool {
+    kept_hunt_token().is_some_and(|t| t.belongs_to(&session.id_claims) && t.grants_hunting(clock::now()))
 }
 
 /// The Graph token for hunting beside a Defender session: the one kept in sessionStorage while it lasts,
@@ -264,7 +266,9 @@ pub(crate) fn second_token_grants_hunting() -> bool {
 /// hunt give up (the analyst presses Run again) rather than take the lock from it.
 pub(crate) async fn graph_token(ctx: Ctx, cfg: &Config, fresh: bool) -> Result<AccessToken, Option<AuthError>> {
     let kept = kept_hunt_token();
-    if let Some(t) = kept.filter(|t| !fresh && t.usable(clock::now())) {
+    let claims = ctx.session().map(|s| s.id_claims);
+    // Only the session's own account reuses the kept token (it is bound to the account it was issued for).
+    if let Some(t) = kept.filter(|t| !fresh && claims.as_ref().is_some_and(|c| t.reusable_for(c, clock::now()))) {
         return Ok(t.access_token);
     }
     for _ in 0..300 {
@@ -291,6 +295,7 @@ async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {
         (None, _) => return Err(AuthError::NoRefreshToken),
         (Some(_), false) => return Err(AuthError::RefreshExpired),
     };
+    let account = Account::of(&session.id_claims);
     let epoch = ctx.epoch();
     let meta = super::provider(ctx, cfg).await?;
     let req = refresh_request_for(&meta, cfg, &rt, &hunt_token_scopes());
@@ -310,6 +315,7 @@ async fn exchange(ctx: Ctx, cfg: &Config) -> Result<AccessToken, AuthError> {
         access_token: tokens.access_token,
         expires_at: clock::now().saturating_add(tokens.expires_in),
         scopes,
+        account: Some(account),
     };
     storage::set(HUNT_TOKEN_KEY, &t.to_json()).map_err(|e| AuthError::Storage(e.to_string()))?;
     Ok(t.access_token)

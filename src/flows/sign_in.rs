@@ -2,13 +2,14 @@
 
 use super::state::{Ctx, Queue};
 use super::{provider, signing_keys};
+use crate::auth::account::Account;
 use crate::auth::authorize::{authorize_url, pending_key, sign_out_url, PendingAuth, StepUp};
+use crate::auth::claims::claims_parameter;
 use crate::auth::error::AuthError;
 use crate::auth::pkce::random_token;
 use crate::auth::secret::{Nonce, PkceVerifier, State};
 use crate::auth::session::{AuthState, KEY_PREFIX};
 use crate::browser::{clock, crypto, location, storage};
-use crate::http::with_query;
 use crate::problem::{Problem, CLAIMS_SIGN_IN_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -63,6 +64,12 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
     let state = State::new(random_token(&random()?));
     let nonce = Nonce::new(random_token(&random()?));
     let verifier = PkceVerifier::from_random(&random()?);
+    // Who asked for a step-up: the redirect back drops its intent if another account returns.
+    let step_up = step_up.map(|u| StepUp { account: ctx.session().map(|s| Account::of(&s.id_claims)), ..u });
+    // A claims challenge (CAE) is answered by an interactive sign-in that carries its claims, merged with the
+    // client capabilities every sign-in declares; the time is remembered so a second challenge right after it
+    // explains instead of sending the analyst round again.
+    let challenge = ctx.claims.get_value();
     let pending = PendingAuth {
         state,
         nonce,
@@ -75,6 +82,7 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
         authority: cfg.authority.clone(),
         jwks,
         step_up,
+        claims: claims_parameter(&cfg.client_capabilities, challenge.as_deref()),
     };
     let prompt = match prompt {
         Prompt::Default => None,
@@ -87,11 +95,8 @@ async fn try_sign_in(ctx: Ctx, prompt: Prompt, step_up: Option<StepUp>) -> Resul
         (None, Some(s)) if pending.step_up.is_some() => s.id_claims.preferred_username.clone(),
         _ => None,
     };
-    let mut url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
-    // A claims challenge (CAE) is answered by an interactive sign-in that carries its claims; the time is
-    // remembered so a second challenge right after it explains instead of sending the analyst round again.
-    if let Some(claims) = ctx.claims.get_value() {
-        url = with_query(&url, &[("claims", &claims)]);
+    let url = authorize_url(&meta, &cfg, &pending, prompt, login_hint.as_deref());
+    if challenge.is_some() {
         storage::set(CLAIMS_SIGN_IN_KEY, &clock::now().to_string()).map_err(|e| AuthError::Storage(e.to_string()))?;
     }
     let json = crate::auth::stored::pending_to_json(&pending);

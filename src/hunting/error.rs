@@ -223,10 +223,9 @@ pub fn map_hunt_response(resp: &HttpResponse, holds_scope: bool) -> Result<&Http
                     _ => String::new(),
                 };
             let limit = QuotaLimit::from_message(&format!("{message} {}", cap(&resp.body, 2_000)));
-            let secs = resp
-                .header("retry-after")
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .or_else(|| body_retry_seconds(&resp.body))
+            // The body first, as for every 429 (request::error::retry_after), but up to a day: a CPU quota's cycle.
+            let secs = body_retry_seconds(&resp.body)
+                .or_else(|| resp.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok()))
                 .unwrap_or_else(|| limit.default_wait_secs())
                 .clamp(1, 86_400);
             HuntError::Quota { limit, retry_after_secs: secs, message }

@@ -22,6 +22,7 @@ pub(crate) fn inc(id: &str, sev: Severity, status: Status, updated_ago: i64) -> 
         alert_count: 1,
         tags: vec![],
         system_tags: vec![],
+        custom_tags: vec![],
         redirect_id: None,
         web_url: None,
         tenant_id: None,

@@ -307,6 +307,7 @@ mod tests {
             alert_count: n % 4,
             tags: if n.is_multiple_of(2) { vec!["Ransomware".into()] } else { vec![] },
             system_tags: vec![],
+            custom_tags: vec![],
             redirect_id: None,
             web_url: None,
             tenant_id: None,

@@ -71,6 +71,15 @@ impl Budget {
         }
     }
 
+    /// After a 429 that named no wait: seconds until the oldest request recorded in `quota`'s window leaves it (the
+    /// window's whole length when none of this tab's is in it: the requests that filled it were another's).
+    pub(crate) fn window_end_secs(&self, now: f64, quota: super::error::Quota) -> u64 {
+        let window = quota.window_secs() as f64 * 1000.0;
+        let oldest = self.sent.iter().filter(|t| now - **t < window).fold(f64::MAX, |a, b| a.min(*b));
+        let ms = if oldest == f64::MAX { window } else { oldest + window - now };
+        (ms / 1000.0).ceil().max(1.0) as u64
+    }
+
     /// After a 429: nothing goes until the server's wait has passed.
     pub(crate) fn pause(&mut self, now: f64, secs: u64) {
         self.paused_until = self.paused_until.max(now + secs as f64 * 1000.0);
@@ -80,6 +89,18 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::error::Quota;
+
+    #[test]
+    fn a_429_without_a_wait_lasts_until_the_oldest_request_leaves_its_window() {
+        let mut b = Budget::new(50, 1500);
+        assert_eq!(b.window_end_secs(0.0, Quota::Minute), 60, "none of ours in it: the whole window");
+        b.record(1_000.0);
+        b.record(20_000.0);
+        assert_eq!(b.window_end_secs(30_000.0, Quota::Minute), 31);
+        assert_eq!(b.window_end_secs(30_000.0, Quota::Hour), 3571);
+        assert_eq!(b.window_end_secs(61_000.0, Quota::Minute), 19, "the first one has left the minute");
+    }
 
     #[test]
     fn stays_under_the_per_minute_limit() {

@@ -189,7 +189,8 @@ mod tests {
 
     #[test]
     fn a_429_pauses_the_budget_and_waits_the_servers_time() {
-        let limited = ApiError::RateLimited { retry_after_secs: 42 };
+        let limited =
+            ApiError::RateLimited { retry_after_secs: 42, quota: crate::request::error::Quota::Minute, stated: true };
         let mut p = Script::answering(vec![Err(limited.clone())]);
         assert_eq!(block_on(drive(&mut p, Policy::PATIENT)), Ok("ok"));
         assert_eq!(p.log, ["budget", "send t0", "pause budget 42", "wait 42 (429)", "budget", "send t0"]);
@@ -214,7 +215,11 @@ mod tests {
 
     #[test]
     fn a_comment_is_never_sent_twice() {
-        for e in [server(503), ApiError::Network("lost".into()), ApiError::RateLimited { retry_after_secs: 1 }] {
+        for e in [
+            server(503),
+            ApiError::Network("lost".into()),
+            ApiError::RateLimited { retry_after_secs: 1, quota: crate::request::error::Quota::Minute, stated: true },
+        ] {
             let mut p = Script::answering(vec![Err(e.clone())]);
             assert_eq!(block_on(drive(&mut p, Policy::ONCE)), Err(e));
             assert_eq!(p.sends(), ["send t0"]);

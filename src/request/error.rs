@@ -3,8 +3,35 @@
 use crate::http::HttpResponse;
 use serde_json::Value;
 
-/// Default wait when a 429 says nothing usable.
-pub const DEFAULT_RETRY_AFTER_SECS: u64 = 30;
+/// Which of the documented windows a 429 was about (Defender: 50 calls a minute, 1,500 an hour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quota {
+    /// The per-minute limit (or the body does not say).
+    Minute,
+    /// The hourly quota: the body names an hour ("per 1 hour", "hourly").
+    Hour,
+}
+
+impl Quota {
+    /// The window's length: the longest a 429 that names no wait can mean.
+    pub fn window_secs(self) -> u64 {
+        match self {
+            Quota::Minute => 60,
+            Quota::Hour => 3600,
+        }
+    }
+
+    /// The window a 429's body names: an hour when it speaks of one, else the minute.
+    fn named_in(body: &str) -> Quota {
+        let lower = body.chars().take(10_000).collect::<String>().to_lowercase();
+        let hour = ["hourly", "per hour", "per 1 hour", "an hour", "1 hour", "/hour", "per-hour"];
+        if hour.iter().any(|h| lower.contains(h)) {
+            Quota::Hour
+        } else {
+            Quota::Minute
+        }
+    }
+}
 
 /// Why an incidents API call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,8 +60,13 @@ pub enum ApiError {
     /// 429: quota reached.
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited {
-        /// Seconds to wait (1..=3600).
+        /// Seconds to wait (1..=3600): the body's, else `Retry-After`'s, else the window's length until the
+        /// caller's budget says when its window ends ([`ApiError::at_window_end`]).
         retry_after_secs: u64,
+        /// Which window was reached.
+        quota: Quota,
+        /// The server named the wait (in the body or `Retry-After`).
+        stated: bool,
     },
     /// 5xx.
     #[error("the API had a problem (HTTP {status}): {message}")]
@@ -67,6 +99,19 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 429 that named no wait waits until the caller's request window ends (`window_end_secs`: seconds
+    /// until the oldest request in that window leaves it, from the budget), never a guessed fixed time.
+    pub fn at_window_end(self, window_end_secs: impl FnOnce(Quota) -> u64) -> ApiError {
+        match self {
+            ApiError::RateLimited { quota, stated: false, .. } => ApiError::RateLimited {
+                retry_after_secs: window_end_secs(quota).clamp(1, quota.window_secs()),
+                quota,
+                stated: false,
+            },
+            e => e,
+        }
+    }
+
     /// A plain sentence for the user (render as text).
     pub fn user_message(&self) -> String {
         match self {
@@ -78,9 +123,14 @@ impl ApiError {
                 "You are signed in, but the API refused access. The app needs the delegated permission {needed_scope} (granted with consent), and your account needs a role that can view incidents (for example Security Reader).{}",
                 if message.is_empty() { String::new() } else { format!(" The API said: {message}") }
             ),
-            ApiError::RateLimited { retry_after_secs } => {
-                format!("The API's rate limit was reached. The app will try again in {retry_after_secs} seconds.")
-            }
+            ApiError::RateLimited { retry_after_secs, quota: Quota::Hour, .. } => format!(
+                "The API's hourly quota was reached. The app will try again in {}.",
+                crate::format::wait(*retry_after_secs)
+            ),
+            ApiError::RateLimited { retry_after_secs, .. } => format!(
+                "The API's rate limit was reached. The app will try again in {}.",
+                crate::format::wait(*retry_after_secs)
+            ),
             ApiError::Server { status, .. } => format!("The API had a temporary problem (HTTP {status}). Try again shortly."),
             ApiError::Network(m) => format!(
                 "Could not reach the API ({m}). Check your connection. If it persists, the API may not allow calls from this page's origin (CORS): switch config.json to the Graph source (\"source\": \"graph\"), or serve the page with the /defender-api/ proxy rule and point api_base at it (see README, \"Deploy\")."
@@ -127,54 +177,61 @@ fn header_seconds(v: &str) -> Option<u64> {
     v.trim().parse::<u64>().ok()
 }
 
-/// A wait named in the body: "Try again in 33 seconds", "reset in 12", "retry after 2 minutes", "00:00:33".
+/// A wait named in the body, in any of Microsoft's phrasings: "Try again in 33 seconds", "You can send requests
+/// again in 12 seconds", "again in 2 minutes", "reset in 12", "retry after 2 minutes", "00:00:33".
 pub fn body_retry_seconds(body: &str) -> Option<u64> {
     let lower: String = body.chars().take(10_000).collect::<String>().to_lowercase();
-    for key in ["try again in", "reset in", "retry after", "retry-after", "retry in", "retryafter"] {
-        let Some(i) = lower.find(key) else { continue };
-        let rest = lower.get(i + key.len()..).unwrap_or("");
-        let rest = rest.trim_start_matches([' ', ':', '"', '=']);
-        let num: String = rest.chars().take_while(char::is_ascii_digit).take(9).collect();
-        let Ok(n) = num.parse::<u64>() else { continue };
-        let after = rest.get(num.len()..).unwrap_or("");
-        // hh:mm:ss form
-        if let Some(tail) = after.strip_prefix(':') {
-            let parts: Vec<u64> = std::iter::once(n)
-                .chain(
-                    tail.split(':')
-                        .take(2)
-                        .map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)),
-                )
-                .collect();
-            let secs = match parts.as_slice() {
-                [h, m, s] => h.saturating_mul(3600).saturating_add(m.saturating_mul(60)).saturating_add(*s),
-                [m, s] => m.saturating_mul(60).saturating_add(*s),
-                _ => n,
-            };
-            return Some(secs);
+    for key in ["again in", "reset in", "retry after", "retry-after", "retry in", "retryafter"] {
+        // Each place the phrase occurs, until one is followed by a number ("again in the next…" is not).
+        for (i, _) in lower.match_indices(key) {
+            let rest = lower.get(i + key.len()..).unwrap_or("");
+            if let Some(secs) = wait_at(rest) {
+                return Some(secs);
+            }
         }
-        let unit = after.trim_start();
-        let secs = if unit.starts_with("ms") || unit.starts_with("millisecond") {
-            n.div_ceil(1000)
-        } else if unit.starts_with("min") {
-            n.saturating_mul(60)
-        } else if unit.starts_with("hour") {
-            n.saturating_mul(3600)
-        } else {
-            n
-        };
-        return Some(secs);
     }
     None
 }
 
-/// Seconds to wait after a 429: header, else body, else 30; clamped to 1..=3600.
-pub fn retry_after(resp: &HttpResponse) -> u64 {
-    resp.header("retry-after")
-        .and_then(header_seconds)
-        .or_else(|| body_retry_seconds(&resp.body))
-        .unwrap_or(DEFAULT_RETRY_AFTER_SECS)
-        .clamp(1, 3600)
+/// The wait at the start of `rest`: "33 seconds", "2 minute(s)", "1 hour", "500 ms", "00:01:05", a bare number.
+fn wait_at(rest: &str) -> Option<u64> {
+    let rest = rest.trim_start_matches([' ', ':', '"', '=']);
+    let num: String = rest.chars().take_while(char::is_ascii_digit).take(9).collect();
+    let n = num.parse::<u64>().ok()?;
+    let after = rest.get(num.len()..).unwrap_or("");
+    // hh:mm:ss form
+    if let Some(tail) = after.strip_prefix(':') {
+        let parts: Vec<u64> = std::iter::once(n)
+            .chain(
+                tail.split(':')
+                    .take(2)
+                    .map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)),
+            )
+            .collect();
+        return Some(match parts.as_slice() {
+            [h, m, s] => h.saturating_mul(3600).saturating_add(m.saturating_mul(60)).saturating_add(*s),
+            [m, s] => m.saturating_mul(60).saturating_add(*s),
+            _ => n,
+        });
+    }
+    let unit = after.trim_start();
+    Some(if unit.starts_with("ms") || unit.starts_with("millisecond") {
+        n.div_ceil(1000)
+    } else if unit.starts_with("min") {
+        n.saturating_mul(60)
+    } else if unit.starts_with("hour") || unit.starts_with("hr") {
+        n.saturating_mul(3600)
+    } else {
+        n
+    })
+}
+
+/// A 429's wait: the body's (Defender documents the reset time there, and no `Retry-After`), else the
+/// `Retry-After` header's; `None` when neither names one. Clamped to 1..=3600.
+pub fn retry_after(resp: &HttpResponse) -> Option<u64> {
+    body_retry_seconds(&resp.body)
+        .or_else(|| resp.header("retry-after").and_then(header_seconds))
+        .map(|s| s.clamp(1, 3600))
 }
 
 /// The `auth-param`s of a `WWW-Authenticate` challenge (RFC 9110 §11.6.1), names lowercased, values unquoted.
@@ -259,7 +316,16 @@ pub fn map_response<'a>(resp: &'a HttpResponse, needed_scope: &'static str) -> R
         },
         403 => ApiError::Forbidden { message, needed_scope },
         404 => ApiError::NotFound,
-        429 => ApiError::RateLimited { retry_after_secs: retry_after(resp) },
+        429 => {
+            let quota = Quota::named_in(&resp.body);
+            let stated = retry_after(resp);
+            // Until the caller's budget says when its window ends, the window's whole length.
+            ApiError::RateLimited {
+                retry_after_secs: stated.unwrap_or(quota.window_secs()),
+                quota,
+                stated: stated.is_some(),
+            }
+        }
         s if s >= 500 => ApiError::Server { status: s, message },
         s => ApiError::BadRequest { code: code.unwrap_or_else(|| format!("HTTP {s}")), message },
     })
@@ -352,24 +418,57 @@ mod tests {
     #[test]
     fn rate_limited_variants() {
         let f = |h: &[(&str, &str)], b: &str| match map_response(&r(429, h, b), "Incident.Read").unwrap_err() {
-            ApiError::RateLimited { retry_after_secs } => retry_after_secs,
+            ApiError::RateLimited { retry_after_secs, stated, .. } => (retry_after_secs, stated),
             e => panic!("{e:?}"),
         };
-        assert_eq!(f(&[("Retry-After", "12")], ""), 12);
+        assert_eq!(f(&[("Retry-After", "12")], ""), (12, true));
         assert_eq!(
             f(
                 &[("retry-after", "garbage")],
                 r#"{"error":{"code":"TooManyRequests","message":"Rate limit is exceeded. Try again in 33 seconds."}}"#
             ),
-            33
+            (33, true)
         );
-        assert_eq!(f(&[], "Quota will reset in 2 minutes"), 120);
-        assert_eq!(f(&[], "Try again in 00:01:05"), 65);
-        assert_eq!(f(&[], ""), 30);
-        assert_eq!(f(&[("Retry-After", "0")], ""), 1);
-        assert_eq!(f(&[("Retry-After", "999999")], ""), 3600);
-        assert_eq!(f(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "nothing"), 30);
-        assert!(ApiError::RateLimited { retry_after_secs: 1 }.fault().may_help_later());
+        assert_eq!(f(&[], "Quota will reset in 2 minutes"), (120, true));
+        assert_eq!(f(&[], "Try again in 00:01:05"), (65, true));
+        // Nothing named: the window's length until the budget says more (never a fixed 30 s).
+        assert_eq!(f(&[], ""), (60, false));
+        assert_eq!(f(&[("Retry-After", "0")], ""), (1, true));
+        assert_eq!(f(&[("Retry-After", "999999")], ""), (3600, true));
+        assert_eq!(f(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], "nothing"), (60, false));
+        assert!(ApiError::RateLimited { retry_after_secs: 1, quota: Quota::Minute, stated: true }
+            .fault()
+            .may_help_later());
+    }
+
+    #[test]
+    fn the_body_wait_comes_first_in_any_of_microsofts_phrasings() {
+        // Issue 23: Defender documents the wait in the body only; the sibling MDE API's wording, Graph's, others.
+        let f = |h: &[(&str, &str)], b: &str| match map_response(&r(429, h, b), "Incident.Read").unwrap_err() {
+            ApiError::RateLimited { retry_after_secs, quota, .. } => (retry_after_secs, quota),
+            e => panic!("{e:?}"),
+        };
+        let mde = r#"{"error":{"code":"TooManyRequests","message":"API calls quota exceeded! Maximum allowed calls is 50 per 1 minute. You can send requests again in 17 seconds."}}"#;
+        assert_eq!(f(&[], mde), (17, Quota::Minute));
+        assert_eq!(f(&[("Retry-After", "5")], mde), (17, Quota::Minute), "the body before the header");
+        assert_eq!(f(&[], "Please try again in 1 second"), (1, Quota::Minute));
+        assert_eq!(f(&[], "again in 3 minute(s)"), (180, Quota::Minute));
+        assert_eq!(f(&[], "Try again in a while, or again in 40 minutes"), (2400, Quota::Minute));
+        let hourly = "API calls quota exceeded! Maximum allowed calls is 1500 per 1 hour. You can send requests again in 1834 seconds.";
+        assert_eq!(f(&[], hourly), (1834, Quota::Hour));
+        let e = map_response(&r(429, &[], hourly), "Incident.Read").unwrap_err();
+        assert!(e.user_message().contains("hourly quota") && e.user_message().contains("30 min 34 s"), "{e:?}");
+    }
+
+    #[test]
+    fn a_429_naming_no_wait_waits_for_the_end_of_its_window() {
+        let e = map_response(&r(429, &[], "Maximum allowed calls is 1500 per 1 hour."), "Incident.Read").unwrap_err();
+        let ended = e.clone().at_window_end(|q| if q == Quota::Hour { 1200 } else { 7 });
+        assert_eq!(ended, ApiError::RateLimited { retry_after_secs: 1200, quota: Quota::Hour, stated: false });
+        let said = map_response(&r(429, &[], "again in 9 seconds"), "Incident.Read").unwrap_err();
+        assert_eq!(said.clone().at_window_end(|_| 50), said, "a stated wait stands");
+        let minute = map_response(&r(429, &[], ""), "Incident.Read").unwrap_err();
+        assert!(matches!(minute.at_window_end(|_| 0), ApiError::RateLimited { retry_after_secs: 1, .. }));
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Failure for ApiError {
     fn fault(&self) -> Fault {
         match self {
             ApiError::Unauthorized { .. } => Fault::Token,
-            ApiError::RateLimited { retry_after_secs } => Fault::Throttled { secs: *retry_after_secs },
+            ApiError::RateLimited { retry_after_secs, .. } => Fault::Throttled { secs: *retry_after_secs },
             // 501 Not Implemented and 505 HTTP Version Not Supported say the same thing every time.
             ApiError::Server { status, .. } if *status != 501 && *status != 505 => Fault::Transient,
             ApiError::Network(_) => Fault::Transient,
@@ -151,7 +151,7 @@ mod tests {
         ApiError::Unauthorized { message: "expired".into() }
     }
     fn rate_limited(secs: u64) -> ApiError {
-        ApiError::RateLimited { retry_after_secs: secs }
+        ApiError::RateLimited { retry_after_secs: secs, quota: crate::request::error::Quota::Minute, stated: true }
     }
     fn wait(secs: u64, cause: ApiError) -> Next<ApiError> {
         let throttled = matches!(cause, ApiError::RateLimited { .. });
@@ -202,8 +202,8 @@ mod tests {
 
     #[test]
     fn a_429_waits_as_long_as_the_server_asked_five_times() {
-        // map_response turns Retry-After: 12 into 12 s, and a 429 without it into the 30 s default.
-        for (secs, header) in [(12, Some("12")), (super::super::error::DEFAULT_RETRY_AFTER_SECS, None)] {
+        // map_response turns Retry-After: 12 into 12 s (and a 429 that names nothing into its window's end).
+        for (secs, header) in [(12, Some("12"))] {
             let resp = crate::http::HttpResponse {
                 status: 429,
                 headers: header.map(|h| ("Retry-After".to_string(), h.to_string())).into_iter().collect(),

@@ -6,7 +6,7 @@ use super::ctx;
 use super::pair::{Pair, PairPicker};
 use super::writes::{role_seen, write_role, ActivityLog, Saving, WriteConfirm};
 use crate::actions::preview::{changes_nothing, needs_confirmation};
-use crate::actions::{edit_tags, writable_statuses, Action, Intent};
+use crate::actions::{edit_tags, own_tags, writable_statuses, Action, Intent};
 use crate::flows::act::{act, act_then, ask_consent, drop_held};
 use crate::incidents::model::Incident;
 use crate::incidents::source::Source;
@@ -135,7 +135,7 @@ pub fn Actions(inc: Incident, drafts: StoredValue<Drafts>) -> impl IntoView {
     };
 
     // Tags: only the analyst's own (Graph's system tags are the service's).
-    let own_tags: Vec<String> = inc.tags.iter().filter(|t| !inc.system_tags.contains(t)).cloned().collect();
+    let own_tags: Vec<String> = own_tags(&inc);
     let own = StoredValue::new(own_tags.clone());
     let tag_items = own_tags
         .into_iter()

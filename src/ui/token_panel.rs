@@ -32,7 +32,7 @@ pub fn TokenPanel() -> impl IntoView {
             .map(|c| {
                 // Beside the Defender source, hunting rides a second, Graph token (flows::hunt).
                 let ok = is_granted(&s, cfg.source, c.call)
-                    || (c.call == Call::Hunt && crate::flows::hunt::second_token_grants_hunting());
+                    || (c.call == Call::Hunt && crate::flows::hunt::second_token_grants_hunting(&s));
                 // A write needs the permission AND a role: the role half is stated before any refusal.
                 let write = matches!(c.call, Call::Update | Call::Comment);
                 let role = write.then(|| {

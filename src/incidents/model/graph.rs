@@ -88,6 +88,12 @@ pub(super) fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
     let alerts = objects(o, "alerts").map(graph_alert).collect();
     // `customTags` and `systemTags` are documented on the incident; `tags` is read too, each tag shown once.
     let system_tags = strings(o, "systemTags");
+    let mut custom_tags: Vec<String> = Vec::new();
+    for t in strings(o, "customTags") {
+        if !custom_tags.contains(&t) {
+            custom_tags.push(t);
+        }
+    }
     let mut tags: Vec<String> = Vec::new();
     for t in ["customTags", "systemTags", "tags"].into_iter().flat_map(|k| strings(o, k)) {
         if !tags.contains(&t) {
@@ -97,6 +103,7 @@ pub(super) fn graph_incident(o: &Map<String, Value>) -> Option<Incident> {
     Some(Incident {
         tags,
         system_tags,
+        custom_tags,
         web_url: raw_str(o, "incidentWebUrl").and_then(safe_portal_url),
         tenant_id: text(o, "tenantId"),
         description: text(o, "description"),

@@ -246,6 +246,10 @@ pub struct Incident {
     /// The tags the service set (Graph `systemTags`), also in `tags`: not the analyst's to write.
     #[serde(default)]
     pub system_tags: Vec<String>,
+    /// The analyst's own tags as Graph lists them (`customTags`), kept apart because `tags` shows a custom tag
+    /// that reads like a system tag once; empty for Defender, whose `tags` are all the analyst's.
+    #[serde(default)]
+    pub custom_tags: Vec<String>,
     /// Incident this one was merged into.
     pub redirect_id: Option<String>,
     /// Graph `incidentWebUrl`, kept only if it is `https://security.microsoft.com/…`.

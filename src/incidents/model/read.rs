@@ -184,6 +184,7 @@ pub(super) fn incident(o: &Map<String, Value>, source: Source, alerts: Vec<Alert
         alert_count: alerts.len(),
         tags: vec![],
         system_tags: vec![],
+        custom_tags: vec![],
         redirect_id: text(o, "redirectIncidentId"),
         web_url: None,
         tenant_id: None,
