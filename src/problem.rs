@@ -155,13 +155,20 @@ pub(crate) fn api_failure(err: &ApiError, cfg: &Config, page: &str) -> ApiNotice
 
 /// The sentence next to an incident after an action: what was asked, and how it ended; a refusal says which
 /// side refused (the page's permission or the analyst's role) in [`Refusal::user_message`]'s words.
-pub(crate) fn action_result(what: &str, outcome: &Outcome) -> String {
+/// How a write ended, as the result line says it. `uncertain`: a comment's answer was lost, so it may have been
+/// added.
+pub(crate) fn action_result(what: &str, outcome: &Outcome, uncertain: bool) -> String {
     let mut first = what.chars();
     let what: String = first.next().map(|c| c.to_uppercase().chain(first).collect()).unwrap_or_default();
     match outcome {
         Outcome::Done => format!("{what}: done."),
         Outcome::Refused(r) => format!("{what}: refused. {}", r.user_message()),
         Outcome::Invalid(e) => format!("{what}: not sent. {e}"),
+        Outcome::Failed(e) if uncertain => format!(
+            "{what}: no answer came back ({}). The comment may have been added: check the comments before sending \
+             it again. What you typed is kept here.",
+            e.user_message()
+        ),
         Outcome::Failed(e) => {
             format!("{what}: failed. {} What you typed is kept here; send it again when ready.", e.user_message())
         }
@@ -516,14 +523,19 @@ mod tests {
             role_hint: "a role that can manage incidents",
             message: "Insufficient privileges".into(),
         });
-        let t = action_result("resolve #2141 as True positive", &role);
+        let t = action_result("resolve #2141 as True positive", &role, false);
         assert!(t.starts_with("Resolve #2141 as True positive: refused. The API refused your account"), "{t}");
         assert!(t.contains("a role that can manage incidents") && t.contains("Insufficient privileges"), "{t}");
         let app = Outcome::Refused(Refusal::AppPermission { needed_scope: "Incident.ReadWrite" });
-        assert!(action_result("x", &app).contains("has not been granted the delegated permission Incident.ReadWrite"));
-        assert_eq!(action_result("assign #1 to you", &Outcome::Done), "Assign #1 to you: done.");
-        let failed = action_result("x", &Outcome::Failed(ApiError::Server { status: 503, message: String::new() }));
+        assert!(action_result("x", &app, false)
+            .contains("has not been granted the delegated permission Incident.ReadWrite"));
+        assert_eq!(action_result("assign #1 to you", &Outcome::Done, false), "Assign #1 to you: done.");
+        let lost = Outcome::Failed(ApiError::Server { status: 503, message: String::new() });
+        let failed = action_result("x", &lost, false);
         assert!(failed.contains("HTTP 503") && failed.contains("kept here"), "{failed}");
+        // A comment whose answer was lost may be there already: no invitation to send a second copy.
+        let comment = action_result("comment on #7", &lost, true);
+        assert!(comment.contains("may have been added") && !comment.contains("send it again when ready"), "{comment}");
         let d = consent_declined("https://graph.microsoft.com/SecurityIncident.ReadWrite.All");
         assert_eq!(
             d,

@@ -116,6 +116,16 @@ pub enum ActionError {
 }
 
 impl Action {
+    /// It adds a comment (a comment, or a resolve with a closing comment): a lost answer may hide one that was
+    /// added, so such a write is never sent twice and its failure says so.
+    pub fn adds_comment(&self) -> bool {
+        match self {
+            Action::Comment(c) => !c.trim().is_empty(),
+            Action::Resolve { comment, .. } => comment.as_deref().is_some_and(|c| !c.trim().is_empty()),
+            _ => false,
+        }
+    }
+
     /// A short label for the page ("Assign", "Resolve", …).
     pub fn label(&self) -> &'static str {
         match self {

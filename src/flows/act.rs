@@ -22,6 +22,7 @@ use crate::http::HttpResponse;
 use crate::incidents::model::{parse_one_incident, Incident};
 use crate::incidents::query::required_scope;
 use crate::request::error::{map_response, ApiError};
+use crate::request::retry::Failure;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -253,7 +254,11 @@ pub(super) fn record(ctx: Ctx, id: &str, action: &Action, me: Option<&str>, outc
     let what = action.describe(id, me);
     let ok = *outcome == Outcome::Done;
     let line = Activity { at: clock::hh_mm(clock::now()), what: what.clone(), outcome: outcome.short(), ok };
-    let text = crate::problem::action_result(&what, outcome);
+    // A comment whose answer was lost (a 5xx, no answer) may have been added: the sentence says so, rather than
+    // inviting a second copy.
+    let uncertain = action.adds_comment()
+        && matches!(outcome, Outcome::Failed(e) if e.fault() == crate::request::retry::Fault::Transient);
+    let text = crate::problem::action_result(&what, outcome, uncertain);
     let wait = matches!(outcome, Outcome::Failed(ApiError::RateLimited { .. }));
     let role = matches!(outcome, Outcome::Refused(crate::actions::Refusal::UserRole { .. }));
     ctx.acting.update(|a| {
