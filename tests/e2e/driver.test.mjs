@@ -20,7 +20,7 @@ const signOutHeld = async (app, sandbox) => {
   const late = [];
   app.page.on('request', (r) => {
     const u = r.url();
-    if (u.startsWith(sandbox.defender) || u.startsWith(sandbox.graph)) late.push(`${r.method()} ${new URL(u).pathname}`);
+    if ([sandbox.defender, sandbox.defenderApi, sandbox.graph].some((o) => u.startsWith(o))) late.push(`${r.method()} ${new URL(u).pathname}`);
   });
   await app.page.route(/\/oauth2\/v2\.0\/logout/, () => { /* never answered */ });
   // A click through the DOM: Playwright's own click would wait for the navigation this test holds.
