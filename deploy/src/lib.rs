@@ -109,7 +109,22 @@ mod tests {
         assert!(c.contains("@foreign not header Sec-Fetch-Site same-origin\n\t\t\trespond @foreign 403"));
         assert!(c.contains("header Content-Security-Policy \"default-src 'none'; sandbox\""));
         // The allow-list: every header deleted (A* … Z*), then only Authorization, Accept and Content-Type set again.
-        assert_eq!(c.matches("request_header -").count(), 26);
+        assert_eq!(c.matches("request_header -").count(), 37);
+        assert!(
+            c.contains("request_header -0*") && c.contains("request_header -9*") && c.contains("request_header -_*")
+        );
+        // PATCH only to one incident, in both recipes.
+        assert!(
+            c.contains("@elsewhere {\n\t\t\t\tmethod PATCH\n\t\t\t\tnot path_regexp ^/api/incidents/[0-9]+$"),
+            "{c}"
+        );
+        assert!(c.contains("respond @elsewhere 403"));
+        assert!(
+            n.contains(
+                "if ($onbehalf_call !~ \"^(GET|HEAD) |^PATCH /defender-api/api/incidents/[0-9]+$\") { return 403; }"
+            ),
+            "{n}"
+        );
         let set: Vec<&str> =
             c.lines().filter_map(|l| l.trim().strip_prefix("header_up ")).filter(|l| !l.starts_with('-')).collect();
         assert_eq!(

@@ -16,6 +16,7 @@ pub mod jwt;
 mod odata;
 mod options;
 pub mod pkce;
+mod relay;
 mod rng;
 mod state;
 mod static_app;
@@ -32,7 +33,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use options::{Options, Service, Source};
+pub use options::{DeterminationNames, Options, Service, Source};
 pub use state::Origins;
 use state::{lock, AppState, LogEntry, Shared, LOG_CAPACITY};
 
@@ -109,8 +110,13 @@ async fn log_requests(State((st, service)): State<(AppState, &'static str)>, req
     resp
 }
 
+/// `router` with its requests logged as `service`'s.
+fn logged(router: Router, st: &AppState, service: &'static str) -> Router {
+    router.layer(middleware::from_fn_with_state((st.clone(), service), log_requests))
+}
+
 fn spawn(listener: TcpListener, router: Router, st: &AppState, service: &'static str) -> JoinHandle<()> {
-    let app = router.layer(middleware::from_fn_with_state((st.clone(), service), log_requests));
+    let app = logged(router, st, service);
     tokio::spawn(async move {
         let svc = app.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, svc).await {
@@ -175,10 +181,17 @@ pub async fn serve(opts: Options) -> Result<Handles, Error> {
         incidents: RwLock::new(incidents),
     });
     let api_layer = || middleware::from_fn(api::cors);
+    // The app origin's relay hands calls to the same Defender API, logged as Defender's own requests are.
+    let relay = relay::router(logged(api::defender::router(st.clone()), &st, "defender"));
+    let defender = if st.opts.defender_direct {
+        api::defender::router(st.clone()).layer(api_layer())
+    } else {
+        api::defender::router(st.clone())
+    };
     let tasks = vec![
-        spawn(app_l, static_app::router(st.clone()), &st, "app"),
+        spawn(app_l, relay.merge(static_app::router(st.clone())), &st, "app"),
         spawn(idp_l, idp::router(st.clone()), &st, "idp"),
-        spawn(def_l, api::defender::router(st.clone()).layer(api_layer()), &st, "defender"),
+        spawn(def_l, defender, &st, "defender"),
         spawn(gr_l, api::graph::router(st.clone()).merge(hunting::router(st.clone())).layer(api_layer()), &st, "graph"),
     ];
     Ok(Handles { origins, tasks })

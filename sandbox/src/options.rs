@@ -13,6 +13,16 @@ pub enum Source {
     Graph,
 }
 
+/// Which of Defender's two documented sets of determination names the strict sandbox accepts on PATCH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeterminationNames {
+    /// The incident resource page's names (`CompromisedUser`, `ConfirmedUserActivity`, `InsufficientData`), which
+    /// are also what every GET returns.
+    Resource,
+    /// The update page's names (`CompromisedAccount`, `ConfirmedActivity`, `NoEnoughDataToValidate`).
+    Update,
+}
+
 /// One of the four services, as named by `--public-url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Service {
@@ -90,6 +100,15 @@ pub struct Options {
     /// API the generated `/config.json` points at.
     #[arg(long, value_enum, default_value = "defender")]
     pub source: Source,
+    /// Defender determination names a PATCH may use (the other set is refused with 400); GETs always return the
+    /// resource page's names.
+    #[arg(long, value_enum, default_value = "resource")]
+    pub determinations: DeterminationNames,
+    /// Let browsers call the Defender origin directly (CORS), and point the generated `/config.json` at it. Without
+    /// it the Defender origin sends no CORS headers (whether Microsoft's does is undocumented) and the app uses the
+    /// `/defender-api/` relay on its own origin, as a deployment does.
+    #[arg(long)]
+    pub defender_direct: bool,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

@@ -50,6 +50,8 @@ pub(crate) struct AuthRequest {
     pub(crate) login_hint: Option<String>,
     /// Parsed `scope`.
     pub(crate) scopes: ScopeRequest,
+    /// The `claims` parameter declared the `cp1` client capability (CAE).
+    pub(crate) cp1: bool,
 }
 
 /// An authorize request waiting on the sign-in or consent page.

@@ -19,12 +19,27 @@ pub(crate) fn router(st: AppState) -> Router {
     Router::new().fallback(serve_path).with_state(st)
 }
 
-/// The API origin `/config.json` points at.
-fn api_origin(st: &AppState) -> &str {
+/// Where `/config.json` points the app: Graph's origin; for Defender the relay on the app's own origin, as a
+/// deployment's is, or with `--defender-direct` the Defender origin.
+fn api_base(st: &AppState) -> String {
     match st.opts.source {
-        Source::Defender => &st.origins.defender,
-        Source::Graph => &st.origins.graph,
+        Source::Defender if st.opts.defender_direct => st.origins.defender.clone(),
+        Source::Defender => format!("{}{}", st.origins.app, crate::relay::PREFIX),
+        Source::Graph => st.origins.graph.clone(),
     }
+}
+
+/// The other origins the page connects to (its own, the relay's, is `'self'`).
+fn connect_origins(st: &AppState) -> Vec<&str> {
+    let mut origins = vec![st.origins.idp.as_str()];
+    match st.opts.source {
+        Source::Defender if st.opts.defender_direct => origins.push(&st.origins.defender),
+        Source::Defender => {}
+        Source::Graph => {}
+    }
+    // Graph: the API, or beside Defender where hunts go (a deployment allows Graph's the same way).
+    origins.push(&st.origins.graph);
+    origins
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -61,11 +76,7 @@ async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
     let policy = {
         let index =
             st.opts.dist.as_ref().and_then(|d| std::fs::read_to_string(d.join("index.html")).ok()).unwrap_or_default();
-        // Beside Defender, hunts go to the sandbox's Graph origin (a deployment allows Graph's the same way).
-        let graph = (st.opts.source == Source::Defender).then_some(st.origins.graph.as_str());
-        let origins: Vec<&str> =
-            [Some(st.origins.idp.as_str()), Some(api_origin(&st)), graph].into_iter().flatten().collect();
-        csp(&inline_scripts(&index), &origins)
+        csp(&inline_scripts(&index), &connect_origins(&st))
     };
     let mut resp = if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
         StatusCode::METHOD_NOT_ALLOWED.into_response()
@@ -74,7 +85,7 @@ async fn serve_path(State(st): State<AppState>, req: Request) -> Response {
             "authority": format!("{}/{TENANT_ID}/v2.0", st.origins.idp),
             "client_id": CLIENT_ID,
             "source": match st.opts.source { Source::Defender => "defender", Source::Graph => "graph" },
-            "api_base": api_origin(&st),
+            "api_base": api_base(&st),
             // Where hunts go beside the Defender source: the sandbox's Graph, not graph.microsoft.com.
             "graph_base": st.origins.graph,
             // A deployer states the API's limits the same way; the page keeps under them.

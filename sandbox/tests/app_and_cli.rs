@@ -22,8 +22,8 @@ async fn serves_dist_with_config_and_security_headers() {
     assert_eq!(r.status(), 200);
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
     let expected =
-        // Beside Defender, hunts go to the sandbox's Graph origin too.
-        onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.defender, &s.h.origins.graph]);
+        // Defender goes through the relay on the app's own origin ('self'); beside it, hunts go to the sandbox's Graph.
+        onbehalf_sandbox::csp::csp(&["import init from '/app.js';init();"], &[&s.h.origins.idp, &s.h.origins.graph]);
     assert_eq!(csp, expected);
     assert!(csp.contains("'sha256-"));
     assert_eq!(r.headers()["referrer-policy"], "no-referrer");
@@ -34,7 +34,7 @@ async fn serves_dist_with_config_and_security_headers() {
     assert_eq!(cfg["authority"], format!("{}/{TENANT}/v2.0", s.h.origins.idp));
     assert_eq!(cfg["client_id"], onbehalf_sandbox::directory::CLIENT_ID);
     assert_eq!(cfg["source"], "defender");
-    assert_eq!(cfg["api_base"], s.h.origins.defender.as_str());
+    assert_eq!(cfg["api_base"], format!("{app}/defender-api"), "Defender through the same-origin relay");
     assert_eq!(cfg["graph_base"], s.h.origins.graph.as_str(), "hunts beside Defender go to the sandbox's Graph");
     // Encoded traversal is not decoded into a path: it falls back to the SPA shell.
     let body = s.c.get(format!("{app}/..%2f..%2fetc/passwd")).send().await.unwrap().text().await.unwrap();

@@ -57,8 +57,8 @@ async fn defender_update_persists_and_a_delta_refresh_sees_it() {
     let after = v["lastUpdateTime"].as_str().unwrap().to_string();
     assert!(after > before, "{after} > {before}");
 
-    // The update-page spelling of a determination is accepted and stored as the resource spells it.
-    let v = body(defender_patch(&s, &id, &t, r#"{"determination":"CompromisedAccount"}"#).await, 200).await;
+    // By default the resource page's determination names (tests/strict.rs has the update page's, by flag).
+    let v = body(defender_patch(&s, &id, &t, r#"{"determination":"CompromisedUser"}"#).await, 200).await;
     assert_eq!(v["determination"], "CompromisedUser");
 
     // A refresh (by id, and a delta list on lastUpdateTime) shows the change.
@@ -82,12 +82,15 @@ async fn defender_refusals() {
     let t = s.mint("admin", "scp=Incident.ReadWrite").await;
     let (id, _) = oldest(&s, &t).await;
     for (b, needle) in [
-        (r#"{"status":"Exploding"}"#, "'Exploding' is not valid for 'status'"),
+        (r#"{"status":"Exploding"}"#, "Invalid value 'Exploding' for property 'status'."),
         (
             r#"{"classification":"FalsePositive","determination":"Malware"}"#,
             "'Malware' is not valid with the classification 'FalsePositive'",
         ),
-        (r#"{"determination":"Apt","classification":"TruePositive"}"#, "'Apt' is not valid with"),
+        (
+            r#"{"determination":"Apt","classification":"TruePositive"}"#,
+            "Invalid value 'Apt' for property 'determination'.",
+        ),
         (r#"{"customTags":["x"]}"#, "'customTags' does not exist"),
         (r#"{"tags":"x"}"#, "'tags' must be an array"),
         (r#"{"assignedTo":7}"#, "'assignedTo' must be a string"),
@@ -115,16 +118,6 @@ async fn defender_refusals() {
     assert!(v["error"]["message"].as_str().unwrap().starts_with("Insufficient privileges"), "{v}");
     // Reading stays allowed for Reed.
     assert_eq!(s.defender(&format!("/api/incidents/{id}"), &reed).await.status(), 200);
-
-    // CORS preflight admits the write.
-    let r =
-        s.c.request(Method::OPTIONS, format!("{}/api/incidents/{id}", s.h.origins.defender))
-            .header("origin", &s.h.origins.app)
-            .header("access-control-request-method", "PATCH")
-            .send()
-            .await
-            .unwrap();
-    assert!(r.headers()["access-control-allow-methods"].to_str().unwrap().contains("PATCH"));
 }
 
 #[tokio::test]
@@ -134,8 +127,9 @@ async fn graph_update_get_by_id_and_comments() {
     let (id, _) = oldest(&s, &d).await;
     let t = s.mint("analyst", "aud=graph&scp=SecurityIncident.ReadWrite.All").await;
     let before = body(s.graph(&format!("/v1.0/security/incidents/{id}"), &t).await, 200).await;
-    let change = r#"{"classification":"TruePositive","determination":"MultiStagedAttack","customTags":["Demo"],
-        "status":"inProgress","assignedTo":null,"resolvingComment":"Confirmed by the red team","summary":"Lateral movement"}"#;
+    // camelCase, as the enum types spell it (the page's own example sends PascalCase: see sandbox/README.md).
+    let change = r#"{"classification":"truePositive","determination":"multiStagedAttack","customTags":["Demo"],
+        "status":"inProgress","assignedTo":null}"#;
     let v = body(graph_patch(&s, &id, &t, change).await, 200).await;
     assert_eq!(v["@odata.context"], "https://graph.microsoft.com/v1.0/$metadata#security/incidents/$entity");
     assert_eq!(v["id"], id.as_str());
@@ -145,14 +139,11 @@ async fn graph_update_get_by_id_and_comments() {
     );
     assert_eq!((v["status"].as_str(), v["assignedTo"].clone()), (Some("inProgress"), Value::Null));
     assert_eq!(v["customTags"], json!(["Demo"]));
-    assert_eq!(v["resolvingComment"], "Confirmed by the red team");
-    assert_eq!(v["summary"], "Lateral movement");
     assert!(v["lastUpdateDateTime"].as_str().unwrap() > before["lastUpdateDateTime"].as_str().unwrap());
 
     // Get by id, with and without alerts.
     let one = body(s.graph(&format!("/v1.0/security/incidents/{id}?$expand=alerts"), &t).await, 200).await;
     assert!(!one["alerts"].as_array().unwrap().is_empty());
-    assert_eq!(one["resolvingComment"], "Confirmed by the red team");
     let plain = body(s.graph(&format!("/v1.0/security/incidents/{id}"), &t).await, 200).await;
     assert!(plain.get("alerts").is_none());
 
@@ -192,7 +183,7 @@ async fn graph_refusals() {
     let (id, _) = oldest(&s, &d).await;
     let t = s.mint("admin", "aud=graph&scp=SecurityIncident.ReadWrite.All").await;
     for (b, needle) in [
-        (r#"{"status":"unknownFutureValue"}"#, "not valid for 'status'"),
+        (r#"{"status":"unknownFutureValue"}"#, "Invalid value 'unknownFutureValue' for property 'status'."),
         (
             r#"{"classification":"informationalExpectedActivity","determination":"malware"}"#,
             "'malware' is not valid with the classification 'informationalExpectedActivity'",

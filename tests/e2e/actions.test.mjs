@@ -217,7 +217,7 @@ for (const source of ['defender', 'graph']) {
           out[id] = (await r.json()).status;
         }
         return out;
-      }, { base: source === 'graph' ? sandbox.graph : sandbox.defender, source, ids });
+      }, { base: source === 'graph' ? sandbox.graph : sandbox.defenderApi, source, ids });
       const states = await app.page.locator('[data-testid="bulk-progress"] li').evaluateAll((l) => l.map((x) => [x.dataset.incidentId, x.dataset.state]));
       for (const [id, state] of states) {
         const row = app.page.locator(`[data-testid="incident-row"][data-incident-id="${id}"]`);

@@ -18,7 +18,7 @@ const CLASSIFY = {
 for (const source of ['defender', 'graph']) {
   describe(`bulk actions (${source})`, () => {
     let sandbox, browser, app;
-    const api = () => (source === 'graph' ? sandbox.graph : sandbox.defender);
+    const api = () => (source === 'graph' ? sandbox.graph : sandbox.defenderApi);
     before(async () => {
       sandbox = await startSandbox(['--source', source, '--incidents', '60', '--seed', '7']);
       browser = await startBrowser();
@@ -27,7 +27,9 @@ for (const source of ['defender', 'graph']) {
       app.sent = [];
       app.page.on('request', (r) => {
         if (['PATCH', 'POST'].includes(r.method()) && r.url().startsWith(api())) {
-          app.sent.push({ method: r.method(), path: new URL(r.url()).pathname, body: JSON.parse(r.postData() ?? 'null') });
+          // The API's own path (a Defender call goes through the app origin's /defender-api/ relay).
+          const path = new URL(r.url()).pathname.slice(new URL(api()).pathname.replace(/\/$/, '').length);
+          app.sent.push({ method: r.method(), path, body: JSON.parse(r.postData() ?? 'null') });
         }
       });
       await signIn(app);

@@ -83,6 +83,8 @@ test('the Caddy relay forwards only Authorization and Accept, and only for same-
   const res = await fetch(relay, { headers: {
     'sec-fetch-site': 'same-origin', authorization: 'Bearer t', accept: 'application/json', cookie: 'session=1',
     origin: 'https://evil.example', 'x-forwarded-for': '10.0.0.1', 'user-agent': 'test', 'x-custom': 'y',
+    // Names may start with a digit or an underscore too.
+    '_secret': 'z', '1st': 'w',
   } });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; sandbox");
@@ -106,4 +108,10 @@ test('the Caddy relay forwards only Authorization and Accept, and only for same-
   const sent = await patch.json();
   assert.deepEqual([sent.method, sent.body, sent.headers['content-type'], sent.headers.cookie],
     ['PATCH', '{"status":"Resolved"}', 'application/json', undefined]);
+  // A PATCH anywhere but one incident is refused (an alert, the list, a path climbing out of one).
+  for (const path of ['/api/alerts/1', '/api/incidents', '/api/incidents/1/../../alerts/1', '/api/incidents/7/comments']) {
+    const r = await fetch(`${echoed.origin}/defender-api${path}`, { method: 'PATCH', body: '{}', headers: {
+      'sec-fetch-site': 'same-origin', authorization: 'Bearer t', 'content-type': 'application/json' } });
+    assert.equal(r.status, 403, `PATCH ${path}`);
+  }
 });

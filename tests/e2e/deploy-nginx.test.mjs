@@ -61,7 +61,8 @@ http {
 let sandbox, browser, direct, proxied, refused;
 before(async () => {
   const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
-  sandbox = await startSandbox(['--incidents', '60', ...[p1, p2, p3].flatMap((p) => ['--redirect-uri', `http://127.0.0.1:${p}${SUBPATH}`])]);
+  // --defender-direct: the first deployment calls the sandbox's Defender origin cross-origin.
+  sandbox = await startSandbox(['--incidents', '60', '--defender-direct', ...[p1, p2, p3].flatMap((p) => ['--redirect-uri', `http://127.0.0.1:${p}${SUBPATH}`])]);
   const base = { authority: `${sandbox.idp}/${sandbox.tenant}/v2.0`, client_id: sandbox.client_id, source: 'defender' };
   direct = await deployBehindNginx(p1, { ...base, api_base: sandbox.defender });
   proxied = await deployBehindNginx(p2, { ...base, api_base: `http://127.0.0.1:${p2}/defender-api` },
@@ -155,6 +156,14 @@ test('through the generated /defender-api/ relay: the browser calls only its own
     headers: { 'sec-fetch-site': 'same-origin', authorization: 'Bearer not-a-token', 'content-type': 'application/json' } });
   assert.equal(patch.status, 401);
   assert.ok((await sandbox.requests()).some((r) => r.service === 'defender' && r.method === 'PATCH'), 'the PATCH reached the API');
+  // A PATCH anywhere but one incident (an alert, the list, a path climbing out of one) is refused by the relay.
+  await sandbox.clearRequests();
+  for (const path of ['/api/alerts/1', '', '/1/../../alerts/1', '/1%2F..%2F..%2Falerts%2F1']) {
+    const res = await fetch(`${relay}${path}`, { method: 'PATCH', body: '{"status":"Resolved"}',
+      headers: { 'sec-fetch-site': 'same-origin', authorization: 'Bearer not-a-token', 'content-type': 'application/json' } });
+    assert.equal(res.status, 403, `PATCH ${path}`);
+  }
+  assert.deepEqual((await sandbox.requests()).filter((r) => r.service === 'defender'), [], 'none reached the API');
 });
 
 test('the relay is not an open proxy: only the page\'s own same-origin calls are relayed', async () => {

@@ -29,7 +29,7 @@ const signOutHere = async (app, sandbox) => {
   const late = [];
   app.page.on('request', (r) => {
     const u = r.url();
-    if (u.startsWith(sandbox.defender) || u.startsWith(sandbox.graph)) late.push(`${r.method()} ${new URL(u).pathname}`);
+    if ([sandbox.defender, sandbox.defenderApi, sandbox.graph].some((o) => u.startsWith(o))) late.push(`${r.method()} ${new URL(u).pathname}`);
   });
   await app.clickSignOut();
   await app.page.getByTestId('sign-in').waitFor();

@@ -50,6 +50,8 @@ export async function startSandbox(args = [], { dist = defaultDist() } = {}) {
   };
   return {
     ...ready,
+    // Where the app calls Defender: the relay on its own origin, as a deployment's, unless --defender-direct.
+    defenderApi: args.includes('--defender-direct') ? ready.defender : `${ready.app}/defender-api`,
     faults: (f) => control('POST', 'faults', f),
     reset: () => control('POST', 'reset'),
     requests: () => control('GET', 'requests'),

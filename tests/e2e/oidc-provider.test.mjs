@@ -22,7 +22,8 @@ let sandbox, browser, appServer, opServer, appOrigin, issuer;
 const config = {};
 
 before(async () => {
-  sandbox = await startSandbox(['--incidents', '5']);
+  // The app here is served by another server, without the sandbox's relay: it calls Defender directly.
+  sandbox = await startSandbox(['--incidents', '5', '--defender-direct']);
   browser = await startBrowser();
   appServer = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;

@@ -3,6 +3,10 @@
 use crate::headers::{comment, CACHE_HASHED, CACHE_REVALIDATE, HEADER_NOTE, RELAY_CSP};
 use crate::plan::Plan;
 
+/// First characters of the request header names the relay deletes (case does not matter to Caddy's prefix match).
+/// Header names may also start with other token characters (`!#$%&'*+.^`|~`), which no client of the API sends.
+const HEADER_INITIALS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
 impl Plan {
     /// A Caddyfile site block (Caddy 2).
     pub fn caddyfile(&self) -> String {
@@ -19,9 +23,10 @@ impl Plan {
         if let Some(px) = &self.proxy {
             // An allow-list, as the nginx recipe has: Caddy passes every request header on by default, and its
             // header_up deletes run after its sets, so the two allowed values are kept in vars, every header is
-            // deleted (one prefix wildcard per letter: Caddy 2.6 has no `-*`), and only they are set again.
-            // `route` keeps this order (Caddy would otherwise sort the directives).
-            let deletes: String = ('A'..='Z').map(|c| format!("\t\t\trequest_header -{c}*\n")).collect();
+            // deleted (one prefix wildcard per first character a name may start with: letters, digits and `_`, since
+            // Caddy 2.6 has no `-*`), and only they are set again. `route` keeps this order (Caddy would otherwise
+            // sort the directives).
+            let deletes: String = HEADER_INITIALS.chars().map(|c| format!("\t\t\trequest_header -{c}*\n")).collect();
             s.push_str(&format!(
                 "\n\t# Same-origin relay to the incidents API: only the app's own calls (Sec-Fetch-Site: same-origin, which\n\
                  \t# browsers set) and only the user's own Authorization, Accept and Content-Type go on (reads and incident updates).\n\
@@ -33,6 +38,8 @@ impl Plan {
                  \t\t\trespond @other 405\n\
                  \t\t\t@foreign not header Sec-Fetch-Site same-origin\n\
                  \t\t\trespond @foreign 403\n\
+                 \t\t\t@elsewhere {{\n\t\t\t\tmethod PATCH\n\t\t\t\tnot path_regexp ^/api/incidents/[0-9]+$\n\t\t\t}}\n\
+                 \t\t\trespond @elsewhere 403\n\
                  \t\t\tvars onbehalf_authorization {{http.request.header.Authorization}}\n\
                  \t\t\tvars onbehalf_accept {{http.request.header.Accept}}\n\
                  \t\t\tvars onbehalf_content_type {{http.request.header.Content-Type}}\n\

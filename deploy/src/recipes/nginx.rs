@@ -59,12 +59,15 @@ impl Plan {
             s.push_str(&format!(
                 "\n    # Same-origin relay to the incidents API, for when the API refuses cross-origin calls from browsers.\n\
                  \x20   # Forwards only the user's own Authorization (their delegated token), Accept and Content-Type, and\n\
-                 \x20   # only reads (GET) and incident updates (PATCH); no secrets here.\n\
+                 \x20   # only reads (GET) and incident updates (PATCH to {path}api/incidents/<id> alone); no secrets here.\n\
                  \x20   # Only the app's own calls: a browser marks them Sec-Fetch-Site: same-origin; another site's page (or a\n\
                  \x20   # client that says nothing) gets 403, so this is not an open proxy to the API.\n\
                  \x20   location {path} {{\n\
                  \x20       limit_except GET PATCH {{ deny all; }}\n\
                  \x20       if ($http_sec_fetch_site != \"same-origin\") {{ return 403; }}\n\
+                 \x20       # $uri is the normalized path that goes upstream: a PATCH anywhere but one incident is refused.\n\
+                 \x20       set $onbehalf_call \"$request_method $uri\";\n\
+                 \x20       if ($onbehalf_call !~ \"^(GET|HEAD) |^PATCH {path}api/incidents/[0-9]+$\") {{ return 403; }}\n\
                  \x20       proxy_pass {up}/;\n\
                  \x20       proxy_http_version 1.1;\n\
                  \x20       proxy_pass_request_headers off;\n\

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{iso_secs, now_ms, now_secs};
 use crate::directory::{User, USERS};
+use crate::idp::capabilities::token_has_cp1;
 use crate::jwt::{self, JwtError};
 use crate::state::{lock, random_guid, AppState};
 
@@ -95,7 +96,8 @@ pub(crate) async fn guard_write(
 }
 
 /// CORS for the API origins: echo the caller's origin, allow `Authorization`, expose
-/// `Retry-After`, answer preflights.
+/// `Retry-After`, answer preflights. Graph always (it is made for browser apps); Defender only with
+/// `--defender-direct`, since whether `api.security.microsoft.com` allows cross-origin calls is undocumented.
 pub(crate) async fn cors(req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
     let mut resp = if req.method() == Method::OPTIONS {
@@ -125,17 +127,42 @@ pub(crate) async fn cors(req: Request, next: Next) -> Response {
     resp
 }
 
-fn too_many(st: &AppState, api: Api, secs: u64) -> Response {
-    let mut r = api.error(
-        StatusCode::TOO_MANY_REQUESTS,
-        "TooManyRequests",
-        &format!("Rate limit is exceeded. Try again in {secs} seconds."),
-    );
-    let value = st.faults().retry_after.unwrap_or_else(|| secs.to_string());
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        r.headers_mut().insert(header::RETRY_AFTER, v);
+/// Which of the per-user windows a 429 is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Window {
+    Minute,
+    Hour,
+}
+
+/// A 429. Defender documents only that "the response body indicates the time when you can begin making new calls",
+/// so its wait is in the body alone, worded as Defender for Endpoint's API words it; Graph sends `Retry-After`, as
+/// its throttling guidance documents. The `retry_after` fault's value replaces the wait verbatim (garbage included).
+fn too_many(st: &AppState, api: Api, secs: u64, window: Window) -> Response {
+    let wait = st.faults().retry_after.unwrap_or_else(|| secs.to_string());
+    match api {
+        Api::Defender => {
+            let (max, per) = match window {
+                Window::Minute => (st.opts.rate_per_minute, "00:01:00"),
+                Window::Hour => (st.opts.rate_per_hour, "01:00:00"),
+            };
+            api.error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                &format!("API calls quota exceeded! Maximum allowed {max} per {per}. You can send requests again in {wait} seconds."),
+            )
+        }
+        Api::Graph => {
+            let mut r = api.error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                &format!("Rate limit is exceeded. Try again in {secs} seconds."),
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
     }
-    r
 }
 
 /// A CAE claims challenge as Entra-protected APIs send it (the claims ask for a token issued after now).
@@ -171,12 +198,7 @@ pub(crate) async fn guard(
         if f.force_429 > 0 {
             f.force_429 -= 1;
             drop(f);
-            return Err(too_many(st, api, 2));
-        }
-        if f.claims_challenge > 0 {
-            f.claims_challenge -= 1;
-            drop(f);
-            return Err(claims_challenge(api));
+            return Err(too_many(st, api, 2, Window::Minute));
         }
     }
     if faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate {
@@ -221,6 +243,16 @@ pub(crate) async fn guard(
         };
         api.error(StatusCode::UNAUTHORIZED, unauth_code, msg)
     })?;
+    // Claims challenges only reach clients that declared they handle them (Entra: the `cp1` capability); any other
+    // token stays good until it expires, so the fault waits for a cp1 token.
+    if token_has_cp1(&claims) {
+        let mut f = lock(&st.faults);
+        if f.claims_challenge > 0 {
+            f.claims_challenge -= 1;
+            drop(f);
+            return Err(claims_challenge(api));
+        }
+    }
     let scp = claims.get("scp").and_then(Value::as_str).unwrap_or("");
     if !scp.split(' ').any(|s| any_of.contains(&s)) {
         return Err(api.error(
@@ -233,14 +265,14 @@ pub(crate) async fn guard(
         ));
     }
     let oid = claims.get("oid").and_then(Value::as_str).unwrap_or("").to_string();
-    if let Some(wait) = rate_limited(st, api.name(), oid) {
-        return Err(too_many(st, api, wait));
+    if let Some((wait, window)) = rate_limited(st, api.name(), oid) {
+        return Err(too_many(st, api, wait, window));
     }
     Ok(claims)
 }
 
-/// Sliding-window limit per user: returns the seconds to wait when over it.
-fn rate_limited(st: &AppState, service: &'static str, oid: String) -> Option<u64> {
+/// Sliding-window limit per user: returns the seconds to wait, and which window is full, when over it.
+fn rate_limited(st: &AppState, service: &'static str, oid: String) -> Option<(u64, Window)> {
     let (per_min, per_hour) = (st.opts.rate_per_minute as usize, st.opts.rate_per_hour as usize);
     let now = now_ms();
     let mut map = lock(&st.rate);
@@ -251,13 +283,14 @@ fn rate_limited(st: &AppState, service: &'static str, oid: String) -> Option<u64
     let in_minute = q.iter().rev().take_while(|t| now - **t < 60_000).count();
     let wait = |oldest: i64, window: i64| (((oldest + window - now) as f64) / 1000.0).ceil().max(1.0) as u64;
     if in_minute >= per_min {
-        return Some(match q.len().checked_sub(in_minute).and_then(|i| q.get(i)) {
+        let secs = match q.len().checked_sub(in_minute).and_then(|i| q.get(i)) {
             Some(t) if per_min > 0 => wait(*t, 60_000),
             _ => 60,
-        });
+        };
+        return Some((secs, Window::Minute));
     }
     if q.len() >= per_hour {
-        return Some(q.front().map(|t| wait(*t, 3_600_000)).unwrap_or(3600));
+        return Some((q.front().map(|t| wait(*t, 3_600_000)).unwrap_or(3600), Window::Hour));
     }
     q.push_back(now);
     None

@@ -12,20 +12,8 @@ use crate::data::{
     documented_pair, graph_classification, graph_determination, graph_status, Comment, Incident, CLASSIFICATIONS,
     DETERMINATIONS, STATUSES,
 };
+use crate::options::DeterminationNames;
 use crate::state::AppState;
-
-/// Spellings the update pages use for values the resource pages name differently (Defender's page says "consider
-/// changing the enum name"; Graph's 2022 page lists `compromisedUser`/`confirmedUserActivity`, and its older
-/// incident pages `clean`/`insufficientData`, where `alertDetermination` now says `notMalicious`/`notEnoughDataToValidate`).
-const ALIASES: [(&str, &str); 7] = [
-    ("CompromisedAccount", "CompromisedUser"),
-    ("ConfirmedActivity", "ConfirmedUserActivity"),
-    ("NoEnoughDataToValidate", "InsufficientData"),
-    ("compromisedUser", "CompromisedUser"),
-    ("confirmedUserActivity", "ConfirmedUserActivity"),
-    ("clean", "Clean"),
-    ("insufficientData", "InsufficientData"),
-];
 
 /// A validated change, in Defender spellings. `Some(None)` clears a nullable text.
 #[derive(Debug, Default)]
@@ -36,11 +24,12 @@ pub(crate) struct Change {
     determination: Option<String>,
     tags: Option<Vec<String>>,
     comment: Option<String>,
-    resolving_comment: Option<Option<String>>,
-    summary: Option<Option<String>>,
 }
 
-/// Which kind of enum a value belongs to.
+/// The values a write may set, per API and field, exactly as each update page spells them (the error-codes page:
+/// "body parameters are case-sensitive"), each paired with the Defender resource spelling the sandbox stores.
+/// Defender's update page lists only `TruePositive`, `InformationalExpectedActivity` and `FalsePositive` (no
+/// `Unknown`), and no `NotAvailable`, `Apt` or `SecurityPersonnel`; Graph's lists `unknown` for both.
 #[derive(Clone, Copy)]
 enum Kind {
     Status,
@@ -48,31 +37,64 @@ enum Kind {
     Determination,
 }
 
+/// Defender determinations a PATCH may set, in the resource page's names (the ones the update page renames are
+/// swapped by [`update_name`] under `--determinations update`).
+const DEFENDER_DETERMINATIONS: [&str; 12] = [
+    "MultiStagedAttack",
+    "MaliciousUserActivity",
+    "CompromisedUser",
+    "Malware",
+    "Phishing",
+    "UnwantedSoftware",
+    "Other",
+    "SecurityTesting",
+    "LineOfBusinessApplication",
+    "ConfirmedUserActivity",
+    "Clean",
+    "InsufficientData",
+];
+
+/// The update page's name for a resource-page determination, where the two pages differ.
+fn update_name(v: &str) -> &str {
+    match v {
+        "CompromisedUser" => "CompromisedAccount",
+        "ConfirmedUserActivity" => "ConfirmedActivity",
+        "InsufficientData" => "NoEnoughDataToValidate",
+        other => other,
+    }
+}
+
 impl Kind {
-    fn values(self) -> &'static [&'static str] {
-        match self {
+    /// `(as api spells it on a write, stored Defender value)` for every value a write may set.
+    fn writable(self, api: Api, names: DeterminationNames) -> Vec<(String, &'static str)> {
+        let defender: &[&'static str] = match self {
             Kind::Status => &STATUSES,
+            Kind::Classification if api == Api::Defender => &CLASSIFICATIONS[1..],
             Kind::Classification => &CLASSIFICATIONS,
+            Kind::Determination if api == Api::Defender => &DEFENDER_DETERMINATIONS,
             Kind::Determination => &DETERMINATIONS,
-        }
+        };
+        defender
+            .iter()
+            .map(|v| {
+                let spelled = match (api, self) {
+                    (Api::Defender, Kind::Determination) if names == DeterminationNames::Update => {
+                        update_name(v).to_string()
+                    }
+                    _ => self.spell(api, v),
+                };
+                (spelled, *v)
+            })
+            .collect()
     }
 
-    /// How `api` spells the Defender value `v`.
+    /// How `api` spells the stored Defender value `v` on a read.
     fn spell(self, api: Api, v: &str) -> String {
         match (api, self) {
             (Api::Defender, _) => v.to_string(),
             (Api::Graph, Kind::Status) => graph_status(v),
             (Api::Graph, Kind::Classification) => graph_classification(v),
             (Api::Graph, Kind::Determination) => graph_determination(v),
-        }
-    }
-
-    /// The Defender value `raw` names in `api`'s spelling (case-insensitive), if it is a documented one.
-    fn parse(self, api: Api, raw: &str) -> Option<&'static str> {
-        let alias = ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(raw) && matches!(self, Kind::Determination));
-        match alias {
-            Some((_, v)) => self.values().iter().copied().find(|x| x == v),
-            None => self.values().iter().copied().find(|v| self.spell(api, v).eq_ignore_ascii_case(raw)),
         }
     }
 }
@@ -89,12 +111,15 @@ fn nullable_text(field: &str, v: &Value) -> Result<Option<String>, String> {
     }
 }
 
-fn enum_value(api: Api, kind: Kind, field: &str, v: &Value) -> Result<String, String> {
+/// An enum value spelled exactly as `api`'s update page does; anything else (another case, the other page's name)
+/// is refused naming the value, so a client can tell which value was refused.
+fn enum_value(api: Api, names: DeterminationNames, kind: Kind, field: &str, v: &Value) -> Result<String, String> {
     let raw = text(field, v)?;
-    kind.parse(api, &raw).map(str::to_string).ok_or_else(|| {
-        let allowed: Vec<String> = kind.values().iter().map(|x| kind.spell(api, x)).collect();
-        format!("The value '{raw}' is not valid for '{field}'. Allowed values: {}.", allowed.join(", "))
-    })
+    kind.writable(api, names)
+        .into_iter()
+        .find(|(spelled, _)| *spelled == raw)
+        .map(|(_, stored)| stored.to_string())
+        .ok_or_else(|| format!("Invalid value '{raw}' for property '{field}'."))
 }
 
 /// The JSON object of a request body, or why it is not one.
@@ -106,22 +131,23 @@ fn object(body: &[u8]) -> Result<serde_json::Map<String, Value>, String> {
     }
 }
 
-/// Parses a PATCH body with `api`'s property names; unknown properties and wrong types are refused.
-pub(crate) fn parse(api: Api, body: &[u8]) -> Result<Change, String> {
+/// Parses a PATCH body with `api`'s property names (only the ones its v1.0 update page documents); unknown
+/// properties, wrong types and other spellings are refused. `names`: the Defender determination names accepted.
+pub(crate) fn parse(api: Api, names: DeterminationNames, body: &[u8]) -> Result<Change, String> {
     let mut c = Change::default();
     for (k, v) in object(body)? {
         match (api, k.as_str()) {
-            (_, "status") => c.status = Some(enum_value(api, Kind::Status, &k, &v)?),
-            (_, "assignedTo") => c.assigned_to = Some(nullable_text(&k, &v)?),
-            (_, "classification") => c.classification = Some(enum_value(api, Kind::Classification, &k, &v)?),
-            (_, "determination") => c.determination = Some(enum_value(api, Kind::Determination, &k, &v)?),
+            (_, "status") => c.status = Some(enum_value(api, names, Kind::Status, &k, &v)?),
+            // Graph documents null ("no owner"); Defender documents a string only.
+            (Api::Graph, "assignedTo") => c.assigned_to = Some(nullable_text(&k, &v)?),
+            (Api::Defender, "assignedTo") => c.assigned_to = Some(Some(text(&k, &v)?)),
+            (_, "classification") => c.classification = Some(enum_value(api, names, Kind::Classification, &k, &v)?),
+            (_, "determination") => c.determination = Some(enum_value(api, names, Kind::Determination, &k, &v)?),
             (Api::Defender, "tags") | (Api::Graph, "customTags") => {
                 let items = v.as_array().ok_or_else(|| format!("The property '{k}' must be an array of strings."))?;
                 c.tags = Some(items.iter().map(|t| text(&k, t)).collect::<Result<_, _>>()?);
             }
             (Api::Defender, "comment") => c.comment = Some(text(&k, &v)?).filter(|s| !s.trim().is_empty()),
-            (Api::Graph, "resolvingComment") => c.resolving_comment = Some(nullable_text(&k, &v)?),
-            (Api::Graph, "summary") => c.summary = Some(nullable_text(&k, &v)?),
             _ => return Err(format!("The property '{k}' does not exist or cannot be updated on an incident.")),
         }
     }
@@ -181,12 +207,6 @@ pub(crate) fn apply(api: Api, inc: &mut Incident, c: Change, author: &str, now_m
     if let Some(t) = c.tags {
         inc.tags = Some(t);
     }
-    if let Some(r) = c.resolving_comment {
-        inc.resolving_comment = r;
-    }
-    if let Some(s) = c.summary {
-        inc.summary = s;
-    }
     if let Some(text) = c.comment {
         inc.comments.push(Comment { text, by: author.to_string(), at: now_ms });
     }
@@ -209,7 +229,7 @@ pub(crate) async fn patch(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let change = match parse(api, body) {
+    let change = match parse(api, st.opts.determinations, body) {
         Ok(c) => c,
         Err(e) => return api.bad_body(&e),
     };
@@ -247,35 +267,96 @@ mod tests {
         i
     }
 
+    const RES: DeterminationNames = DeterminationNames::Resource;
+    const UPD: DeterminationNames = DeterminationNames::Update;
+
     #[test]
-    fn both_spellings_and_aliases() {
+    fn each_api_its_own_exact_spelling() {
         let c = parse(
             Api::Graph,
-            br#"{"status":"resolved","classification":"TruePositive","determination":"compromisedUser"}"#,
+            RES,
+            br#"{"status":"resolved","classification":"truePositive","determination":"compromisedAccount"}"#,
         )
         .unwrap();
         assert_eq!(c.status.as_deref(), Some("Resolved"));
         assert_eq!(c.determination.as_deref(), Some("CompromisedUser"));
-        let c = parse(Api::Defender, br#"{"determination":"NoEnoughDataToValidate"}"#).unwrap();
-        assert_eq!(c.determination.as_deref(), Some("InsufficientData"));
-        // The app sends alertDetermination's names; Graph's incident pages still show the older ones: both work.
         for (graph, stored) in [
             ("notMalicious", "Clean"),
-            ("clean", "Clean"),
             ("notEnoughDataToValidate", "InsufficientData"),
-            ("insufficientData", "InsufficientData"),
-            ("compromisedAccount", "CompromisedUser"),
             ("confirmedActivity", "ConfirmedUserActivity"),
+            ("unknown", "NotAvailable"),
         ] {
             let body = format!(r#"{{"determination":"{graph}"}}"#);
-            assert_eq!(parse(Api::Graph, body.as_bytes()).unwrap().determination.as_deref(), Some(stored), "{graph}");
+            assert_eq!(parse(Api::Graph, RES, body.as_bytes()).unwrap().determination.as_deref(), Some(stored));
         }
+        let c = parse(Api::Defender, RES, br#"{"status":"InProgress","classification":"FalsePositive"}"#).unwrap();
+        assert_eq!((c.status.as_deref(), c.classification.as_deref()), (Some("InProgress"), Some("FalsePositive")));
+    }
+
+    #[test]
+    fn one_spelling_per_value_in_exact_case() {
+        for (api, body, value, field) in [
+            // Another case (the error-codes page: body parameters are case-sensitive).
+            (Api::Defender, &br#"{"status":"resolved"}"#[..], "resolved", "status"),
+            (Api::Defender, br#"{"classification":"truePositive"}"#, "truePositive", "classification"),
+            (Api::Graph, br#"{"status":"Resolved"}"#, "Resolved", "status"),
+            (Api::Graph, br#"{"classification":"TruePositive"}"#, "TruePositive", "classification"),
+            (Api::Graph, br#"{"determination":"MultiStagedAttack"}"#, "MultiStagedAttack", "determination"),
+            // Other pages' names (Graph's older incident pages).
+            (Api::Graph, br#"{"determination":"compromisedUser"}"#, "compromisedUser", "determination"),
+            (Api::Graph, br#"{"determination":"clean"}"#, "clean", "determination"),
+            (Api::Graph, br#"{"determination":"insufficientData"}"#, "insufficientData", "determination"),
+            // Not on Defender's update page.
+            (Api::Defender, br#"{"classification":"Unknown"}"#, "Unknown", "classification"),
+            (Api::Defender, br#"{"determination":"NotAvailable"}"#, "NotAvailable", "determination"),
+            (Api::Defender, br#"{"determination":"Apt"}"#, "Apt", "determination"),
+        ] {
+            let e = parse(api, RES, body).unwrap_err();
+            assert_eq!(e, format!("Invalid value '{value}' for property '{field}'."), "{api:?}");
+        }
+    }
+
+    #[test]
+    fn defender_determinations_one_set_by_flag() {
+        let pairs = [
+            ("CompromisedUser", "CompromisedAccount"),
+            ("ConfirmedUserActivity", "ConfirmedActivity"),
+            ("InsufficientData", "NoEnoughDataToValidate"),
+        ];
+        for (resource, update) in pairs {
+            let body = |v: &str| format!(r#"{{"determination":"{v}"}}"#);
+            let ok = parse(Api::Defender, RES, body(resource).as_bytes()).unwrap();
+            assert_eq!(ok.determination.as_deref(), Some(resource));
+            let e = parse(Api::Defender, RES, body(update).as_bytes()).unwrap_err();
+            assert_eq!(e, format!("Invalid value '{update}' for property 'determination'."));
+            // --determinations update: the update page's names, stored (and read back) as the resource spells them.
+            let ok = parse(Api::Defender, UPD, body(update).as_bytes()).unwrap();
+            assert_eq!(ok.determination.as_deref(), Some(resource));
+            let e = parse(Api::Defender, UPD, body(resource).as_bytes()).unwrap_err();
+            assert_eq!(e, format!("Invalid value '{resource}' for property 'determination'."));
+        }
+        // Names both pages share work under either flag.
+        assert!(parse(Api::Defender, UPD, br#"{"determination":"Malware"}"#).is_ok());
+    }
+
+    #[test]
+    fn only_documented_v1_properties() {
+        // resolvingComment and summary are beta-only on Graph; Defender documents assignedTo as a string.
+        for (api, body, needle) in [
+            (Api::Graph, &br#"{"resolvingComment":"x"}"#[..], "'resolvingComment' does not exist"),
+            (Api::Graph, br#"{"summary":"x"}"#, "'summary' does not exist"),
+            (Api::Defender, br#"{"assignedTo":null}"#, "'assignedTo' must be a string, got null"),
+        ] {
+            let e = parse(api, RES, body).unwrap_err();
+            assert!(e.contains(needle), "{e}");
+        }
+        assert_eq!(parse(Api::Graph, RES, br#"{"assignedTo":null}"#).unwrap().assigned_to, Some(None));
     }
 
     #[test]
     fn refusals() {
         for (api, body, needle) in [
-            (Api::Defender, &br#"{"status":"Exploding"}"#[..], "not valid for 'status'"),
+            (Api::Defender, &br#"{"status":"Exploding"}"#[..], "Invalid value 'Exploding' for property 'status'"),
             (Api::Defender, br#"{"customTags":["x"]}"#, "'customTags' does not exist"),
             (Api::Graph, br#"{"tags":["x"]}"#, "'tags' does not exist"),
             (Api::Graph, br#"{"customTags":"x"}"#, "must be an array"),
@@ -283,7 +364,7 @@ mod tests {
             (Api::Defender, br#"[1]"#, "JSON object"),
             (Api::Defender, br#"{"#, "not valid JSON"),
         ] {
-            let e = parse(api, body).unwrap_err();
+            let e = parse(api, RES, body).unwrap_err();
             assert!(e.contains(needle), "{e}");
         }
     }
@@ -291,17 +372,17 @@ mod tests {
     #[test]
     fn pairs_are_checked_on_the_result() {
         let mut i = incident();
-        let c = parse(Api::Defender, br#"{"classification":"FalsePositive","determination":"Malware"}"#).unwrap();
+        let c = parse(Api::Defender, RES, br#"{"classification":"FalsePositive","determination":"Malware"}"#).unwrap();
         let e = apply(Api::Defender, &mut i, c, "a@b", 5).unwrap_err();
         assert!(e.contains("'Malware' is not valid with the classification 'FalsePositive'"), "{e}");
-        let c = parse(Api::Defender, br#"{"classification":"TruePositive","determination":"Malware"}"#).unwrap();
+        let c = parse(Api::Defender, RES, br#"{"classification":"TruePositive","determination":"Malware"}"#).unwrap();
         let later = i.last_update + 10;
         apply(Api::Defender, &mut i, c, "a@b", later).unwrap();
         // Determination alone is checked against the stored classification.
-        let c = parse(Api::Graph, br#"{"determination":"notMalicious"}"#).unwrap();
+        let c = parse(Api::Graph, RES, br#"{"determination":"notMalicious"}"#).unwrap();
         assert!(apply(Api::Graph, &mut i, c, "a@b", 5).is_err());
         // A new classification the old determination does not fit leaves it open.
-        let c = parse(Api::Defender, br#"{"classification":"FalsePositive"}"#).unwrap();
+        let c = parse(Api::Defender, RES, br#"{"classification":"FalsePositive"}"#).unwrap();
         apply(Api::Defender, &mut i, c, "a@b", 5).unwrap();
         assert_eq!(i.determination.as_deref(), Some("NotAvailable"));
     }
@@ -310,7 +391,7 @@ mod tests {
     fn comments_and_time() {
         let mut i = incident();
         let before = i.last_update;
-        let c = parse(Api::Defender, br#"{"comment":"pen testing","tags":["A"]}"#).unwrap();
+        let c = parse(Api::Defender, RES, br#"{"comment":"pen testing","tags":["A"]}"#).unwrap();
         apply(Api::Defender, &mut i, c, "ada@x", before - 1000).unwrap();
         assert_eq!(i.last_update, before + 1);
         assert_eq!(i.tags, Some(vec!["A".to_string()]));

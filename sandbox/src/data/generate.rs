@@ -104,8 +104,6 @@ fn summary(r: &mut Rng, id: u64, created: i64, now_ms: i64, earlier: &[Incident]
         hostile: None,
         tags: None,
         comments: Vec::new(),
-        resolving_comment: None,
-        summary: None,
         origin: Origin { lead, ..Origin::default() },
     };
     inc.settle();

@@ -70,13 +70,7 @@ fn graph_comment(c: &Value) -> Value {
 
 /// The Graph `microsoft.graph.security.incident` of an incident (with its alerts when `expand_alerts`).
 pub(crate) fn graph_incident(inc: &Incident, expand_alerts: bool) -> Value {
-    let mut g = graph_json(&defender_json(inc), expand_alerts);
-    let text = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
-    if let Some(o) = g.as_object_mut() {
-        o.insert("resolvingComment".into(), text(&inc.resolving_comment));
-        o.insert("summary".into(), text(&inc.summary));
-    }
-    g
+    graph_json(&defender_json(inc), expand_alerts)
 }
 
 /// Converts a Defender-shaped incident to the Graph `microsoft.graph.security.incident`
@@ -117,8 +111,6 @@ fn graph_json(d: &Value, expand_alerts: bool) -> Value {
         "customTags": g("tags"),
         "systemTags": if d.get("alerts").and_then(Value::as_array).is_some_and(|a| a.len() > 1) { json!(["Multi-stage"]) } else { json!([]) },
         "comments": comments,
-        "resolvingComment": Value::Null,
-        "summary": Value::Null,
         "lastModifiedBy": "API-App:sandbox",
     });
     if let (Some(o), Some(src)) = (out.as_object_mut(), d.as_object()) {

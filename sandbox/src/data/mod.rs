@@ -52,10 +52,6 @@ pub(crate) struct Incident {
     pub(crate) tags: Option<Vec<String>>,
     /// Comments added through the APIs, after the derived ones.
     pub(crate) comments: Vec<Comment>,
-    /// Graph `resolvingComment`, once set.
-    pub(crate) resolving_comment: Option<String>,
-    /// Graph `summary`, once set.
-    pub(crate) summary: Option<String>,
     /// The incident as it was made, which its alerts were made from.
     pub(crate) origin: Origin,
 }

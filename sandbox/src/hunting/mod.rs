@@ -30,9 +30,9 @@ const PERMISSION: &str = "ThreatHunting.Read.All";
 const CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults";
 /// Most rows a query returns; more are cut off.
 const MAX_ROWS: usize = 100_000;
-/// Per-tenant call quota: calls a minute and an hour.
+/// Per-tenant call quota: calls a minute (Defender's advanced hunting pages; Graph documents no hourly quota, so the
+/// sandbox has none).
 const CALLS_PER_MINUTE: usize = 45;
-const CALLS_PER_HOUR: usize = 1_500;
 /// The CPU quota is measured in 15-minute cycles.
 const CPU_CYCLE_MS: i64 = 15 * 60_000;
 const RESULT_SIZE_MESSAGE: &str =
@@ -71,17 +71,11 @@ fn quota_exceeded(message: &str, reset_ms: i64, now: i64) -> Response {
     r
 }
 
-/// The call quota's message names the one window that was used up, in Microsoft's words too ("maximum allowed
-/// 45 per 00:01:00"), so a client can say which limit it met; and when it resets.
-fn call_quota_message(hourly: bool, reset_ms: i64, now: i64) -> String {
-    let (shown, max, per, window) = if hourly {
-        ("1,500", CALLS_PER_HOUR, "01:00:00", "an hour")
-    } else {
-        ("45", CALLS_PER_MINUTE, "00:01:00", "a minute")
-    };
+/// The call quota's message, in Microsoft's words too ("maximum allowed 45 per 00:01:00"), and when it resets.
+fn call_quota_message(reset_ms: i64, now: i64) -> String {
     format!(
-        "Advanced hunting call quota exceeded: this tenant may run {shown} queries {window} (API calls quota exceeded! \
-         maximum allowed {max} per {per}). The quota resets at {} (in {} seconds).",
+        "Advanced hunting call quota exceeded: this tenant may run 45 queries a minute (API calls quota exceeded! \
+         maximum allowed {CALLS_PER_MINUTE} per 00:01:00). The quota resets at {} (in {} seconds).",
         iso_secs(reset_ms),
         ((reset_ms - now).max(1000) + 999) / 1000
     )
@@ -117,22 +111,19 @@ fn check_quotas(h: &Hunt, now: i64) -> Option<Response> {
     }
     if let Some(secs) = quota {
         let reset = now + secs.clamp(1, 86_400) * 1000;
-        return Some(quota_exceeded(&call_quota_message(false, reset, now), reset, now));
+        return Some(quota_exceeded(&call_quota_message(reset, now), reset, now));
     }
-    let mut calls = lock(&h.calls);
-    while calls.front().is_some_and(|t| now - t >= 3_600_000) {
+    let reset = call_quota(&mut lock(&h.calls), now)?;
+    Some(quota_exceeded(&call_quota_message(reset, now), reset, now))
+}
+
+/// The per-minute call quota over the tenant's recent calls: when it resets if used up, else counts this call.
+fn call_quota(calls: &mut VecDeque<i64>, now: i64) -> Option<i64> {
+    while calls.front().is_some_and(|t| now - t >= 60_000) {
         calls.pop_front();
     }
-    let in_minute: Vec<i64> = calls.iter().copied().filter(|t| now - t < 60_000).collect();
-    let reset = if in_minute.len() >= CALLS_PER_MINUTE {
-        in_minute.first().map(|t| (false, t + 60_000))
-    } else if calls.len() >= CALLS_PER_HOUR {
-        calls.front().map(|t| (true, t + 3_600_000))
-    } else {
-        None
-    };
-    if let Some((hourly, reset)) = reset {
-        return Some(quota_exceeded(&call_quota_message(hourly, reset, now), reset, now));
+    if calls.len() >= CALLS_PER_MINUTE {
+        return calls.front().map(|t| t + 60_000);
     }
     calls.push_back(now);
     None
@@ -190,13 +181,19 @@ fn window(timespan: Option<&str>, now: i64) -> Result<(i64, i64), String> {
     Ok(range)
 }
 
-/// Reads `Query` and `Timespan` (Graph matches parameter names without regard to case).
+/// Reads `Query` and `Timespan`, named exactly as the page does; any other parameter (`query` too) is refused in
+/// OData's words for an action's unknown parameter.
 fn read_body(body: &[u8]) -> Result<(String, Option<String>), String> {
     let v: Json = serde_json::from_slice(body).map_err(|e| format!("The request body is not valid JSON: {e}"))?;
     let Json::Object(map) = v else {
         return Err("The request body must be a JSON object with a 'Query' parameter.".into());
     };
-    let get = |name: &str| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v);
+    if let Some(k) = map.keys().find(|k| !["Query", "Timespan"].contains(&k.as_str())) {
+        return Err(format!(
+            "The parameter '{k}' in the request payload is not a valid parameter for the operation 'runHuntingQuery'."
+        ));
+    }
+    let get = |name: &str| map.get(name);
     let query = match get("Query") {
         Some(Json::String(q)) if !q.trim().is_empty() => q.clone(),
         Some(Json::String(_)) | None | Some(Json::Null) => return Err("The 'Query' parameter is required.".into()),
@@ -283,19 +280,34 @@ mod tests {
     #[test]
     fn body_parameters() {
         assert_eq!(read_body(br#"{"Query":"T","Timespan":"P1D"}"#), Ok(("T".into(), Some("P1D".into()))));
-        assert_eq!(read_body(br#"{"query":"T"}"#), Ok(("T".into(), None)));
+        // Parameter names are exact, as Graph's action parameters are.
+        for body in [&br#"{"query":"T"}"#[..], br#"{"Query":"T","timespan":"P1D"}"#, br#"{"Query":"T","Top":1}"#] {
+            let e = read_body(body).unwrap_err();
+            assert!(e.contains("is not a valid parameter for the operation 'runHuntingQuery'"), "{e}");
+        }
         assert_eq!(read_body(br#"{"Timespan":"P1D"}"#), Err("The 'Query' parameter is required.".into()));
         assert!(read_body(b"not json").unwrap_err().starts_with("The request body is not valid JSON"));
     }
 
     #[test]
+    fn only_the_documented_per_minute_quota() {
+        let mut calls = VecDeque::new();
+        // 1,600 calls in an hour, 30 a minute: under 45 a minute, so every one runs (Graph documents no hourly cap).
+        for i in 0..1_600 {
+            assert_eq!(call_quota(&mut calls, i * 2_000), None, "call {i}");
+        }
+        let mut burst = VecDeque::new();
+        for _ in 0..45 {
+            assert_eq!(call_quota(&mut burst, 5_000), None);
+        }
+        assert_eq!(call_quota(&mut burst, 6_000), Some(65_000), "the 46th call in a minute waits for the first to age");
+    }
+
+    #[test]
     fn the_call_quota_message_names_its_window_as_microsofts_does() {
-        let m = call_quota_message(false, 61_000, 1_000);
+        let m = call_quota_message(61_000, 1_000);
         assert!(m.starts_with("Advanced hunting call quota exceeded: this tenant may run 45 queries a minute"), "{m}");
         assert!(m.contains("maximum allowed 45 per 00:01:00") && !m.contains("hour"), "{m}");
         assert!(m.ends_with("(in 60 seconds)."), "{m}");
-        let h = call_quota_message(true, 0, 0);
-        assert!(h.contains("1,500 queries an hour") && h.contains("maximum allowed 1500 per 01:00:00"), "{h}");
-        assert!(!h.contains("minute"), "{h}");
     }
 }

@@ -193,6 +193,7 @@ pub(crate) async fn authorize(
         prompt,
         login_hint: get("login_hint").map(str::to_string),
         scopes,
+        cp1: super::capabilities::declares_cp1(get("claims")),
     };
     let session = session_user(&st, &headers);
     let hinted = req.login_hint.as_deref().and_then(find_user);

@@ -172,6 +172,7 @@ struct TokenQuery {
     scp: Option<String>,
     aud: Option<String>,
     lifetime: Option<i64>,
+    cp1: Option<bool>,
 }
 
 async fn mint_token(
@@ -199,7 +200,7 @@ async fn mint_token(
         }
     });
     let lifetime = q.lifetime.unwrap_or(st.opts.token_lifetime as i64);
-    let token = crate::idp::token::access_token(&st, user, &aud, &scp, lifetime);
+    let token = crate::idp::minted::access_token(&st, user, &aud, &scp, lifetime, q.cp1.unwrap_or(false));
     Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "aud": aud, "scp": scp}))
         .into_response()
 }

@@ -2,7 +2,9 @@
 //! `/_sandbox/` control API.
 
 pub(crate) mod authorize;
+pub(crate) mod capabilities;
 pub(crate) mod control;
+pub(crate) mod minted;
 pub(crate) mod pages;
 pub(crate) mod token;
 

@@ -6,15 +6,16 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::clock::{iso_secs, now_ms, now_secs};
+use crate::clock::{iso_secs, now_ms};
 use crate::directory::{parse_scopes, User, CLIENT_ID, GRAPH_RESOURCE, TENANT_ID};
-use crate::jwt;
 use crate::pkce::s256;
 use crate::state::{lock, random_guid, random_token, AppState, RefreshGrant};
 
 use super::authorize::{params, CODE_LIFETIME_MS};
+use super::capabilities::declares_cp1;
+use super::minted::{access_token, id_token};
 use super::{granted_permissions, missing_parameter, tenant_ok, undecided_scopes};
 
 /// Entra-shaped token error.
@@ -59,85 +60,6 @@ pub(crate) async fn preflight(headers: HeaderMap) -> Response {
     with_cors(origin, resp)
 }
 
-/// Builds and signs an access token.
-pub(crate) fn access_token(st: &AppState, user: &User, resource: &str, scp: &str, lifetime: i64) -> String {
-    let now = now_secs();
-    let claims = json!({
-        "aud": resource,
-        "iss": st.issuer(),
-        "iat": now,
-        "nbf": now,
-        "exp": now + lifetime,
-        "aio": random_token(24),
-        "app_displayname": crate::directory::APP_NAME,
-        "appid": CLIENT_ID,
-        "appidacr": "0",
-        "azp": CLIENT_ID,
-        "azpacr": "0",
-        "idp": st.issuer(),
-        "name": user.name,
-        "oid": user.oid,
-        "preferred_username": user.upn,
-        "upn": user.upn,
-        "unique_name": user.upn,
-        "rh": "0.sandbox",
-        "scp": scp,
-        "sub": pairwise_sub(user, resource),
-        "tid": TENANT_ID,
-        "uti": random_token(16),
-        "ver": "2.0",
-    });
-    st.key().sign(&claims)
-}
-
-fn pairwise_sub(user: &User, audience: &str) -> String {
-    // Entra's `sub` is pairwise per application; derive it so it is stable but not the oid.
-    s256(&format!("{}|{audience}", user.oid))
-}
-
-fn id_token(st: &AppState, user: &User, nonce: Option<&str>, lifetime: i64) -> String {
-    let now = now_secs();
-    let mut claims = json!({
-        "aud": CLIENT_ID,
-        "iss": st.issuer(),
-        "iat": now,
-        "nbf": now,
-        "exp": now + lifetime,
-        "name": user.name,
-        "oid": user.oid,
-        "preferred_username": user.upn,
-        "rh": "0.sandbox",
-        "sub": pairwise_sub(user, CLIENT_ID),
-        "tid": TENANT_ID,
-        "uti": random_token(16),
-        "ver": "2.0",
-    });
-    if let (Some(n), Some(o)) = (nonce, claims.as_object_mut()) {
-        o.insert("nonce".into(), Value::String(n.to_string()));
-    }
-    let faults = st.faults();
-    if let Some(o) = claims.as_object_mut() {
-        merge_claims(o, &faults.id_token_claims);
-    }
-    if faults.id_token_alg_none {
-        jwt::sign_none(&claims)
-    } else if faults.id_token_foreign_key {
-        jwt::sign_foreign(&st.key().kid, &claims)
-    } else {
-        st.key().sign(&claims)
-    }
-}
-
-fn merge_claims(o: &mut Map<String, Value>, extra: &Map<String, Value>) {
-    for (k, v) in extra {
-        if v.is_null() {
-            o.remove(k);
-        } else {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-}
-
 struct Issue<'a> {
     user: &'static User,
     resource: &'a str,
@@ -146,6 +68,7 @@ struct Issue<'a> {
     nonce: Option<&'a str>,
     tenant: &'a str,
     chain_start_ms: i64,
+    cp1: bool,
 }
 
 fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
@@ -158,7 +81,7 @@ fn issue(st: &AppState, origin: &str, i: Issue<'_>) -> Response {
         "scope": scope.join(" "),
         "expires_in": lifetime,
         "ext_expires_in": lifetime,
-        "access_token": access_token(st, i.user, i.resource, &scp, lifetime),
+        "access_token": access_token(st, i.user, i.resource, &scp, lifetime, i.cp1),
     });
     let has = |s: &str| i.oidc.iter().any(|o| o == s);
     if has("offline_access") {
@@ -305,6 +228,8 @@ fn redeem_code(st: &AppState, origin: &str, tenant: &str, p: &std::collections::
             nonce: grant.req.nonce.as_deref(),
             tenant: &grant.req.tenant,
             chain_start_ms: now_ms(),
+            // Declared on the authorize request, or on this token request.
+            cp1: grant.req.cp1 || declares_cp1(p.get("claims").map(String::as_str)),
         },
     )
 }
@@ -387,6 +312,8 @@ fn redeem_refresh(st: &AppState, origin: &str, p: &std::collections::HashMap<Str
             nonce: None,
             tenant: &grant.tenant,
             chain_start_ms: grant.chain_start_ms,
+            // Each token request declares its client's capabilities anew (MSAL sends them on every one).
+            cp1: declares_cp1(p.get("claims").map(String::as_str)),
         },
     )
 }
