@@ -204,7 +204,8 @@ test('the release build is small and content-hashed', () => {
   const raw = statSync(join(DIST, wasm)).size;
   const gz = gzipSync(readFileSync(join(DIST, wasm)), { level: 6 }).length;
   assert.ok(raw < 1_500_000, `wasm ${raw} bytes`);
-  // A guard against a runaway build, not issue 15's target (README's Performance table tracks that): this
-  // round's triage, actions, status and hunting pages brought the wasm to ~465 KB gzipped.
-  assert.ok(gz < 520_000, `wasm ${gz} bytes gzipped`);
+  // A guard against a runaway build, not a size target (README's Performance table tracks that; issue 22 splits
+  // the wasm): this round's request driver, confirmations, incident story and strict-API handling brought the one
+  // wasm to ~565 KB gzipped.
+  assert.ok(gz < 650_000, `wasm ${gz} bytes gzipped`);
 });
