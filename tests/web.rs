@@ -49,3 +49,17 @@ fn local_time_formats_with_the_shared_formatter_and_survives_out_of_range() {
     // Past the range of a JS Date: the formatter throws; the page gets an empty title, not a panic.
     assert_eq!(local_time(i64::MAX / 1000), "");
 }
+
+#[wasm_bindgen_test]
+async fn a_body_past_the_cap_is_refused_while_it_is_read() {
+    use onbehalf::browser::fetch::{read_capped, MAX_BODY_BYTES};
+    // A constructed response declares no Content-Length, as a chunked or compressed answer does not either.
+    let small = web_sys::Response::new_with_opt_str(Some("{\"value\":[]}")).unwrap();
+    let bytes = read_capped(&gloo_net::http::Response::from(small)).await.unwrap();
+    assert_eq!(bytes, b"{\"value\":[]}");
+    let mut huge = vec![b' '; MAX_BODY_BYTES as usize + 1];
+    let big = web_sys::Response::new_with_opt_u8_array(Some(&mut huge)).unwrap();
+    assert!(big.headers().get("content-length").unwrap().is_none());
+    let refused = read_capped(&gloo_net::http::Response::from(big)).await;
+    assert!(matches!(refused, Err(onbehalf::browser::EdgeError::BodyTooLarge(n)) if n > MAX_BODY_BYTES), "{refused:?}");
+}
