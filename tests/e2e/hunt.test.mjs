@@ -70,7 +70,7 @@ describe('hunting (graph)', () => {
       if (await links.count()) { pivot = links.first(); break; }
     }
     assert.ok(pivot, 'some incident has a device to hunt from');
-    const device = (await pivot.locator('xpath=ancestor::li[1]/strong').innerText()).trim();
+    const device = (await pivot.locator('xpath=ancestor::*[@data-testid="device-card"][1]/strong').innerText()).trim();
     assert.equal((await pivot.innerText()).trim(), 'Processes');
         await pivot.scrollIntoViewIfNeeded();
     await shot(app.page, 'hunt-pivot-incident');
