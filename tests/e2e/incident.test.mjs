@@ -121,7 +121,8 @@ async function deepLinkOutsideTheView(args, pathFor) {
     // list has answered.
     await app.sandbox.faults({ latency_ms: 1500 });
     const order = [];
-    const isById = (u) => new URL(u).pathname === pathFor(id);
+    // Defender's calls go through the app origin's /defender-api/ relay (the sandbox's default, as deployed).
+    const isById = (u) => new URL(u).pathname.replace(/^\/defender-api(?=\/)/, '') === pathFor(id);
     const isList = (u) => /\/incidents$/.test(new URL(u).pathname);
     const onRequest = (r) => { if (r.method() === 'GET' && isById(r.url())) order.push('by-id asked'); };
     const onResponse = (r) => { if (r.request().method() === 'GET' && isList(r.url())) order.push('list answered'); };
