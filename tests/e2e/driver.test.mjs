@@ -45,10 +45,14 @@ const until = async (check, what) => {
   }
 };
 
-describe('the request driver (defender)', () => {
+/**
+ * A sandbox and a signed-out page for one group of tests, set up before them and checked after them (no uncaught
+ * error reached the page); the returned function hands them over once `before` has run.
+ */
+const onSandbox = (args) => {
   let sandbox, browser, app;
   before(async () => {
-    sandbox = await startSandbox(['--source', 'defender', '--incidents', '40', '--seed', '11']);
+    sandbox = await startSandbox(args);
     browser = await startBrowser();
     app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
     await withoutEndSession(app.page);
@@ -59,6 +63,13 @@ describe('the request driver (defender)', () => {
     sandbox?.stop();
     assert.deepEqual(errors, [], 'no uncaught error reached the page');
   });
+  return () => ({ sandbox, app });
+};
+
+describe('the request driver (defender)', () => {
+  let sandbox, app;
+  const page = onSandbox(['--source', 'defender', '--incidents', '40', '--seed', '11']);
+  before(() => { ({ sandbox, app } = page()); });
 
   const patches = async () => (await sandbox.requests()).filter((r) => r.service === 'defender' && r.method === 'PATCH');
   const openIncident = async (n) => {
@@ -121,19 +132,9 @@ describe('the request driver (defender)', () => {
 });
 
 describe('the request driver (graph hunting)', () => {
-  let sandbox, browser, app;
-  before(async () => {
-    sandbox = await startSandbox(['--source', 'graph', '--incidents', '40', '--seed', '7']);
-    browser = await startBrowser();
-    app = new AppPage(await newPage(browser, { bypassCSP: true }), sandbox);
-    await withoutEndSession(app.page);
-  });
-  after(async () => {
-    const errors = app?.page.errors ?? [];
-    await browser?.close();
-    sandbox?.stop();
-    assert.deepEqual(errors, [], 'no uncaught error reached the page');
-  });
+  let sandbox, app;
+  const page = onSandbox(['--source', 'graph', '--incidents', '40', '--seed', '7']);
+  before(() => { ({ sandbox, app } = page()); });
 
   const hunts = async () => (await sandbox.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/runHuntingQuery'));
   const outcome = () => app.page.waitForFunction(() => {
