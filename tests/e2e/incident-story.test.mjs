@@ -10,11 +10,18 @@ import { AppPage, signIn } from './pages.mjs';
 
 const WIDE = '#/incidents?status=all&severity=all&range=all';
 let browser;
+// Every sandbox a test starts is stopped at the end: a sandbox left running keeps this file's process (and the
+// whole suite after it) waiting.
+const sandboxes = [];
 before(async () => { browser = await startBrowser(); });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  for (const s of sandboxes) s.stop();
+});
 
 async function appOn(args, pageOpts = {}) {
   const sandbox = await startSandbox(args);
+  sandboxes.push(sandbox);
   const page = await newPage(browser, { viewport: { width: 1280, height: 800 }, ...pageOpts });
   const app = new AppPage(page, sandbox);
   await signIn(app);
